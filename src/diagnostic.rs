@@ -1,0 +1,175 @@
+//! Errors and warnings that point into a user's project.
+//!
+//! Every problem the tool reports is a value carrying where it happened (file,
+//! line, column), the offending source line, what is wrong and how to fix it.
+//! It renders the way compilers do, so editors and CI logs can jump to it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a project file; line and column count from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Path as the user should see it: relative to the project where possible.
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    /// The text of the offending line, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Location {
+    /// A location whose line and column are computed from a byte offset in `text`.
+    pub fn at_offset(file: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..offset].chars().count() + 1;
+        Self::at_line(file, text, line, column)
+    }
+
+    /// A location at `line`/`column` (1-based) of `text`, quoting that line.
+    pub fn at_line(file: impl Into<PathBuf>, text: &str, line: usize, column: usize) -> Self {
+        let source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
+        Self { file: file.into(), line: line.max(1), column: column.max(1), source_line }
+    }
+
+    /// A location naming only a file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Self { file: file.into(), line: 0, column: 0, source_line: None }
+    }
+}
+
+/// What class of problem an error is; decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The project's content, data or templates are wrong (exit 1).
+    Content,
+    /// The command line is wrong: no project where one was named (exit 2).
+    Usage,
+    /// Reading or writing files failed (exit 1).
+    Io,
+}
+
+/// A problem that stops the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn content(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Content, message: message.into(), location: None, help: None }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self { kind: ErrorKind::Usage, ..Self::content(message) }
+    }
+
+    pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
+        Self {
+            kind: ErrorKind::Io,
+            ..Self::content(format!("could not {action} {}: {err}", path.display()))
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The process exit status for this error: 2 for usage, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self.kind {
+            ErrorKind::Usage => 2,
+            ErrorKind::Content | ErrorKind::Io => 1,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(f, "error", &self.message, self.location.as_ref(), self.help.as_deref())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A problem worth telling the user that does not stop the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+}
+
+impl Warning {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), location: None, help: None }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(f, "warning", &self.message, self.location.as_ref(), self.help.as_deref())
+    }
+}
+
+/// Renders `severity: message`, then `--> file:line:col`, the source line with
+/// a caret under the column, and a help line, in the style of rustc.
+fn render(
+    f: &mut fmt::Formatter<'_>,
+    severity: &str,
+    message: &str,
+    location: Option<&Location>,
+    help: Option<&str>,
+) -> fmt::Result {
+    let Some(loc) = location else {
+        write!(f, "{severity}: {message}")?;
+        if let Some(help) = help {
+            write!(f, "\n  = help: {help}")?;
+        }
+        return Ok(());
+    };
+    let file = loc.file.display();
+    if loc.line == 0 {
+        write!(f, "{file}: {severity}: {message}")?;
+    } else {
+        write!(f, "{file}:{}:{}: {severity}: {message}", loc.line, loc.column)?;
+    }
+    let gutter = loc.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    if let Some(text) = &loc.source_line {
+        let caret_pad: String = text
+            .chars()
+            .take(loc.column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        write!(f, "\n{pad} |\n{} | {text}\n{pad} | {caret_pad}^", loc.line)?;
+    }
+    if let Some(help) = help {
+        write!(f, "\n{pad} = help: {help}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! `briefing` turns a folder of YAML data and Markdown commentary into a
+//! publishable briefing: a web page and a print-ready PDF.
+//!
+//! Data flows one way, and no module reaches back up:
+//!
+//! 1. [`project`] loads files: `briefing.yaml`, Markdown, data, templates, fonts;
+//! 2. [`model`] builds one document from them: sections, numbered figures, notes;
+//! 3. [`render`] turns the model into outputs: chart SVGs, the HTML page, the PDF;
+//! 4. [`write`] swaps the finished files into `output/` atomically.
+//!
+//! [`diagnostic`] is the vocabulary every layer uses to report problems.
+
+pub mod diagnostic;
+pub mod model;
+pub mod project;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::{Error, Warning};
+use model::Briefing;
+use project::Project;
+use render::templating::{Engine, Flavour};
+use write::OutputSet;
+
+/// What `briefing build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project folder (holding `content/`).
+    pub project: PathBuf,
+    /// Where to write; defaults to `<project>/output`.
+    pub out: Option<PathBuf>,
+    /// Overrides the PDF's creation time, as the reproducible-builds convention asks.
+    pub source_date_epoch: Option<i64>,
+    /// Also write the generated Typst source as `<name>.typ`, for template authors.
+    pub keep_typst: bool,
+}
+
+/// What a successful build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub out_dir: PathBuf,
+    pub files: Vec<String>,
+    pub pdf_pages: usize,
+    pub figures: usize,
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads, renders and writes a project.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let out_dir = options.out.clone().unwrap_or_else(|| options.project.join("output"));
+    guard_output(&options.project, &out_dir)?;
+    let project = Project::load(&options.project)?;
+    let mut warnings = Vec::new();
+    let rendered = render_project(&project, options, &mut warnings)?;
+    write::write_atomically(&out_dir, &rendered.files)?;
+    Ok(BuildReport {
+        out_dir,
+        files: rendered.files.files.keys().cloned().collect(),
+        pdf_pages: rendered.pdf_pages,
+        figures: rendered.figures,
+        warnings,
+    })
+}
+
+/// Every output of a project, rendered in memory.
+pub struct Rendered {
+    pub files: OutputSet,
+    pub pdf_pages: usize,
+    pub figures: usize,
+}
+
+/// Builds the model and every output, without touching the disk.
+pub fn render_project(project: &Project, options: &BuildOptions, warnings: &mut Vec<Warning>) -> Result<Rendered, Error> {
+    check_house_font(project)?;
+    let briefing = Briefing::build(project, warnings)?;
+    let svgs: Vec<String> = briefing.figures.iter().map(|f| render::chart::svg(f, &briefing.meta.style)).collect();
+
+    let print = Engine::new(&project.templates, Flavour::Print)?;
+    let pdf = render::pdf::render(&briefing, &svgs, &print, &project.fonts, options.source_date_epoch, warnings)?;
+
+    let web = Engine::new(&project.templates, Flavour::Web)?;
+    let links = render::html::PageLinks { pdf_href: briefing.meta.pdf.clone(), pdf_bytes: pdf.bytes.len(), pdf_pages: pdf.pages };
+    let html = render::html::render(&briefing, &web, &links)?;
+
+    let mut files = OutputSet::default();
+    files.add("index.html", html);
+    for (figure, svg) in briefing.figures.iter().zip(svgs) {
+        files.add(format!("figures/figure-{}.svg", figure.number), svg);
+    }
+    for (name, file) in project.templates.under("assets/") {
+        files.add(name, file.bytes.clone());
+    }
+    if options.keep_typst {
+        files.add(briefing.meta.pdf.replace(".pdf", ".typ"), pdf.source.clone());
+    }
+    files.add(briefing.meta.pdf.clone(), pdf.bytes);
+    Ok(Rendered { files, pdf_pages: pdf.pages, figures: briefing.figures.len() })
+}
+
+/// The house font must exist, or Typst would silently fall back to another.
+fn check_house_font(project: &Project) -> Result<(), Error> {
+    let font = &project.config.style.font;
+    if project.fonts.has_family(font) {
+        return Ok(());
+    }
+    let file = project::shown(&project.root, "content/briefing.yaml");
+    let text = std::fs::read_to_string(project.root.join("content/briefing.yaml")).unwrap_or_default();
+    let line = text.lines().position(|l| l.trim_start().starts_with("font:")).map_or(1, |i| i + 1);
+    Err(Error::content(format!("the font `{font}` named in style.font is not available"))
+        .at(diagnostic::Location::at_line(file, &text, line, 1))
+        .with_help(format!(
+            "put its .ttf or .otf files in the project's fonts/ folder, or use one of: {}",
+            project.fonts.families().join(", ")
+        )))
+}
+
+/// Refuses output folders whose replacement would destroy the project.
+fn guard_output(project: &Path, out_dir: &Path) -> Result<(), Error> {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (project_abs, out_abs) = (absolute(project), absolute(out_dir));
+    if project_abs.starts_with(&out_abs) || out_abs.join("content").join("briefing.yaml").exists() {
+        return Err(Error::usage(format!(
+            "refusing to write to {}: replacing it would delete the project",
+            out_dir.display()
+        ))
+        .with_help("choose a separate folder, e.g. --out output"));
+    }
+    Ok(())
+}

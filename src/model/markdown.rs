@@ -1,0 +1,347 @@
+//! Turns the Markdown commentary into sections, figures and notes.
+//!
+//! pulldown-cmark parses each file; we walk its events once, splitting the
+//! text at top-level headings, lifting `chart` blocks out as numbered figures,
+//! lifting footnote definitions out as endnotes, and resolving `@fig-id`
+//! references. Everything else stays as Markdown events for the renderers.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Error, Location, Warning};
+use crate::model::figure::Figure;
+use crate::model::{Block, Note, Piece, Section};
+use crate::project::{ContentFile, Project};
+
+/// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough,
+/// `{#id}` heading attributes and typographic quotes and dashes.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+pub struct Parsed {
+    pub sections: Vec<Section>,
+    pub figures: Vec<Figure>,
+    pub notes: Vec<Note>,
+}
+
+/// Parses every content file of `project`, in order, into one document.
+pub fn parse(project: &Project, warnings: &mut Vec<Warning>) -> Result<Parsed, Error> {
+    let mut walker = Walker::default();
+    for file in &project.content {
+        walker.file(file, project, warnings)?;
+    }
+    walker.finish(warnings)
+}
+
+#[derive(Default)]
+struct Walker {
+    sections: Vec<Section>,
+    figures: Vec<Figure>,
+    /// Prose collected since the last block boundary.
+    pending: Vec<Piece>,
+    /// `@fig-id` references in order met, with where they are; `Piece::FigureRef(i)` indexes this until `finish`.
+    figure_refs: Vec<(String, Location)>,
+    /// Note labels in order of first reference; `Piece::NoteRef(i)` indexes this.
+    note_labels: Vec<String>,
+    note_ref_locations: Vec<Location>,
+    note_bodies: BTreeMap<String, (Vec<Piece>, Location)>,
+    used_ids: Vec<String>,
+}
+
+impl Walker {
+    fn file(&mut self, file: &ContentFile, project: &Project, warnings: &mut Vec<Warning>) -> Result<(), Error> {
+        let body = file.body();
+        let locate = |offset: usize| Location::at_offset(&file.file, &file.text, file.body_start + offset);
+        let mut events = Parser::new_ext(body, options()).into_offset_iter();
+
+        while let Some((event, range)) = events.next() {
+            match event {
+                Event::Start(Tag::Heading { level: HeadingLevel::H1, id, .. }) => {
+                    self.flush_prose();
+                    let mut title = Vec::new();
+                    for (event, range) in events.by_ref() {
+                        if matches!(event, Event::End(TagEnd::Heading(_))) {
+                            break;
+                        }
+                        self.push_inline(&mut title, event, locate(range.start));
+                    }
+                    let title_text = plain_text(&title);
+                    let id = self.unique_id(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&title_text)));
+                    self.sections.push(Section { id, title, title_text, blocks: Vec::new() });
+                }
+                Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    // Sub-headings stay in the prose, but get a stable anchor.
+                    let text = peek_heading_text(body, range.clone());
+                    let id = self.unique_id(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
+                    let heading = Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs };
+                    self.pending.push(Piece::Markdown(Event::Start(heading).into_static()));
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                    if info.split_whitespace().next() == Some("chart") =>
+                {
+                    let mut yaml = String::new();
+                    for (event, _) in events.by_ref() {
+                        match event {
+                            Event::Text(text) => yaml.push_str(&text),
+                            Event::End(TagEnd::CodeBlock) => break,
+                            _ => {}
+                        }
+                    }
+                    let fence = locate(range.start);
+                    let number = self.figures.len() + 1;
+                    let figure = Figure::from_block(
+                        number,
+                        &yaml,
+                        &file.file,
+                        &file.text,
+                        fence.line + 1,
+                        &project.data,
+                        warnings,
+                    )?;
+                    if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
+                        return Err(Error::content(format!("two charts have the id `{}`", figure.id))
+                            .at(fence)
+                            .with_help(format!(
+                                "the other is at {}:{}; ids must be unique",
+                                other.location.file.display(),
+                                other.location.line
+                            )));
+                    }
+                    self.flush_prose();
+                    self.figures.push(figure);
+                    self.current_section().blocks.push(Block::Figure(number - 1));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let location = locate(range.start);
+                    let mut body_pieces = Vec::new();
+                    let mut depth = 0usize;
+                    for (event, range) in events.by_ref() {
+                        match &event {
+                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                            Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                            _ => {}
+                        }
+                        self.push_inline(&mut body_pieces, event, locate(range.start));
+                    }
+                    let label = label.to_string();
+                    if self.note_bodies.contains_key(&label) {
+                        return Err(Error::content(format!("the note `[^{label}]` is defined twice"))
+                            .at(location)
+                            .with_help("give each footnote definition its own label"));
+                    }
+                    self.note_bodies.insert(label, (body_pieces, location));
+                }
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    warnings.push(
+                        Warning::new("raw HTML is kept in the web page but left out of the PDF")
+                            .at(locate(range.start))
+                            .with_help("use Markdown instead so both editions show it"),
+                    );
+                    self.pending.push(Piece::Markdown(event.into_static()));
+                }
+                other => {
+                    let mut pending = std::mem::take(&mut self.pending);
+                    self.push_inline(&mut pending, other, locate(range.start));
+                    self.pending = pending;
+                }
+            }
+        }
+        self.flush_prose();
+        Ok(())
+    }
+
+    /// Appends `event` to `out`, turning footnote references and `@fig-id` into pieces.
+    fn push_inline(&mut self, out: &mut Vec<Piece>, event: Event<'_>, location: Location) {
+        match event {
+            Event::FootnoteReference(label) => {
+                let label = label.to_string();
+                let index = match self.note_labels.iter().position(|l| *l == label) {
+                    Some(i) => i,
+                    None => {
+                        self.note_labels.push(label);
+                        self.note_ref_locations.push(location);
+                        self.note_labels.len() - 1
+                    }
+                };
+                out.push(Piece::NoteRef(index));
+            }
+            Event::Text(text) if text.contains("@fig-") => {
+                let mut rest: &str = &text;
+                while let Some((before, id, after)) = split_figure_ref(rest) {
+                    if !before.is_empty() {
+                        out.push(Piece::Markdown(Event::Text(before.to_string().into())));
+                    }
+                    self.figure_refs.push((id.to_string(), location.clone()));
+                    out.push(Piece::FigureRef(self.figure_refs.len() - 1));
+                    rest = after;
+                }
+                if !rest.is_empty() {
+                    out.push(Piece::Markdown(Event::Text(rest.to_string().into())));
+                }
+            }
+            other => out.push(Piece::Markdown(other.into_static())),
+        }
+    }
+
+    fn current_section(&mut self) -> &mut Section {
+        if self.sections.is_empty() {
+            let id = self.unique_id("summary".to_string());
+            self.sections.push(Section { id, title: Vec::new(), title_text: String::new(), blocks: Vec::new() });
+        }
+        self.sections.last_mut().expect("a section was just ensured")
+    }
+
+    fn flush_prose(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pieces = std::mem::take(&mut self.pending);
+        self.current_section().blocks.push(Block::Prose(pieces));
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 2;
+        while self.used_ids.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used_ids.push(id.clone());
+        id
+    }
+
+    /// Resolves references now that every figure and note is known.
+    fn finish(mut self, warnings: &mut Vec<Warning>) -> Result<Parsed, Error> {
+        // Figure references: placeholder index → figure index.
+        let mut targets = Vec::with_capacity(self.figure_refs.len());
+        for (id, location) in &self.figure_refs {
+            match self.figures.iter().position(|f| &f.id == id) {
+                Some(i) => targets.push(i),
+                None => {
+                    let known: Vec<String> = self.figures.iter().map(|f| format!("@fig-{}", f.id)).collect();
+                    return Err(Error::content(format!("`@fig-{id}` refers to no figure"))
+                        .at(location.clone())
+                        .with_help(if known.is_empty() {
+                            "there are no charts yet; add a ```chart block with that id".to_string()
+                        } else {
+                            format!("the figures are: {}", known.join(", "))
+                        }));
+                }
+            }
+        }
+        let remap = |pieces: &mut Vec<Piece>| {
+            for piece in pieces.iter_mut() {
+                if let Piece::FigureRef(i) = piece {
+                    *i = targets[*i];
+                }
+            }
+        };
+        for section in &mut self.sections {
+            remap(&mut section.title);
+            for block in &mut section.blocks {
+                if let Block::Prose(pieces) = block {
+                    remap(pieces);
+                }
+            }
+        }
+
+        let mut notes = Vec::with_capacity(self.note_labels.len());
+        for (index, label) in self.note_labels.iter().enumerate() {
+            let Some((mut body, _)) = self.note_bodies.remove(label) else {
+                return Err(Error::content(format!("`[^{label}]` refers to no note"))
+                    .at(self.note_ref_locations[index].clone())
+                    .with_help(format!("add a definition: [^{label}]: The note's text.")));
+            };
+            remap(&mut body);
+            notes.push(Note { number: index + 1, label: label.clone(), body });
+        }
+        for (label, (_, location)) in self.note_bodies {
+            warnings.push(
+                Warning::new(format!("the note `[^{label}]` is never referred to, so it is left out"))
+                    .at(location)
+                    .with_help(format!("refer to it with [^{label}] in the text, or delete it")),
+            );
+        }
+        Ok(Parsed { sections: self.sections, figures: self.figures, notes })
+    }
+}
+
+/// Splits `text` at its first `@fig-id`, returning the text before, the id and the text after.
+/// The `@` must not follow a letter or digit, so e-mail addresses are left alone.
+fn split_figure_ref(text: &str) -> Option<(&str, &str, &str)> {
+    let mut search = 0;
+    while let Some(found) = text[search..].find("@fig-") {
+        let at = search + found;
+        let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
+        let id_start = at + "@fig-".len();
+        let id_len = text[id_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(text.len() - id_start);
+        // A trailing hyphen is punctuation ("see @fig-targets-"), not part of the id.
+        let id = text[id_start..id_start + id_len].trim_end_matches('-');
+        if !preceded_by_word && !id.is_empty() {
+            return Some((&text[..at], id, &text[id_start + id.len()..]));
+        }
+        search = id_start;
+    }
+    None
+}
+
+/// The plain text of some pieces, for outlines and anchors.
+pub fn plain_text(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        if let Piece::Markdown(Event::Text(t) | Event::Code(t)) = piece {
+            out.push_str(t);
+        }
+    }
+    out
+}
+
+fn peek_heading_text(body: &str, range: std::ops::Range<usize>) -> String {
+    let mut text = String::new();
+    for event in Parser::new_ext(&body[range], options()) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+        }
+    }
+    text
+}
+
+/// A URL-safe anchor: lowercase ASCII letters and digits joined by hyphens.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figure_references_are_split_out_but_email_addresses_are_not() {
+        assert_eq!(split_figure_ref("see @fig-targets."), Some(("see ", "targets", ".")));
+        assert_eq!(split_figure_ref("mail info@fig-tree.org"), None);
+        assert_eq!(split_figure_ref("(@fig-a-b-)"), Some(("(", "a-b", "-)")));
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slug("Boosting Domestic Demand: 2025’s Top Spot"), "boosting-domestic-demand-2025-s-top-spot");
+    }
+}

@@ -1,0 +1,76 @@
+//! The document model: one briefing, built once from a loaded project, that
+//! every renderer reads. Figure and note numbers are assigned here, so
+//! "Figure 3" and note 1 are the same in the web page and in the PDF.
+
+pub mod figure;
+pub mod markdown;
+pub mod meta;
+
+use pulldown_cmark::Event;
+use serde_json::Value;
+
+use crate::diagnostic::{Error, Warning};
+use crate::project::Project;
+
+pub use figure::{ChartKind, ChartSpec, Figure, Point};
+pub use meta::Meta;
+
+/// A piece of prose: a Markdown event, or a cross-reference the model resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Markdown(Event<'static>),
+    /// A reference to figure `figures[index]`, written `@fig-id` in the text.
+    FigureRef(usize),
+    /// A marker for note `notes[index]`, written `[^label]` in the text.
+    NoteRef(usize),
+}
+
+/// A unit of a section's body, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Prose(Vec<Piece>),
+    /// Figure `figures[index]`.
+    Figure(usize),
+}
+
+/// A top-level (`#`) heading and what follows it until the next one. The
+/// opening section may have no heading: it is the briefing's lead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Anchor for links, unique in the document.
+    pub id: String,
+    /// The heading's inline content; empty for the lead.
+    pub title: Vec<Piece>,
+    /// The heading as plain text, for the contents and PDF outline.
+    pub title_text: String,
+    pub blocks: Vec<Block>,
+}
+
+/// An endnote, numbered in order of first reference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub number: usize,
+    pub label: String,
+    pub body: Vec<Piece>,
+}
+
+/// The whole briefing.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub meta: Meta,
+    pub sections: Vec<Section>,
+    pub figures: Vec<Figure>,
+    pub notes: Vec<Note>,
+    /// Every data table by name, as values for templates.
+    pub data: serde_json::Map<String, Value>,
+}
+
+impl Briefing {
+    /// Builds the model from a loaded project, collecting warnings.
+    pub fn build(project: &Project, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
+        let meta = Meta::from_config(&project.config);
+        let parsed = markdown::parse(project, warnings)?;
+        let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
+        Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data })
+    }
+}

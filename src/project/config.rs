@@ -1,0 +1,144 @@
+//! `content/briefing.yaml`: the briefing's metadata and house settings.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Error, Location};
+use crate::project::yaml;
+
+/// Everything `briefing.yaml` holds. Unknown keys are errors, so a misspelt
+/// setting is reported rather than silently ignored.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// Shown in the running header of the PDF; defaults to the title.
+    #[serde(default)]
+    pub short_title: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<Author>,
+    /// ISO date (`2025-02-20`) of publication.
+    pub date: String,
+    pub organisation: String,
+    #[serde(default)]
+    pub copyright: Option<String>,
+    /// BCP 47 language tag, e.g. `en-GB`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Where the site will be served, e.g. `https://example.org/briefing/`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// File name of the PDF in `output/`, e.g. `two-sessions-2025.pdf`.
+    #[serde(default = "default_pdf")]
+    pub pdf: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub contact: Vec<String>,
+    #[serde(default)]
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    pub name: String,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// House style shared by the web page, the PDF and the charts.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Style {
+    /// Font family for body text and charts; must be embedded or in `fonts/`.
+    pub font: String,
+    /// Accent colour for highlighted bars and rules, `#rrggbb`.
+    pub accent: String,
+    /// Colour for bars that are not highlighted.
+    pub muted: String,
+    /// Text colour.
+    pub ink: String,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self {
+            font: "Noto Sans".into(),
+            // Dark teal: 7:1 contrast on white, distinct from grey for colour-blind readers.
+            accent: "#00656e".into(),
+            muted: "#a7adb3".into(),
+            ink: "#1d2329".into(),
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en-GB".into()
+}
+
+fn default_pdf() -> String {
+    "briefing.pdf".into()
+}
+
+impl Config {
+    /// Reads and validates `briefing.yaml` at `path` (shown to users as `shown`).
+    pub fn load(path: &Path, shown: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::io(shown, "read", &e).with_help("every project needs content/briefing.yaml; see the README")
+        })?;
+        let config: Config = yaml::parse(shown, &text, &text, 1)?;
+        config.validate(shown, &text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, shown: &Path, text: &str) -> Result<(), Error> {
+        let at_key = |key: &str| {
+            let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
+            Location::at_line(shown, text, line, 1)
+        };
+        if self.publication_date().is_none() {
+            return Err(Error::content(format!("`date` must be an ISO date such as 2025-02-20, not {:?}", self.date))
+                .at(at_key("date"))
+                .with_help("write the date as YYYY-MM-DD"));
+        }
+        if !self.pdf.ends_with(".pdf") || self.pdf.contains('/') || self.pdf.contains('\\') || self.pdf.starts_with('.') {
+            return Err(Error::content(format!("`pdf` must be a plain file name ending in .pdf, not {:?}", self.pdf))
+                .at(at_key("pdf"))
+                .with_help("for example: pdf: my-briefing-2025.pdf"));
+        }
+        for (key, value) in [("accent", &self.style.accent), ("muted", &self.style.muted), ("ink", &self.style.ink)] {
+            if parse_hex_colour(value).is_none() {
+                return Err(Error::content(format!("style colour `{key}` must be #rrggbb, not {value:?}"))
+                    .at(at_key(key))
+                    .with_help("for example: accent: \"#00656e\" (quote it: # starts a YAML comment)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The publication date; `validate` guarantees it parses.
+    pub fn publication_date(&self) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(&self.date, "%Y-%m-%d").ok()
+    }
+
+    pub fn running_title(&self) -> &str {
+        self.short_title.as_deref().unwrap_or(&self.title)
+    }
+}
+
+/// Parses `#rrggbb` into its three channels.
+pub fn parse_hex_colour(text: &str) -> Option<(u8, u8, u8)> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((channel(0)?, channel(2)?, channel(4)?))
+}

@@ -1,0 +1,79 @@
+//! `content/*.md`: the commentary, in file-name order, with optional front matter.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Error;
+use crate::project::yaml;
+
+/// Settings a Markdown file may give in a `---` fenced YAML block at its top.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// Leave the file out of the build.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// One Markdown file of commentary.
+#[derive(Debug, Clone)]
+pub struct ContentFile {
+    /// As shown to users, e.g. `content/02-targets.md`.
+    pub file: PathBuf,
+    /// The whole file, for quoting lines in errors.
+    pub text: String,
+    pub front: FrontMatter,
+    /// Byte offset in `text` where the Markdown body starts.
+    pub body_start: usize,
+}
+
+impl ContentFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Loads the `.md` files directly inside `dir`, sorted by file name, skipping drafts.
+pub fn load(dir: &Path, shown_dir: &Path) -> Result<Vec<ContentFile>, Error> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(shown_dir, "list", &e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let shown = shown_dir.join(path.file_name().unwrap_or_default());
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, "read", &e))?;
+        let (front, body_start) = split_front_matter(&shown, &text)?;
+        if !front.draft {
+            files.push(ContentFile { file: shown, text, front, body_start });
+        }
+    }
+    Ok(files)
+}
+
+/// Finds a leading `---` … `---` block and parses it.
+fn split_front_matter(shown: &Path, text: &str) -> Result<(FrontMatter, usize), Error> {
+    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+        return Ok((FrontMatter::default(), 0));
+    };
+    let opening = text.len() - rest.len();
+    let mut offset = opening;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml_text = &text[opening..offset];
+            let front = if yaml_text.trim().is_empty() {
+                FrontMatter::default()
+            } else {
+                yaml::parse(shown, yaml_text, text, 2)?
+            };
+            return Ok((front, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    Err(Error::content("front matter opened with `---` is never closed")
+        .at(crate::diagnostic::Location::at_line(shown, text, 1, 1))
+        .with_help("end the front matter with a line holding only `---`"))
+}

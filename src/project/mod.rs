@@ -1,0 +1,60 @@
+//! Loading a briefing project from disk: `content/briefing.yaml`, the Markdown
+//! commentary, the data tables, the templates and the fonts.
+//!
+//! This is the first layer: it reads files and checks their syntax, and knows
+//! nothing about the document model or the outputs built from it.
+
+pub mod config;
+pub mod content;
+pub mod data;
+pub mod fonts;
+pub mod templates;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Error;
+
+pub use config::Config;
+pub use content::ContentFile;
+pub use data::{DataSet, Table};
+pub use fonts::FontSet;
+pub use templates::TemplateSet;
+
+/// Everything read from a project folder.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub content: Vec<ContentFile>,
+    pub data: DataSet,
+    pub templates: TemplateSet,
+    pub fonts: FontSet,
+}
+
+impl Project {
+    /// Reads the project rooted at `root`.
+    pub fn load(root: &Path) -> Result<Self, Error> {
+        let config_path = root.join("content").join("briefing.yaml");
+        if !config_path.is_file() {
+            return Err(Error::usage(format!("{} is not a briefing project: {} does not exist", root.display(), shown(root, "content/briefing.yaml").display()))
+                .with_help("run briefing in a project folder, or pass --project DIR"));
+        }
+        let config = Config::load(&config_path, &shown(root, "content/briefing.yaml"))?;
+        let content = content::load(&root.join("content"), &shown(root, "content"))?;
+        let data = DataSet::load(&root.join("content").join("data"), &shown(root, "content/data"))?;
+        let templates = TemplateSet::load(&root.join("templates"), &shown(root, "templates"))?;
+        let fonts = FontSet::load(&root.join("fonts"), &shown(root, "fonts"))?;
+        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts })
+    }
+}
+
+/// A project-relative path as users should see it in messages: relative to
+/// the current folder when the project is, so `content/x.md` rather than `./content/x.md`.
+pub fn shown(root: &Path, relative: &str) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        PathBuf::from(relative)
+    } else {
+        root.join(relative)
+    }
+}

@@ -1,0 +1,155 @@
+//! The web page: prose rendered to HTML by pulldown-cmark, filled into the
+//! Tera templates in `templates/web/`.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
+use serde_json::json;
+
+use crate::diagnostic::Error;
+use crate::model::{Block, Briefing, Figure, Piece};
+use crate::render::chart;
+use crate::render::templating::Engine;
+
+/// The page template every build starts from.
+pub const TEMPLATE: &str = "web/index.html";
+
+/// Facts about the other outputs that the page links to.
+pub struct PageLinks {
+    pub pdf_href: String,
+    pub pdf_bytes: usize,
+    pub pdf_pages: usize,
+}
+
+/// Renders `output/index.html`.
+pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Result<String, Error> {
+    let mut marked_notes = vec![false; briefing.notes.len()];
+    let figures: Vec<serde_json::Value> = briefing.figures.iter().map(figure_context).collect();
+    let sections: Vec<serde_json::Value> = briefing
+        .sections
+        .iter()
+        .map(|s| {
+            let blocks: Vec<serde_json::Value> = s
+                .blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Prose(pieces) => json!({"kind": "prose", "html": to_html(pieces, briefing, &mut marked_notes)}),
+                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
+                })
+                .collect();
+            json!({
+                "id": s.id,
+                "title": to_html(&s.title, briefing, &mut marked_notes),
+                "title_text": s.title_text,
+                "blocks": blocks,
+            })
+        })
+        .collect();
+    let notes: Vec<serde_json::Value> = briefing
+        .notes
+        .iter()
+        .map(|n| {
+            json!({
+                "number": n.number,
+                "id": format!("note-{}", n.number),
+                "ref_id": format!("note-ref-{}", n.number),
+                "html": to_html(&n.body, briefing, &mut marked_notes),
+            })
+        })
+        .collect();
+    let context = json!({
+        "briefing": briefing.meta,
+        "sections": sections,
+        "figures": figures,
+        "notes": notes,
+        "data": briefing.data,
+        "pdf": {
+            "href": links.pdf_href,
+            "size": human_size(links.pdf_bytes),
+            "pages": links.pdf_pages,
+        },
+        "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+    });
+    let context = tera::Context::from_serialize(&context)
+        .map_err(|e| Error::content(format!("could not prepare the web template: {e}")))?;
+    engine.render(TEMPLATE, &context)
+}
+
+fn figure_context(figure: &Figure) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = figure
+        .points
+        .iter()
+        .map(|p| json!({"category": p.category, "value": p.value, "display": figure.format_value(p.value)}))
+        .collect();
+    json!({
+        "number": figure.number,
+        "id": figure.id,
+        "anchor": format!("fig-{}", figure.id),
+        "title": figure.spec.title,
+        "subtitle": figure.spec.subtitle,
+        "notes": figure.spec.notes,
+        "source": figure.spec.source,
+        "alt": figure.description(),
+        "svg": format!("figures/figure-{}.svg", figure.number),
+        "width": chart::WIDTH,
+        "x_title": figure.spec.x_title.clone().unwrap_or_else(|| figure.spec.x.clone()),
+        "y_title": figure.spec.y_title.clone().unwrap_or_else(|| figure.spec.y.clone()),
+        "rows": rows,
+    })
+}
+
+/// Renders prose pieces to HTML. Markdown `#` is the page's `<h2>`, since the
+/// briefing title is the `<h1>`; note markers link to the endnotes, and the
+/// first marker of each note is the target of the note's back-link.
+fn to_html(pieces: &[Piece], briefing: &Briefing, marked_notes: &mut [bool]) -> String {
+    let events = pieces.iter().map(|piece| match piece {
+        Piece::Markdown(Event::Start(Tag::Heading { level, id, classes, attrs })) => Event::Start(Tag::Heading {
+            level: deeper(*level),
+            id: id.clone(),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Piece::Markdown(Event::End(pulldown_cmark::TagEnd::Heading(level))) => {
+            Event::End(pulldown_cmark::TagEnd::Heading(deeper(*level)))
+        }
+        Piece::Markdown(event) => event.clone(),
+        Piece::FigureRef(i) => {
+            let figure = &briefing.figures[*i];
+            Event::InlineHtml(CowStr::from(format!(
+                "<a class=\"figure-ref\" href=\"#fig-{}\">Figure {}</a>",
+                figure.id, figure.number
+            )))
+        }
+        Piece::NoteRef(i) => {
+            let number = briefing.notes[*i].number;
+            let id = if std::mem::replace(&mut marked_notes[*i], true) {
+                String::new()
+            } else {
+                format!(" id=\"note-ref-{number}\"")
+            };
+            Event::InlineHtml(CowStr::from(format!(
+                "<sup class=\"note-ref\"><a href=\"#note-{number}\"{id} aria-label=\"Note {number}\">{number}</a></sup>"
+            )))
+        }
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.collect::<Vec<_>>().into_iter());
+    html
+}
+
+fn deeper(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// `1.2 MB`, `830 kB`: decimal units, as browsers show downloads.
+pub fn human_size(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} kB", bytes.div_ceil(1000))
+    }
+}

@@ -1,0 +1,9 @@
+//! Renderers: each turns the one document model into an output. Charts are
+//! drawn once and shared, so the web page and the PDF show the same figure.
+
+pub mod chart;
+pub mod html;
+pub mod pdf;
+pub mod templating;
+pub mod typst_markup;
+pub mod typst_world;

@@ -1,0 +1,213 @@
+//! The PDF: the print template (Tera emitting Typst) filled from the model,
+//! typeset in-process by the Typst library.
+//!
+//! We chose "Tera emitting Typst" over "a Typst template reading JSON" so that
+//! both outputs are restyled the same way — edit a Tera template in
+//! `templates/` — and so that prose arrives as Typst markup converted (and
+//! escaped) by our own converter rather than re-parsed inside Typst.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diagnostic::{Error, Location, Warning};
+use crate::model::{Block, Briefing};
+use crate::project::FontSet;
+use crate::render::templating::Engine;
+use crate::render::typst_markup::{self, Links};
+use crate::render::typst_world::BriefingWorld;
+
+/// The print template every build starts from.
+pub const TEMPLATE: &str = "print/briefing.typ";
+
+/// Everything the PDF renderer produces.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// The generated Typst source, for debugging templates.
+    pub source: String,
+}
+
+/// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order.
+pub fn render(
+    briefing: &Briefing,
+    svgs: &[String],
+    engine: &Engine<'_>,
+    fonts: &FontSet,
+    source_date_epoch: Option<i64>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Pdf, Error> {
+    let labels = labels(briefing);
+    let links = Links { briefing, labels: &labels };
+    let context = tera::Context::from_serialize(&print_context(briefing, &links))
+        .map_err(|e| Error::content(format!("could not prepare the print template: {e}")))?;
+    let source = engine.render(TEMPLATE, &context)?;
+
+    let mut files = BTreeMap::new();
+    for (figure, svg) in briefing.figures.iter().zip(svgs) {
+        files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
+    }
+    let today = fixed_time(briefing, source_date_epoch);
+    let world = BriefingWorld::new(source.clone(), files, &fonts.fonts, today);
+
+    let compiled = typst::compile::<PagedDocument>(&world);
+    for warning in &compiled.warnings {
+        warnings.push(typst_warning(&world, warning));
+    }
+    let document = compiled.output.map_err(|errors| typst_error(&world, &errors))?;
+
+    let options = PdfOptions {
+        // A stable identifier: the same briefing keeps its PDF identity across rebuilds.
+        ident: Smart::Custom(format!("{}/{}", briefing.meta.title, briefing.meta.date)),
+        creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        page_ranges: None,
+        standards: PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
+        tagged: true,
+        pretty: false,
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors))?;
+    Ok(Pdf { bytes, pages: document.pages().len(), source })
+}
+
+/// Every label the Typst document will define, so links to others can be dropped.
+fn labels(briefing: &Briefing) -> BTreeSet<String> {
+    let mut labels = BTreeSet::new();
+    for section in &briefing.sections {
+        labels.insert(section.id.clone());
+        for block in &section.blocks {
+            if let Block::Prose(pieces) = block {
+                for piece in pieces {
+                    if let crate::model::Piece::Markdown(pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+                        id: Some(id),
+                        ..
+                    })) = piece
+                    {
+                        labels.insert(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    for figure in &briefing.figures {
+        labels.insert(format!("fig-{}", figure.id));
+    }
+    for note in &briefing.notes {
+        labels.insert(format!("note-{}", note.number));
+    }
+    labels
+}
+
+fn print_context(briefing: &Briefing, links: &Links<'_>) -> serde_json::Value {
+    let figures: Vec<serde_json::Value> = briefing
+        .figures
+        .iter()
+        .map(|f| {
+            json!({
+                "number": f.number,
+                "id": f.id,
+                "label": format!("fig-{}", f.id),
+                "title": f.spec.title,
+                "subtitle": f.spec.subtitle,
+                "notes": f.spec.notes,
+                "source": f.spec.source,
+                "alt": f.description(),
+                "path": format!("/figures/figure-{}.svg", f.number),
+            })
+        })
+        .collect();
+    let sections: Vec<serde_json::Value> = briefing
+        .sections
+        .iter()
+        .map(|s| {
+            let blocks: Vec<serde_json::Value> = s
+                .blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Prose(pieces) => json!({"kind": "prose", "typst": typst_markup::convert(pieces, links)}),
+                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
+                })
+                .collect();
+            json!({
+                "id": s.id,
+                "label_ok": typst_markup::is_label(&s.id),
+                "title": typst_markup::convert(&s.title, links),
+                "title_text": s.title_text,
+                "blocks": blocks,
+            })
+        })
+        .collect();
+    let notes: Vec<serde_json::Value> = briefing
+        .notes
+        .iter()
+        .map(|n| json!({"number": n.number, "label": format!("note-{}", n.number), "typst": typst_markup::convert(&n.body, links)}))
+        .collect();
+    json!({
+        "briefing": briefing.meta,
+        "sections": sections,
+        "figures": figures,
+        "notes": notes,
+        "data": briefing.data,
+    })
+}
+
+/// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds
+/// convention), else noon UTC on the briefing's date.
+fn fixed_time(briefing: &Briefing, source_date_epoch: Option<i64>) -> Datetime {
+    if let Some(epoch) = source_date_epoch
+        && let Some(time) = chrono::DateTime::from_timestamp(epoch, 0)
+    {
+        use chrono::{Datelike, Timelike};
+        if let Some(dt) = Datetime::from_ymd_hms(
+            time.year(),
+            time.month() as u8,
+            time.day() as u8,
+            time.hour() as u8,
+            time.minute() as u8,
+            time.second() as u8,
+        ) {
+            return dt;
+        }
+    }
+    let m = &briefing.meta;
+    Datetime::from_ymd_hms(m.year, m.month as u8, m.day as u8, 12, 0, 0)
+        .or_else(|| Datetime::from_ymd(2000, 1, 1))
+        .expect("2000-01-01 is a valid date")
+}
+
+fn diagnostic_location(world: &BriefingWorld, diag: &typst::diag::SourceDiagnostic) -> Option<Location> {
+    use typst::WorldExt;
+    let range = world.range(diag.span)?;
+    let source = world.main_source();
+    Some(Location::at_offset("generated print source (templates/print/briefing.typ)", source.text(), range.start))
+}
+
+fn typst_error(world: &BriefingWorld, errors: &[typst::diag::SourceDiagnostic]) -> Error {
+    let first = &errors[0];
+    let mut message = format!("the PDF could not be typeset: {}", first.message);
+    if errors.len() > 1 {
+        message.push_str(&format!(" (and {} more errors)", errors.len() - 1));
+    }
+    let mut help: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
+    help.push("check the print template templates/print/briefing.typ; `briefing build --typst` writes the generated source".into());
+    let mut error = Error::content(message).with_help(help.join("; "));
+    if let Some(location) = diagnostic_location(world, first) {
+        error = error.at(location);
+    }
+    error
+}
+
+fn typst_warning(world: &BriefingWorld, diag: &typst::diag::SourceDiagnostic) -> Warning {
+    let mut warning = Warning::new(format!("PDF: {}", diag.message));
+    if let Some(location) = diagnostic_location(world, diag) {
+        warning = warning.at(location);
+    }
+    if let Some(hint) = diag.hints.first() {
+        warning = warning.with_help(hint.v.to_string());
+    }
+    warning
+}

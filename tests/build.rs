@@ -1,0 +1,174 @@
+//! `briefing build` as a user runs it: the bundled briefing, determinism,
+//! atomic output, and the error messages for broken projects.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+#[test]
+fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
+    let project = bundled_copy();
+    let output = build(project.path(), &[]);
+    assert_success(&output);
+    let out = project.path().join("output");
+
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains("<title>Inside China&#39;s Two Sessions: What 31 provincial work reports"), "{html}");
+    assert!(html.contains("<span class=\"figure-number\">Figure 1</span>"));
+    assert!(html.contains("<img src=\"figures/figure-1.svg\""));
+    assert!(html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure 1</a>"), "the prose reference links to the figure");
+    assert!(html.contains("href=\"two-sessions-briefing-2025.pdf\""), "the page links to the PDF");
+    assert!(html.contains("<li id=\"note-1\">"), "footnotes become endnotes");
+    assert!(out.join("assets/style.css").is_file());
+
+    let svg = fs::read_to_string(out.join("figures/figure-1.svg")).unwrap();
+    assert!(svg.contains("role=\"img\""));
+    assert!(svg.contains("<title id=\"fig-targets-title\">Figure 1: Provincial growth targets"));
+    assert!(svg.contains(">\nQinghai\n</text>") || svg.contains(">Qinghai"), "category labels are real text");
+    assert!(svg.contains("font-family=\"Noto Sans"), "a named family comes first for Typst");
+    assert_eq!(svg.matches("<rect").count(), 31 + 1, "31 bars and the background");
+
+    let pdf = fs::read(out.join("two-sessions-briefing-2025.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pages = pdf_page_count(&pdf);
+    assert!(pages >= 5, "cover, contents, body and back page: got {pages} pages");
+    let text = pdf_text(&pdf);
+    for expected in ["Inside China", "Contents", "Why provincial work reports matter", "FIGURE 1", "Source: Provincial government work reports", "Endnotes", "Qinghai", "Harbourview Policy Institute"] {
+        assert!(text.contains(expected), "PDF text lacks {expected:?}:\n{text}");
+    }
+    assert!(text.contains(&format!("Page 2 of {pages}")), "running footer numbers pages");
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let project = bundled_copy();
+    let first_out = project.path().join("first");
+    let second_out = project.path().join("second");
+    assert_success(&build(project.path(), &["--out", first_out.to_str().unwrap()]));
+    assert_success(&build(project.path(), &["--out", second_out.to_str().unwrap()]));
+    let (first, second) = (snapshot(&first_out), snapshot(&second_out));
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
+    for (name, bytes) in &first {
+        assert!(bytes == &second[name], "{name} differs between builds");
+    }
+}
+
+#[test]
+fn malformed_yaml_names_file_line_and_column_and_leaves_output_untouched() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let before = snapshot(&project.path().join("output"));
+
+    let data = project.path().join("content/data/provinces.yaml");
+    let mut text = fs::read_to_string(&data).unwrap();
+    // Break line 12: an unclosed flow sequence.
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[11] = "  name: [Beijing".into();
+    text = lines.join("\n");
+    fs::write(&data, text).unwrap();
+
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/data/provinces.yaml:12:") || message.contains("content/data/provinces.yaml:13:"), "{message}");
+    assert!(message.contains("invalid YAML"), "{message}");
+    assert!(message.contains("name: [Beijing"), "the offending line is shown:\n{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(snapshot(&project.path().join("output")), before, "the previous output is untouched");
+}
+
+#[test]
+fn a_chart_naming_a_missing_field_lists_the_fields_that_exist() {
+    let chart = "# Section\n\n```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: valeu\nsource: S\nalt: A\n```\n";
+    let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n- name: B\n  value: 2\n")]);
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/01.md:8:"), "the chart's line: {message}");
+    assert!(message.contains("field `valeu`"), "{message}");
+    assert!(message.contains("`name`, `value`"), "the existing fields are listed: {message}");
+}
+
+#[test]
+fn a_non_numeric_value_names_the_data_row() {
+    let chart = "```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\nalt: A\n```\n";
+    let data = "- name: A\n  value: 1\n- name: B\n  value: \"n/a\"\n";
+    let project = project(&[("01.md", chart)], &[("things.yaml", data)]);
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/data/things.yaml:3:"), "{message}");
+    assert!(message.contains("row 2 (B) has the text \"n/a\" in `value`"), "{message}");
+}
+
+#[test]
+fn an_unknown_chart_kind_lists_the_kinds() {
+    let chart = "```chart\nid: c\nkind: pie\ntitle: T\ndata: things\nx: name\ny: value\n```\n";
+    let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n")]);
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/01.md:3:") && message.contains("unknown chart kind `pie`"), "{message}");
+    assert!(message.contains("bar, column"), "{message}");
+}
+
+#[test]
+fn a_reference_to_an_unknown_figure_is_an_error_with_its_line() {
+    let text = "Intro.\n\nAs @fig-nothing shows.\n";
+    let project = project(&[("01.md", text)], &[]);
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/01.md:3:") && message.contains("`@fig-nothing` refers to no figure"), "{message}");
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let web = project.path().join("templates/web");
+    fs::create_dir_all(&web).unwrap();
+    fs::write(web.join("index.html"), "<html>\n<body>\n<h1>{{ briefing.title | no_such_filter }}</h1>\n</body>\n").unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("templates/web/index.html:3:"), "{message}");
+    assert!(message.contains("template error"), "{message}");
+}
+
+#[test]
+fn a_project_template_overrides_the_built_in_one() {
+    let project = project(&[("01.md", "Hello *world*.\n")], &[]);
+    let web = project.path().join("templates/web");
+    fs::create_dir_all(&web).unwrap();
+    fs::write(web.join("index.html"), "<main data-custom>{{ briefing.title }}|{% for s in sections %}{% for b in s.blocks %}{{ b.html | safe }}{% endfor %}{% endfor %}</main>").unwrap();
+    assert_success(&build(project.path(), &[]));
+    let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
+    assert_eq!(html, "<main data-custom>Test briefing|<p>Hello <em>world</em>.</p>\n</main>");
+    assert!(project.path().join("output/test.pdf").is_file(), "the print template still comes from the binary");
+}
+
+#[test]
+fn a_missing_project_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = build(&dir.path().join("nowhere"), &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is not a briefing project"), "{}", stderr(&output));
+}
+
+#[test]
+fn writing_over_the_project_itself_is_refused() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let output = build(project.path(), &["--out", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("would delete the project"));
+    assert!(project.path().join("content/briefing.yaml").is_file());
+}
+
+#[test]
+fn a_misspelt_setting_in_briefing_yaml_is_reported() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let config = project.path().join("content/briefing.yaml");
+    let text = fs::read_to_string(&config).unwrap() + "subtitel: Oops\n";
+    fs::write(&config, text).unwrap();
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/briefing.yaml:8:"), "{message}");
+    assert!(message.contains("subtitel"), "{message}");
+}

@@ -1,0 +1,103 @@
+//! Helpers shared by the integration tests: a scratch copy of a project, a way
+//! to run the real `briefing` binary, and readers for what it wrote.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, which is itself the bundled example project.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temporary copy of the bundled project's `content/` (templates come from the binary).
+pub fn bundled_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+/// A minimal project: a `briefing.yaml`, the given Markdown files and data files.
+pub fn project(markdown: &[(&str, &str)], data: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let content = dir.path().join("content");
+    fs::create_dir_all(content.join("data")).unwrap();
+    fs::write(
+        content.join("briefing.yaml"),
+        "title: Test briefing\nauthors:\n  - name: Ada Analyst\n    role: Tester\ndate: 2025-02-20\norganisation: Test Institute\npdf: test.pdf\n",
+    )
+    .unwrap();
+    for (name, text) in markdown {
+        fs::write(content.join(name), text).unwrap();
+    }
+    for (name, text) in data {
+        fs::write(content.join("data").join(name), text).unwrap();
+    }
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `briefing build --project DIR [extra…]`.
+pub fn build(project: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .arg("build")
+        .arg("--project")
+        .arg(project)
+        .args(extra)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run briefing")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts the build succeeded, showing its messages if not.
+pub fn assert_success(output: &Output) {
+    assert!(output.status.success(), "build failed with {:?}:\n{}", output.status.code(), stderr(output));
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(base, &path, files);
+        } else {
+            let relative = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(relative, fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// The text a PDF reader extracts, with whitespace runs folded to one space.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    let text = pdf_extract::extract_text_from_mem(bytes).expect("PDF text extracts");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn pdf_page_count(bytes: &[u8]) -> usize {
+    lopdf::Document::load_mem(bytes).expect("PDF parses").get_pages().len()
+}
