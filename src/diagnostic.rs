@@ -73,10 +73,7 @@ impl Error {
     }
 
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
-        Self {
-            kind: ErrorKind::Io,
-            ..Self::content(format!("could not {action} {}: {err}", path.display()))
-        }
+        Self { kind: ErrorKind::Io, ..Self::content(format!("could not {action} {}: {err}", path.display())) }
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -161,11 +158,8 @@ fn render(
     let gutter = loc.line.to_string().len();
     let pad = " ".repeat(gutter);
     if let Some(text) = &loc.source_line {
-        let caret_pad: String = text
-            .chars()
-            .take(loc.column.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let caret_pad: String =
+            text.chars().take(loc.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         write!(f, "\n{pad} |\n{} | {text}\n{pad} | {caret_pad}^", loc.line)?;
     }
     if let Some(help) = help {

@@ -72,7 +72,11 @@ pub struct Rendered {
 }
 
 /// Builds the model and every output, without touching the disk.
-pub fn render_project(project: &Project, options: &BuildOptions, warnings: &mut Vec<Warning>) -> Result<Rendered, Error> {
+pub fn render_project(
+    project: &Project,
+    options: &BuildOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<Rendered, Error> {
     check_house_font(project)?;
     let briefing = Briefing::build(project, warnings)?;
     let svgs: Vec<String> = briefing.figures.iter().map(|f| render::chart::svg(f, &briefing.meta.style)).collect();
@@ -81,7 +85,11 @@ pub fn render_project(project: &Project, options: &BuildOptions, warnings: &mut 
     let pdf = render::pdf::render(&briefing, &svgs, &print, &project.fonts, options.source_date_epoch, warnings)?;
 
     let web = Engine::new(&project.templates, Flavour::Web)?;
-    let links = render::html::PageLinks { pdf_href: briefing.meta.pdf.clone(), pdf_bytes: pdf.bytes.len(), pdf_pages: pdf.pages };
+    let links = render::html::PageLinks {
+        pdf_href: briefing.meta.pdf.clone(),
+        pdf_bytes: pdf.bytes.len(),
+        pdf_pages: pdf.pages,
+    };
     let html = render::html::render(&briefing, &web, &links)?;
 
     let mut files = OutputSet::default();

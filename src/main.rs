@@ -10,7 +10,11 @@ use briefing::diagnostic::Error;
 use briefing::{BuildOptions, build};
 
 #[derive(Parser)]
-#[command(name = "briefing", version, about = "Turns YAML data and Markdown commentary into a web page and a print-ready PDF.")]
+#[command(
+    name = "briefing",
+    version,
+    about = "Turns YAML data and Markdown commentary into a web page and a print-ready PDF."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

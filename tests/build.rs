@@ -18,7 +18,10 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     assert!(html.contains("<title>Inside China&#39;s Two Sessions: What 31 provincial work reports"), "{html}");
     assert!(html.contains("<span class=\"figure-number\">Figure 1</span>"));
     assert!(html.contains("<img src=\"figures/figure-1.svg\""));
-    assert!(html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure 1</a>"), "the prose reference links to the figure");
+    assert!(
+        html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure 1</a>"),
+        "the prose reference links to the figure"
+    );
     assert!(html.contains("href=\"two-sessions-briefing-2025.pdf\""), "the page links to the PDF");
     assert!(html.contains("<li id=\"note-1\">"), "footnotes become endnotes");
     assert!(out.join("assets/style.css").is_file());
@@ -35,7 +38,16 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     let pages = pdf_page_count(&pdf);
     assert!(pages >= 5, "cover, contents, body and back page: got {pages} pages");
     let text = pdf_text(&pdf);
-    for expected in ["Inside China", "Contents", "Why provincial work reports matter", "FIGURE 1", "Source: Provincial government work reports", "Endnotes", "Qinghai", "Harbourview Policy Institute"] {
+    for expected in [
+        "Inside China",
+        "Contents",
+        "Why provincial work reports matter",
+        "FIGURE 1",
+        "Source: Provincial government work reports",
+        "Endnotes",
+        "Qinghai",
+        "Harbourview Policy Institute",
+    ] {
         assert!(text.contains(expected), "PDF text lacks {expected:?}:\n{text}");
     }
     assert!(text.contains(&format!("Page 2 of {pages}")), "running footer numbers pages");
@@ -72,7 +84,10 @@ fn malformed_yaml_names_file_line_and_column_and_leaves_output_untouched() {
     let output = build(project.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("content/data/provinces.yaml:12:") || message.contains("content/data/provinces.yaml:13:"), "{message}");
+    assert!(
+        message.contains("content/data/provinces.yaml:12:") || message.contains("content/data/provinces.yaml:13:"),
+        "{message}"
+    );
     assert!(message.contains("invalid YAML"), "{message}");
     assert!(message.contains("name: [Beijing"), "the offending line is shown:\n{message}");
     assert!(!message.contains("panicked"), "{message}");
@@ -117,7 +132,10 @@ fn a_reference_to_an_unknown_figure_is_an_error_with_its_line() {
     let output = build(project.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("content/01.md:3:") && message.contains("`@fig-nothing` refers to no figure"), "{message}");
+    assert!(
+        message.contains("content/01.md:3:") && message.contains("`@fig-nothing` refers to no figure"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -125,7 +143,8 @@ fn a_template_error_names_the_template_and_line() {
     let project = project(&[("01.md", "Hello.\n")], &[]);
     let web = project.path().join("templates/web");
     fs::create_dir_all(&web).unwrap();
-    fs::write(web.join("index.html"), "<html>\n<body>\n<h1>{{ briefing.title | no_such_filter }}</h1>\n</body>\n").unwrap();
+    fs::write(web.join("index.html"), "<html>\n<body>\n<h1>{{ briefing.title | no_such_filter }}</h1>\n</body>\n")
+        .unwrap();
     let output = build(project.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);

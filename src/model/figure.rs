@@ -138,9 +138,10 @@ impl Figure {
         let kind = match &raw.kind {
             None => ChartKind::Bar,
             Some(k) => KINDS.iter().find(|(name, _)| *name == k.value).map(|(_, kind)| *kind).ok_or_else(|| {
-                Error::content(format!("unknown chart kind `{}`", k.value))
-                    .at(at(&k.referenced))
-                    .with_help(format!("the kinds are: {}", KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
+                Error::content(format!("unknown chart kind `{}`", k.value)).at(at(&k.referenced)).with_help(format!(
+                    "the kinds are: {}",
+                    KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                ))
             })?,
         };
         let table = data.get(&raw.data.value).ok_or_else(|| {
@@ -159,9 +160,16 @@ impl Figure {
         }
         for field in [&raw.x, &raw.y] {
             if !table.columns.contains(&field.value) {
-                return Err(Error::content(format!("chart `{id}` uses field `{}`, which `{}` does not have", field.value, table.name))
-                    .at(at(&field.referenced))
-                    .with_help(format!("the fields of {} are: {}", table.file.display(), table.column_list())));
+                return Err(Error::content(format!(
+                    "chart `{id}` uses field `{}`, which `{}` does not have",
+                    field.value, table.name
+                ))
+                .at(at(&field.referenced))
+                .with_help(format!(
+                    "the fields of {} are: {}",
+                    table.file.display(),
+                    table.column_list()
+                )));
             }
         }
 
@@ -179,6 +187,18 @@ impl Figure {
             return Err(Error::content(format!("chart `{id}` has no data to draw")).at(block_location.clone()));
         }
 
+        for name in &raw.highlight {
+            if !points.iter().any(|p| &p.category == name) {
+                warnings.push(
+                    Warning::new(format!("chart `{id}` highlights `{name}`, which is not one of its categories"))
+                        .at(block_location.clone())
+                        .with_help(format!(
+                            "highlight values must match `{}` exactly, e.g. `{}`",
+                            raw.x.value, points[0].category
+                        )),
+                );
+            }
+        }
         let spec = ChartSpec {
             kind,
             title: raw.title,
@@ -197,13 +217,13 @@ impl Figure {
         for (missing, what) in [(spec.alt.is_none(), "alt"), (spec.source.is_none(), "source")] {
             if missing {
                 warnings.push(
-                    Warning::new(format!("chart `{id}` has no `{what}`"))
-                        .at(block_location.clone())
-                        .with_help(if what == "alt" {
+                    Warning::new(format!("chart `{id}` has no `{what}`")).at(block_location.clone()).with_help(
+                        if what == "alt" {
                             "add `alt:` describing what the chart shows, for screen-reader users"
                         } else {
                             "add `source:`, e.g. source: Institute analysis of provincial work reports"
-                        }),
+                        },
+                    ),
                 );
             }
         }
@@ -212,7 +232,7 @@ impl Figure {
 
     /// A value as the chart and tables print it, e.g. `5.3%`.
     pub fn format_value(&self, value: f64) -> String {
-        format!("{value:.*}{}", self.spec.decimals, self.spec.unit)
+        format!("{}{}", round_half_up(value, self.spec.decimals), self.spec.unit)
     }
 
     /// The description for screen readers: the author's alt text, or a summary
@@ -228,8 +248,23 @@ impl Figure {
 }
 
 const SPEC_KEYS: &[&str] = &[
-    "id", "kind", "title", "subtitle", "data", "x", "y", "sort", "limit", "highlight", "unit", "decimals", "x_title",
-    "y_title", "source", "notes", "alt",
+    "id",
+    "kind",
+    "title",
+    "subtitle",
+    "data",
+    "x",
+    "y",
+    "sort",
+    "limit",
+    "highlight",
+    "unit",
+    "decimals",
+    "x_title",
+    "y_title",
+    "source",
+    "notes",
+    "alt",
 ];
 
 fn resolve_points(table: &Table, raw: &RawSpec) -> Result<Vec<Point>, Error> {
@@ -275,7 +310,30 @@ fn resolve_points(table: &Table, raw: &RawSpec) -> Result<Vec<Point>, Error> {
     Ok(points)
 }
 
+/// `value` with `decimals` places, halves rounded away from zero as readers
+/// expect (5.25 → 5.3), where Rust's formatting would round 5.25 to 5.2.
+pub fn round_half_up(value: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    // Nudge by a relative epsilon so binary near-halves (e.g. 0.285) round as written.
+    let scaled = value * scale;
+    let rounded = (scaled + scaled.signum() * scaled.abs() * 1e-12).round() / scale;
+    format!("{rounded:.decimals$}")
+}
+
 /// Shows one decimal when any value has a fraction, none otherwise.
 fn default_decimals(points: &[Point]) -> usize {
     if points.iter().any(|p| p.value.fract().abs() > 1e-9) { 1 } else { 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_half_up;
+
+    #[test]
+    fn halves_round_away_from_zero_as_readers_expect() {
+        assert_eq!(round_half_up(5.25, 1), "5.3");
+        assert_eq!(round_half_up(0.285, 2), "0.29");
+        assert_eq!(round_half_up(-2.5, 0), "-3");
+        assert_eq!(round_half_up(5.0, 1), "5.0");
+    }
 }

@@ -44,15 +44,10 @@ impl Meta {
         let lang = subtags.next().unwrap_or("en").to_ascii_lowercase();
         let region = subtags.find(|s| s.len() == 2).map(str::to_ascii_uppercase);
         let base_url = config.base_url.as_ref().map(|u| if u.ends_with('/') { u.clone() } else { format!("{u}/") });
-        let copyright = config
-            .copyright
-            .clone()
-            .unwrap_or_else(|| format!("© {} {}", date.year(), config.organisation));
-        let description = config
-            .description
-            .clone()
-            .or_else(|| config.subtitle.clone())
-            .unwrap_or_else(|| config.title.clone());
+        let copyright =
+            config.copyright.clone().unwrap_or_else(|| format!("© {} {}", date.year(), config.organisation));
+        let description =
+            config.description.clone().or_else(|| config.subtitle.clone()).unwrap_or_else(|| config.title.clone());
         Self {
             title: config.title.clone(),
             subtitle: config.subtitle.clone(),

@@ -108,7 +108,8 @@ impl Config {
                 .at(at_key("date"))
                 .with_help("write the date as YYYY-MM-DD"));
         }
-        if !self.pdf.ends_with(".pdf") || self.pdf.contains('/') || self.pdf.contains('\\') || self.pdf.starts_with('.') {
+        if !self.pdf.ends_with(".pdf") || self.pdf.contains('/') || self.pdf.contains('\\') || self.pdf.starts_with('.')
+        {
             return Err(Error::content(format!("`pdf` must be a plain file name ending in .pdf, not {:?}", self.pdf))
                 .at(at_key("pdf"))
                 .with_help("for example: pdf: my-briefing-2025.pdf"));

@@ -115,10 +115,7 @@ fn load_yaml(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
     {
         // Parse again keeping each row's position; the first parse already proved the YAML valid.
         let spanned: Vec<serde_saphyr::Spanned<Map<String, Value>>> = yaml::parse(shown, &text, &text, 1)?;
-        rows = spanned
-            .into_iter()
-            .map(|s| Row { line: s.referenced.line() as usize, fields: s.value })
-            .collect();
+        rows = spanned.into_iter().map(|s| Row { line: s.referenced.line() as usize, fields: s.value }).collect();
     }
     Ok(make_table(stem, shown, text, rows, value))
 }

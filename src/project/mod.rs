@@ -37,8 +37,12 @@ impl Project {
     pub fn load(root: &Path) -> Result<Self, Error> {
         let config_path = root.join("content").join("briefing.yaml");
         if !config_path.is_file() {
-            return Err(Error::usage(format!("{} is not a briefing project: {} does not exist", root.display(), shown(root, "content/briefing.yaml").display()))
-                .with_help("run briefing in a project folder, or pass --project DIR"));
+            return Err(Error::usage(format!(
+                "{} is not a briefing project: {} does not exist",
+                root.display(),
+                shown(root, "content/briefing.yaml").display()
+            ))
+            .with_help("run briefing in a project folder, or pass --project DIR"));
         }
         let config = Config::load(&config_path, &shown(root, "content/briefing.yaml"))?;
         let content = content::load(&root.join("content"), &shown(root, "content"))?;
@@ -52,9 +56,5 @@ impl Project {
 /// A project-relative path as users should see it in messages: relative to
 /// the current folder when the project is, so `content/x.md` rather than `./content/x.md`.
 pub fn shown(root: &Path, relative: &str) -> PathBuf {
-    if root == Path::new(".") || root.as_os_str().is_empty() {
-        PathBuf::from(relative)
-    } else {
-        root.join(relative)
-    }
+    if root == Path::new(".") || root.as_os_str().is_empty() { PathBuf::from(relative) } else { root.join(relative) }
 }

@@ -54,9 +54,10 @@ impl TemplateSet {
 
     /// The template `name` as text; an error naming it if missing or not UTF-8.
     pub fn text(&self, name: &str) -> Result<&str, Error> {
-        let file = self
-            .get(name)
-            .ok_or_else(|| Error::content(format!("template `{name}` not found")).with_help("restore it in templates/ or delete your override"))?;
+        let file = self.get(name).ok_or_else(|| {
+            Error::content(format!("template `{name}` not found"))
+                .with_help("restore it in templates/ or delete your override")
+        })?;
         std::str::from_utf8(&file.bytes).map_err(|_| Error::content(format!("template `{name}` is not UTF-8 text")))
     }
 

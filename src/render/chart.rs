@@ -22,24 +22,51 @@ const GRID: RGBColor = RGBColor(0xd9, 0xdd, 0xe1);
 pub fn svg(figure: &Figure, style: &Style) -> String {
     let palette = Palette::from(style);
     let family = format!("{}, Arial, sans-serif", style.font);
-    let (height, draw): (u32, Box<dyn Fn(&DrawingArea<SVGBackend, plotters::coord::Shift>)>) = match figure.spec.kind {
-        ChartKind::Bar => {
-            let layout = BarLayout::new(figure);
-            (layout.height, Box::new(move |area| layout.draw(area, figure, &palette, &family)))
-        }
-        ChartKind::Column => {
-            let layout = ColumnLayout::new(figure);
-            (layout.height, Box::new(move |area| layout.draw(area, figure, &palette, &family)))
-        }
+    let layout = match figure.spec.kind {
+        ChartKind::Bar => Layout::Bar(BarLayout::new(figure)),
+        ChartKind::Column => Layout::Column(ColumnLayout::new(figure)),
+    };
+    let height = match &layout {
+        Layout::Bar(l) => l.height,
+        Layout::Column(l) => l.height,
     };
     let mut out = String::new();
     {
         let area = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
-        draw(&area);
+        match &layout {
+            Layout::Bar(l) => l.draw(&area, figure, &palette, &family),
+            Layout::Column(l) => l.draw(&area, figure, &palette, &family),
+        }
         // Drawing into a String cannot fail for I/O reasons; present() only flushes.
         let _ = area.present();
     }
-    make_accessible(&out, figure)
+    make_accessible(&tidy_font_sizes(&out), figure)
+}
+
+/// plotters writes font sizes as `size / 1.24` in full float precision
+/// (`13.000000000000002`); round them so the SVG reads as written.
+fn tidy_font_sizes(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find("font-size=\"") {
+        let start = i + "font-size=\"".len();
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+        match rest[start..end].parse::<f64>() {
+            Ok(size) => out.push_str(&format!("{}", (size * 100.0).round() / 100.0)),
+            Err(_) => out.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+enum Layout {
+    Bar(BarLayout),
+    Column(ColumnLayout),
 }
 
 struct Palette {
@@ -150,7 +177,7 @@ impl BarLayout {
             for line in &lines {
                 widest = widest.max(text_width(line, FONT));
             }
-            let row_height = if lines.len() > 1 { 40.0 } else { 26.0 };
+            let row_height = if lines.len() > 1 { 36.0 } else { 22.0 };
             rows.push((lines, row_height));
         }
         let body: f64 = rows.iter().map(|(_, h)| h).sum();
@@ -158,7 +185,7 @@ impl BarLayout {
         Self { height: (TOP + body + AXIS + extra).ceil() as u32, label_width: widest.min(max_label) + 10.0, rows }
     }
 
-    fn draw(&self, area: &DrawingArea<SVGBackend, plotters::coord::Shift>, figure: &Figure, palette: &Palette, family: &str) {
+    fn draw(&self, area: &Area, figure: &Figure, palette: &Palette, family: &str) {
         let _ = area.fill(&WHITE);
         let min = figure.points.iter().map(|p| p.value).fold(0.0, f64::min);
         let max = figure.points.iter().map(|p| p.value).fold(0.0, f64::max);
@@ -180,11 +207,14 @@ impl BarLayout {
         let mut y = TOP;
         for (point, (lines, row_height)) in figure.points.iter().zip(&self.rows) {
             let centre = y + row_height / 2.0;
-            let bar_half = 9.0;
+            let bar_half = 7.5;
             let (a, b) = (scale(0.0f64.max(lo)), scale(point.value));
             let colour = palette.bar(figure, point.highlight);
             let _ = area.draw(&Rectangle::new(
-                [(a.min(b).round() as i32, (centre - bar_half) as i32), (a.max(b).round() as i32, (centre + bar_half) as i32)],
+                [
+                    (a.min(b).round() as i32, (centre - bar_half) as i32),
+                    (a.max(b).round() as i32, (centre + bar_half) as i32),
+                ],
                 colour.filled(),
             ));
             let label_style = text_style(family, FONT, &palette.ink, Pos::new(HPos::Right, VPos::Center));
@@ -204,7 +234,8 @@ impl BarLayout {
         }
         // The zero line, drawn last so it sits on top of the bars.
         let zero = scale(0.0f64.max(lo)).round() as i32;
-        let _ = area.draw(&PathElement::new(vec![(zero, TOP as i32), (zero, bottom as i32)], palette.ink.stroke_width(1)));
+        let _ =
+            area.draw(&PathElement::new(vec![(zero, TOP as i32), (zero, bottom as i32)], palette.ink.stroke_width(1)));
         if let Some(title) = &figure.spec.y_title {
             let style = text_style(family, FONT - 1.0, &palette.ink, Pos::new(HPos::Center, VPos::Top));
             let centre = (x0 + plot_width / 2.0).round() as i32;
@@ -232,7 +263,7 @@ impl ColumnLayout {
         Self { height, labels, label_lines }
     }
 
-    fn draw(&self, area: &DrawingArea<SVGBackend, plotters::coord::Shift>, figure: &Figure, palette: &Palette, family: &str) {
+    fn draw(&self, area: &Area, figure: &Figure, palette: &Palette, family: &str) {
         let _ = area.fill(&WHITE);
         let min = figure.points.iter().map(|p| p.value).fold(0.0, f64::min);
         let max = figure.points.iter().map(|p| p.value).fold(0.0, f64::max);
@@ -254,11 +285,18 @@ impl ColumnLayout {
             let half = (slot * 0.34).min(36.0);
             let (a, b) = (scale(0.0f64.max(lo)), scale(point.value));
             let _ = area.draw(&Rectangle::new(
-                [((centre - half).round() as i32, a.min(b).round() as i32), ((centre + half).round() as i32, a.max(b).round() as i32)],
+                [
+                    ((centre - half).round() as i32, a.min(b).round() as i32),
+                    ((centre + half).round() as i32, a.max(b).round() as i32),
+                ],
                 palette.bar(figure, point.highlight).filled(),
             ));
             let value_style = text_style(family, FONT, &palette.ink, Pos::new(HPos::Center, VPos::Bottom));
-            let _ = area.draw(&Text::new(figure.format_value(point.value), (centre.round() as i32, (a.min(b) - 4.0) as i32), value_style));
+            let _ = area.draw(&Text::new(
+                figure.format_value(point.value),
+                (centre.round() as i32, (a.min(b) - 4.0) as i32),
+                value_style,
+            ));
             let label_style = text_style(family, FONT, &palette.ink, Pos::new(HPos::Center, VPos::Top));
             for (line_index, line) in lines.iter().enumerate() {
                 let y = bottom + 8.0 + 17.0 * line_index as f64;
@@ -266,11 +304,13 @@ impl ColumnLayout {
             }
         }
         let zero = scale(0.0f64.max(lo)).round() as i32;
-        let _ = area.draw(&PathElement::new(vec![(left as i32, zero), (WIDTH as i32 - 8, zero)], palette.ink.stroke_width(1)));
+        let _ = area
+            .draw(&PathElement::new(vec![(left as i32, zero), (WIDTH as i32 - 8, zero)], palette.ink.stroke_width(1)));
         if let Some(title) = &figure.spec.x_title {
             let style = text_style(family, FONT - 1.0, &palette.ink, Pos::new(HPos::Center, VPos::Top));
             let y = bottom + 10.0 + 17.0 * self.label_lines as f64 + 6.0;
-            let _ = area.draw(&Text::new(title.clone(), ((left + (WIDTH as f64 - left) / 2.0) as i32, y as i32), style));
+            let _ =
+                area.draw(&Text::new(title.clone(), ((left + (WIDTH as f64 - left) / 2.0) as i32, y as i32), style));
         }
         if let Some(title) = &figure.spec.y_title {
             let style = text_style(family, FONT - 1.0, &palette.ink, Pos::new(HPos::Left, VPos::Top));

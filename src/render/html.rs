@@ -31,7 +31,9 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
                 .blocks
                 .iter()
                 .map(|b| match b {
-                    Block::Prose(pieces) => json!({"kind": "prose", "html": to_html(pieces, briefing, &mut marked_notes)}),
+                    Block::Prose(pieces) => {
+                        json!({"kind": "prose", "html": to_html(pieces, briefing, &mut marked_notes)})
+                    }
                     Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
                 })
                 .collect();

@@ -193,7 +193,10 @@ fn typst_error(world: &BriefingWorld, errors: &[typst::diag::SourceDiagnostic]) 
         message.push_str(&format!(" (and {} more errors)", errors.len() - 1));
     }
     let mut help: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
-    help.push("check the print template templates/print/briefing.typ; `briefing build --typst` writes the generated source".into());
+    help.push(
+        "check the print template templates/print/briefing.typ; `briefing build --typst` writes the generated source"
+            .into(),
+    );
     let mut error = Error::content(message).with_help(help.join("; "));
     if let Some(location) = diagnostic_location(world, first) {
         error = error.at(location);

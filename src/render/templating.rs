@@ -69,7 +69,9 @@ impl<'a> Engine<'a> {
 
 fn register_filters(tera: &mut Tera) {
     // `{{ x | typst_string }}`: a Typst string literal, for values inside Typst code.
-    tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| Value::safe_string(&string_literal(value)));
+    tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| {
+        Value::safe_string(&string_literal(value))
+    });
     // `{{ x | typst_markup }}`: explicit markup escaping, for templates that turn autoescape off.
     tera.register_filter("typst_markup", |value: &str, _: Kwargs, _: &State| Value::safe_string(&escape_markup(value)));
 }
@@ -95,7 +97,9 @@ fn template_error(templates: &TemplateSet, err: &tera::Error) -> Error {
             Some((message, name, line, column)) => Error::content(format!("template error: {message}"))
                 .at(Location::at_line(templates.describe(&name), templates.text(&name).unwrap_or(""), line, column))
                 .with_help("the filters and functions templates can use are listed in the README"),
-            None => Error::content(format!("template error: {err}")).with_help("see the template variables in the README"),
+            None => {
+                Error::content(format!("template error: {err}")).with_help("see the template variables in the README")
+            }
         },
     }
 }

@@ -118,7 +118,8 @@ impl Writer<'_, '_> {
                 Event::Text(t) => code.push_str(t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, code) = self.code.take().unwrap_or_default();
-                    let lang = if lang.is_empty() { String::new() } else { format!("lang: {}, ", string_literal(&lang)) };
+                    let lang =
+                        if lang.is_empty() { String::new() } else { format!("lang: {}, ", string_literal(&lang)) };
                     let code = code.strip_suffix('\n').unwrap_or(&code);
                     self.out.push_str(&format!("#raw(block: true, {lang}{});\n\n", string_literal(code)));
                 }
