@@ -112,7 +112,7 @@ fn a_non_numeric_value_names_the_data_row() {
     let data = "- name: A\n  value: 1\n- name: B\n  value: \"n/a\"\n";
     let project = project(&[("01.md", chart)], &[("things.yaml", data)]);
     let message = stderr(&build(project.path(), &[]));
-    assert!(message.contains("content/data/things.yaml:3:"), "{message}");
+    assert!(message.contains("content/data/things.yaml:4:10"), "the value itself: {message}");
     assert!(message.contains("row 2 (B) has the text \"n/a\" in `value`"), "{message}");
 }
 
@@ -190,4 +190,17 @@ fn a_misspelt_setting_in_briefing_yaml_is_reported() {
     let message = stderr(&build(project.path(), &[]));
     assert!(message.contains("content/briefing.yaml:8:"), "{message}");
     assert!(message.contains("subtitel"), "{message}");
+}
+
+#[test]
+fn a_house_font_that_is_not_available_is_an_error_listing_the_fonts() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let config = project.path().join("content/briefing.yaml");
+    let text = fs::read_to_string(&config).unwrap() + "style:\n  font: Comic Sans MS\n";
+    fs::write(&config, text).unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/briefing.yaml:9:") && message.contains("`Comic Sans MS`"), "{message}");
+    assert!(message.contains("Noto Sans") && message.contains("fonts/"), "{message}");
 }

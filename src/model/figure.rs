@@ -295,7 +295,7 @@ fn resolve_points(table: &Table, raw: &RawSpec) -> Result<Vec<Point>, Error> {
                     raw.y.value,
                     raw.id.value
                 ))
-                .at(table.row_location(index))
+                .at(table.field_location(index, &raw.y.value))
                 .with_help("write the number without quotes or units, e.g. 5.3"));
             }
             None => {

@@ -44,6 +44,25 @@ impl Table {
         Location::at_line(&self.file, &self.text, line, 1)
     }
 
+    /// Where `field` of row `index` is: its `key:` line in YAML, else the row's start.
+    pub fn field_location(&self, index: usize, field: &str) -> Location {
+        let Some(row) = self.rows.get(index) else { return self.row_location(index) };
+        let lines: Vec<&str> = self.text.lines().collect();
+        let key = format!("{field}:");
+        for (offset, line) in lines.iter().enumerate().skip(row.line.saturating_sub(1)) {
+            let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+            if trimmed.starts_with(&key) {
+                let column = line.len() - trimmed.len() + key.len() + 2;
+                return Location::at_line(&self.file, &self.text, offset + 1, column);
+            }
+            // The next row begins: the field is not written out in this one.
+            if offset + 1 > row.line && line.trim_start().starts_with("- ") {
+                break;
+            }
+        }
+        self.row_location(index)
+    }
+
     /// The field names, quoted and comma-separated, for "fields that exist" hints.
     pub fn column_list(&self) -> String {
         self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")

@@ -76,3 +76,14 @@ impl FontSet {
         names
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FontSet;
+
+    #[test]
+    fn an_empty_font_set_is_an_error_not_a_pdf_without_text() {
+        let error = FontSet::from_fonts(Vec::new()).unwrap_err();
+        assert!(error.to_string().contains("no fonts are available"), "{error}");
+    }
+}

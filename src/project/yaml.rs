@@ -32,18 +32,29 @@ fn located_error(file: &Path, whole_file: &str, first_line: usize, err: &serde_s
 /// those ourselves, so keep only the first line of the message.
 fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
-    let first = text.lines().next().unwrap_or("").trim();
-    // Drop a trailing " at line X column Y" if the crate adds one.
-    let first = match first.find(" at line ") {
-        Some(i) => &first[..i],
-        None => first,
-    };
+    let mut first = text.lines().next().unwrap_or("").trim();
+    first = first.strip_prefix("error:").unwrap_or(first).trim();
+    // Drop a leading "line X column Y:" and a trailing " at line X column Y": we show the position ourselves.
+    if first.starts_with("line ")
+        && let Some(i) = first.find(": ")
+    {
+        first = &first[i + 2..];
+    }
+    if let Some(i) = first.find(" at line ") {
+        first = &first[..i];
+    }
+    // Advice addressed to programmers using the crate is no help to a briefing author.
+    if let Some(i) = first.find(", set DuplicateKeyPolicy") {
+        first = &first[..i];
+    }
     first.trim_end_matches(':').to_string()
 }
 
 fn help_for(message: &str) -> String {
     let lower = message.to_lowercase();
-    if lower.contains("unknown field") {
+    if lower.contains("duplicate mapping key") {
+        "each key may appear only once in a mapping; remove or rename the repeated one".into()
+    } else if lower.contains("unknown field") {
         "check the spelling of the key; the expected keys are listed above".into()
     } else if lower.contains("missing field") {
         "add the missing key".into()
