@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub source_date_epoch: Option<i64>,
     /// Also write the generated Typst source as `<name>.typ`, for template authors.
     pub keep_typst: bool,
+    /// Claims the data no longer supports warn instead of failing the build.
+    pub draft: bool,
 }
 
 /// What a successful build produced.
@@ -78,7 +80,7 @@ pub fn render_project(
     warnings: &mut Vec<Warning>,
 ) -> Result<Rendered, Error> {
     check_house_font(project)?;
-    let briefing = Briefing::build(project, warnings)?;
+    let briefing = Briefing::build(project, options.draft, warnings)?;
     let svgs: Vec<String> = briefing.figures.iter().map(|f| render::chart::svg(f, &briefing.meta.style)).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print)?;

@@ -33,19 +33,22 @@ enum Command {
         /// Also write the generated Typst source next to the PDF, for template authors.
         #[arg(long)]
         typst: bool,
+        /// Draft mode: claims the data no longer supports are warnings, not errors.
+        #[arg(long)]
+        draft: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { project, out, typst } => {
+        Command::Build { project, out, typst, draft } => {
             let started = Instant::now();
             let source_date_epoch = match source_date_epoch() {
                 Ok(value) => value,
                 Err(error) => return fail(&error),
             };
-            let options = BuildOptions { project, out, source_date_epoch, keep_typst: typst };
+            let options = BuildOptions { project, out, source_date_epoch, keep_typst: typst, draft };
             match build(&options) {
                 Ok(report) => {
                     for warning in &report.warnings {

@@ -12,7 +12,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use crate::diagnostic::{Error, Location, Warning};
 use crate::model::figure::Figure;
 use crate::model::{Block, Note, Piece, Section};
-use crate::project::{ContentFile, Project};
+use crate::project::{ContentFile, DataSet};
 
 /// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough,
 /// `{#id}` heading attributes and typographic quotes and dashes.
@@ -30,11 +30,11 @@ pub struct Parsed {
     pub notes: Vec<Note>,
 }
 
-/// Parses every content file of `project`, in order, into one document.
-pub fn parse(project: &Project, warnings: &mut Vec<Warning>) -> Result<Parsed, Error> {
+/// Parses the content files, in order, into one document.
+pub fn parse(files: &[ContentFile], data: &DataSet, warnings: &mut Vec<Warning>) -> Result<Parsed, Error> {
     let mut walker = Walker::default();
-    for file in &project.content {
-        walker.file(file, project, warnings)?;
+    for file in files {
+        walker.file(file, data, warnings)?;
     }
     walker.finish(warnings)
 }
@@ -55,7 +55,7 @@ struct Walker {
 }
 
 impl Walker {
-    fn file(&mut self, file: &ContentFile, project: &Project, warnings: &mut Vec<Warning>) -> Result<(), Error> {
+    fn file(&mut self, file: &ContentFile, data: &DataSet, warnings: &mut Vec<Warning>) -> Result<(), Error> {
         let body = file.body();
         let locate = |offset: usize| Location::at_offset(&file.file, &file.text, file.body_start + offset);
         let mut events = Parser::new_ext(body, options()).into_offset_iter();
@@ -95,15 +95,8 @@ impl Walker {
                     }
                     let fence = locate(range.start);
                     let number = self.figures.len() + 1;
-                    let figure = Figure::from_block(
-                        number,
-                        &yaml,
-                        &file.file,
-                        &file.text,
-                        fence.line + 1,
-                        &project.data,
-                        warnings,
-                    )?;
+                    let figure =
+                        Figure::from_block(number, &yaml, &file.file, &file.text, fence.line + 1, data, warnings)?;
                     if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
                         return Err(Error::content(format!("two charts have the id `{}`", figure.id))
                             .at(fence)

@@ -3,8 +3,11 @@
 //! "Figure 3" and note 1 are the same in the web page and in the PDF.
 
 pub mod figure;
+pub mod house_style;
 pub mod markdown;
 pub mod meta;
+pub mod prose;
+pub mod query;
 
 use pulldown_cmark::Event;
 use serde_json::Value;
@@ -67,9 +70,15 @@ pub struct Briefing {
 
 impl Briefing {
     /// Builds the model from a loaded project, collecting warnings.
-    pub fn build(project: &Project, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
+    pub fn build(project: &Project, draft: bool, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
         let meta = Meta::from_config(&project.config);
-        let parsed = markdown::parse(project, warnings)?;
+        let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
+        let files = project
+            .content
+            .iter()
+            .map(|file| prose::evaluate(file, &project.data, &meta, settings, warnings))
+            .collect::<Result<Vec<_>, _>>()?;
+        let parsed = markdown::parse(&files, &project.data, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
         Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data })
     }

@@ -43,6 +43,22 @@ pub struct Config {
     pub contact: Vec<String>,
     #[serde(default)]
     pub style: Style,
+    #[serde(default)]
+    pub numbers: NumberStyle,
+}
+
+/// How numbers written by data expressions in the prose read.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NumberStyle {
+    /// Whole numbers below this are spelled out ("nine"); 0 writes every number in digits.
+    pub spell_out_below: u32,
+}
+
+impl Default for NumberStyle {
+    fn default() -> Self {
+        Self { spell_out_below: 10 }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -1,0 +1,371 @@
+//! Expressions over the rows of a data table, as analysts write them in
+//! prose: conditions (`year == 2025 and first == 'Domestic demand'`) and
+//! arithmetic (`gdp_2024_bn_yuan * growth_2024 / (100 + growth_2024)`).
+//!
+//! Field names are checked against the table when an expression is parsed,
+//! so a misspelt field is an error listing the fields, never a silent zero.
+
+use serde_json::{Map, Value};
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    Null,
+    Field(String),
+    Negate(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(Op, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+/// A value an expression yields for one row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    Null,
+}
+
+impl Scalar {
+    pub fn from_json(value: Option<&Value>) -> Self {
+        match value {
+            Some(Value::Number(n)) => Scalar::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Some(Value::String(s)) => Scalar::Text(s.clone()),
+            Some(Value::Bool(b)) => Scalar::Bool(*b),
+            Some(Value::Null) | None => Scalar::Null,
+            Some(other) => Scalar::Text(other.to_string()),
+        }
+    }
+
+    pub fn truthy(&self) -> bool {
+        match self {
+            Scalar::Number(n) => *n != 0.0 && !n.is_nan(),
+            Scalar::Text(s) => !s.is_empty(),
+            Scalar::Bool(b) => *b,
+            Scalar::Null => false,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Scalar::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Scalar::Number(n) => format!("the number {n}"),
+            Scalar::Text(s) => format!("the text {s:?}"),
+            Scalar::Bool(b) => format!("{b}"),
+            Scalar::Null => "nothing".into(),
+        }
+    }
+}
+
+/// Parses `source`, checking every field against `columns`.
+pub fn parse(source: &str, columns: &[String]) -> Result<Expr, String> {
+    let tokens = tokenize(source)?;
+    let mut parser = Parser { tokens, position: 0, columns };
+    let expr = parser.or()?;
+    if let Some(token) = parser.tokens.get(parser.position) {
+        return Err(format!("unexpected `{}` in `{source}`", token.text));
+    }
+    Ok(expr)
+}
+
+/// Evaluates `expr` for one row.
+pub fn evaluate(expr: &Expr, row: &Map<String, Value>) -> Result<Scalar, String> {
+    Ok(match expr {
+        Expr::Number(n) => Scalar::Number(*n),
+        Expr::Text(s) => Scalar::Text(s.clone()),
+        Expr::Bool(b) => Scalar::Bool(*b),
+        Expr::Null => Scalar::Null,
+        Expr::Field(name) => Scalar::from_json(row.get(name)),
+        Expr::Negate(inner) => match evaluate(inner, row)? {
+            Scalar::Number(n) => Scalar::Number(-n),
+            other => return Err(format!("cannot negate {}", other.describe())),
+        },
+        Expr::Not(inner) => Scalar::Bool(!evaluate(inner, row)?.truthy()),
+        Expr::Binary(Op::And, a, b) => Scalar::Bool(evaluate(a, row)?.truthy() && evaluate(b, row)?.truthy()),
+        Expr::Binary(Op::Or, a, b) => Scalar::Bool(evaluate(a, row)?.truthy() || evaluate(b, row)?.truthy()),
+        Expr::Binary(op, a, b) => binary(*op, evaluate(a, row)?, evaluate(b, row)?)?,
+    })
+}
+
+fn binary(op: Op, a: Scalar, b: Scalar) -> Result<Scalar, String> {
+    use std::cmp::Ordering;
+    let ordering = match (&a, &b) {
+        (Scalar::Number(x), Scalar::Number(y)) => x.partial_cmp(y),
+        (Scalar::Text(x), Scalar::Text(y)) => Some(x.cmp(y)),
+        (Scalar::Bool(x), Scalar::Bool(y)) => Some(x.cmp(y)),
+        (Scalar::Null, Scalar::Null) => Some(Ordering::Equal),
+        _ => None,
+    };
+    Ok(match op {
+        Op::Eq => Scalar::Bool(ordering == Some(Ordering::Equal)),
+        Op::Ne => Scalar::Bool(ordering != Some(Ordering::Equal)),
+        Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+            // Comparing a number with missing data is false, as a spreadsheet filter would treat a blank.
+            let Some(ordering) = ordering else { return Ok(Scalar::Bool(false)) };
+            Scalar::Bool(match op {
+                Op::Lt => ordering == Ordering::Less,
+                Op::Le => ordering != Ordering::Greater,
+                Op::Gt => ordering == Ordering::Greater,
+                _ => ordering != Ordering::Less,
+            })
+        }
+        Op::Add | Op::Sub | Op::Mul | Op::Div => {
+            let (Scalar::Number(x), Scalar::Number(y)) = (&a, &b) else {
+                return Err(format!("cannot do arithmetic with {} and {}", a.describe(), b.describe()));
+            };
+            Scalar::Number(match op {
+                Op::Add => x + y,
+                Op::Sub => x - y,
+                Op::Mul => x * y,
+                _ => x / y,
+            })
+        }
+        Op::And | Op::Or => unreachable!("handled by evaluate"),
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Number(f64),
+    Text(String),
+    Ident(String),
+    Symbol,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Kind,
+    text: String,
+}
+
+fn tokenize(source: &str) -> Result<Vec<Token>, String> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            let number = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+            tokens.push(Token { kind: Kind::Number(number), text });
+        } else if c == '\'' || c == '"' {
+            let start = i;
+            i += 1;
+            let mut text = String::new();
+            while i < chars.len() && chars[i] != c {
+                text.push(chars[i]);
+                i += 1;
+            }
+            if i == chars.len() {
+                return Err(format!(
+                    "the text starting at `{}` is never closed with {c}",
+                    chars[start..].iter().collect::<String>()
+                ));
+            }
+            i += 1;
+            tokens.push(Token { kind: Kind::Text(text.clone()), text: format!("{c}{text}{c}") });
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let text: String = chars[start..i].iter().collect();
+            tokens.push(Token { kind: Kind::Ident(text.clone()), text });
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            let symbol = if ["==", "!=", "<=", ">="].contains(&two.as_str()) {
+                two
+            } else if "()+-*/<>".contains(c) {
+                c.to_string()
+            } else if c == '=' {
+                return Err("use `==` to compare, not `=`".into());
+            } else {
+                return Err(format!("unexpected `{c}`"));
+            };
+            i += symbol.chars().count();
+            tokens.push(Token { kind: Kind::Symbol, text: symbol });
+        }
+    }
+    Ok(tokens)
+}
+
+struct Parser<'a> {
+    tokens: Vec<Token>,
+    position: usize,
+    columns: &'a [String],
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.tokens.get(self.position).map(|t| t.text.as_str())
+    }
+
+    fn eat(&mut self, text: &str) -> bool {
+        if self.peek() == Some(text) {
+            self.position += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn or(&mut self) -> Result<Expr, String> {
+        let mut left = self.and()?;
+        while self.eat("or") {
+            left = Expr::Binary(Op::Or, Box::new(left), Box::new(self.and()?));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, String> {
+        let mut left = self.not()?;
+        while self.eat("and") {
+            left = Expr::Binary(Op::And, Box::new(left), Box::new(self.not()?));
+        }
+        Ok(left)
+    }
+
+    fn not(&mut self) -> Result<Expr, String> {
+        if self.eat("not") { Ok(Expr::Not(Box::new(self.not()?))) } else { self.comparison() }
+    }
+
+    fn comparison(&mut self) -> Result<Expr, String> {
+        let left = self.sum()?;
+        let op = match self.peek() {
+            Some("==") => Op::Eq,
+            Some("!=") => Op::Ne,
+            Some("<") => Op::Lt,
+            Some("<=") => Op::Le,
+            Some(">") => Op::Gt,
+            Some(">=") => Op::Ge,
+            _ => return Ok(left),
+        };
+        self.position += 1;
+        Ok(Expr::Binary(op, Box::new(left), Box::new(self.sum()?)))
+    }
+
+    fn sum(&mut self) -> Result<Expr, String> {
+        let mut left = self.product()?;
+        loop {
+            let op = match self.peek() {
+                Some("+") => Op::Add,
+                Some("-") => Op::Sub,
+                _ => return Ok(left),
+            };
+            self.position += 1;
+            left = Expr::Binary(op, Box::new(left), Box::new(self.product()?));
+        }
+    }
+
+    fn product(&mut self) -> Result<Expr, String> {
+        let mut left = self.unary()?;
+        loop {
+            let op = match self.peek() {
+                Some("*") => Op::Mul,
+                Some("/") => Op::Div,
+                _ => return Ok(left),
+            };
+            self.position += 1;
+            left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?));
+        }
+    }
+
+    fn unary(&mut self) -> Result<Expr, String> {
+        if self.eat("-") { Ok(Expr::Negate(Box::new(self.unary()?))) } else { self.atom() }
+    }
+
+    fn atom(&mut self) -> Result<Expr, String> {
+        let Some(token) = self.tokens.get(self.position).cloned() else {
+            return Err("the expression ends where a value was expected".into());
+        };
+        self.position += 1;
+        match token.kind {
+            Kind::Number(n) => Ok(Expr::Number(n)),
+            Kind::Text(s) => Ok(Expr::Text(s)),
+            Kind::Ident(name) => match name.as_str() {
+                "true" => Ok(Expr::Bool(true)),
+                "false" => Ok(Expr::Bool(false)),
+                "null" | "none" => Ok(Expr::Null),
+                _ if self.columns.contains(&name) => Ok(Expr::Field(name)),
+                _ => Err(format!(
+                    "`{name}` is not a field; the fields are {} (to compare with text, quote it: '{name}')",
+                    self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                )),
+            },
+            Kind::Symbol if token.text == "(" => {
+                let inner = self.or()?;
+                if !self.eat(")") {
+                    return Err("a `(` is never closed".into());
+                }
+                Ok(inner)
+            }
+            Kind::Symbol => Err(format!("expected a value, found `{}`", token.text)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(pairs: &[(&str, Value)]) -> Map<String, Value> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn conditions_and_arithmetic_evaluate_per_row() {
+        let columns = vec!["year".to_string(), "first".to_string(), "gdp".to_string(), "growth".to_string()];
+        let r = row(&[
+            ("year", Value::from(2025)),
+            ("first", Value::from("Domestic demand")),
+            ("gdp", Value::from(100.0)),
+            ("growth", Value::from(5.0)),
+        ]);
+        let cond = parse("year == 2025 and first == 'Domestic demand'", &columns).unwrap();
+        assert_eq!(evaluate(&cond, &r).unwrap(), Scalar::Bool(true));
+        let weight = parse("gdp * growth / (100 + growth)", &columns).unwrap();
+        assert_eq!(evaluate(&weight, &r).unwrap(), Scalar::Number(100.0 * 5.0 / 105.0));
+        let not = parse("not year > 2025 or first != \"x\"", &columns).unwrap();
+        assert_eq!(evaluate(&not, &r).unwrap(), Scalar::Bool(true));
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_syntax_are_explained() {
+        let columns = vec!["region".to_string()];
+        let err = parse("region == east", &columns).unwrap_err();
+        assert!(err.contains("`east` is not a field") && err.contains("quote it: 'east'"), "{err}");
+        assert!(parse("region = 'east'", &columns).unwrap_err().contains("use `==`"));
+        assert!(parse("(region == 'east'", &columns).unwrap_err().contains("never closed"));
+    }
+}
