@@ -81,7 +81,8 @@ pub fn render_project(
 ) -> Result<Rendered, Error> {
     check_house_font(project)?;
     let briefing = Briefing::build(project, options.draft, warnings)?;
-    let svgs: Vec<String> = briefing.figures.iter().map(|f| render::chart::svg(f, &briefing.meta.style)).collect();
+    let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &project.fonts)?;
+    let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print)?;
     let pdf = render::pdf::render(&briefing, &svgs, &print, &project.fonts, options.source_date_epoch, warnings)?;
@@ -94,10 +95,17 @@ pub fn render_project(
     };
     let html = render::html::render(&briefing, &web, &links)?;
 
+    let pages = render::pages::render(&briefing, &web, &print, &project.fonts, options.source_date_epoch, warnings)?;
+
     let mut files = OutputSet::default();
     files.add("index.html", html);
-    for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        files.add(format!("figures/figure-{}.svg", figure.number), svg);
+    for (path, bytes) in pages {
+        files.add(path, bytes);
+    }
+    for (figure, bundle) in briefing.figures.iter().zip(figures) {
+        files.add(render::figures::path(figure, "svg"), bundle.svg);
+        files.add(render::figures::path(figure, "png"), bundle.png);
+        files.add(render::figures::path(figure, "csv"), bundle.csv);
     }
     for (name, file) in project.templates.under("assets/") {
         files.add(name, file.bytes.clone());

@@ -267,6 +267,15 @@ impl Walker {
     }
 }
 
+/// Parses a short Markdown text (a page's notes) into plain pieces: no
+/// sections, figures or footnotes, which belong to the briefing itself.
+pub fn simple_pieces(text: &str) -> Vec<Piece> {
+    Parser::new_ext(text, options())
+        .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+        .map(|e| Piece::Markdown(e.into_static()))
+        .collect()
+}
+
 /// Splits `text` at its first `@fig-id`, returning the text before, the id and the text after.
 /// The `@` must not follow a letter or digit, so e-mail addresses are left alone.
 fn split_figure_ref(text: &str) -> Option<(&str, &str, &str)> {

@@ -6,6 +6,7 @@ pub mod figure;
 pub mod house_style;
 pub mod markdown;
 pub mod meta;
+pub mod pages;
 pub mod prose;
 pub mod query;
 
@@ -15,7 +16,7 @@ use serde_json::Value;
 use crate::diagnostic::{Error, Warning};
 use crate::project::Project;
 
-pub use figure::{ChartKind, ChartSpec, Figure, Point};
+pub use figure::{ChartData, ChartKind, ChartSpec, Figure};
 pub use meta::Meta;
 
 /// A piece of prose: a Markdown event, or a cross-reference the model resolved.
@@ -66,6 +67,8 @@ pub struct Briefing {
     pub notes: Vec<Note>,
     /// Every data table by name, as values for templates.
     pub data: serde_json::Map<String, Value>,
+    /// Pages generated from data, e.g. one per province.
+    pub page_sets: Vec<pages::PageSet>,
 }
 
 impl Briefing {
@@ -79,7 +82,8 @@ impl Briefing {
             .map(|file| prose::evaluate(file, &project.data, &meta, settings, warnings))
             .collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, warnings)?;
+        let page_sets = pages::build(project, &meta, settings, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
-        Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data })
+        Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data, page_sets })
     }
 }

@@ -45,6 +45,49 @@ pub struct Config {
     pub style: Style,
     #[serde(default)]
     pub numbers: NumberStyle,
+    /// Sets of pages generated from data, one page (and PDF) per row.
+    #[serde(default)]
+    pub pages: Vec<PageSetConfig>,
+}
+
+/// A set of pages generated from a data table, e.g. one profile per province.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSetConfig {
+    /// Folder under the output, e.g. `provinces` for `output/provinces/<slug>/`.
+    pub path: String,
+    /// The table with one row per page.
+    pub data: String,
+    /// The field holding each row's URL slug (lowercase letters, digits, hyphens).
+    pub slug: String,
+    /// The field holding each page's title.
+    pub title: String,
+    /// Heading of the index page that links every page.
+    pub index_title: String,
+    /// Web template for each page.
+    #[serde(default = "default_page_template")]
+    pub template: String,
+    /// Web template for the index page.
+    #[serde(default = "default_index_template")]
+    pub index_template: String,
+    /// Print template for each page's PDF; without it no PDFs are made.
+    #[serde(default)]
+    pub print_template: Option<String>,
+    /// Folder under `content/` of optional Markdown notes, `<slug>.md` per page.
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Other tables to hand each page, with the field that holds the page's slug:
+    /// `{priorities: province}` gives the page its rows of `priorities`.
+    #[serde(default)]
+    pub related: std::collections::BTreeMap<String, String>,
+}
+
+fn default_page_template() -> String {
+    "web/page.html".into()
+}
+
+fn default_index_template() -> String {
+    "web/page-index.html".into()
 }
 
 /// How numbers written by data expressions in the prose read.
@@ -81,7 +124,19 @@ pub struct Style {
     pub muted: String,
     /// Text colour.
     pub ink: String,
+    /// Series colours, in order; when absent, the accent followed by the Okabe–Ito set.
+    pub palette: Option<Vec<String>>,
+    /// Chart label size in SVG units of the 640-wide chart (14 prints at about 10 pt).
+    pub chart_font_size: f64,
 }
+
+/// Okabe and Ito's colours that stay distinct under the common colour-vision
+/// deficiencies, in an order that keeps neighbouring series far apart; black
+/// is left out (it is the ink) and yellow goes last (it is faint on white).
+pub const OKABE_ITO: &[&str] = &["#E69F00", "#56B4E9", "#D55E00", "#CC79A7", "#0072B2", "#009E73", "#F0E442"];
+
+/// Chart text below this many SVG units is too small on a phone and under 9 pt in print.
+pub const MIN_CHART_FONT: f64 = 13.0;
 
 impl Default for Style {
     fn default() -> Self {
@@ -91,6 +146,18 @@ impl Default for Style {
             accent: "#00656e".into(),
             muted: "#a7adb3".into(),
             ink: "#1d2329".into(),
+            palette: None,
+            chart_font_size: 14.0,
+        }
+    }
+}
+
+impl Style {
+    /// The colours chart series take, in order.
+    pub fn series_colours(&self) -> Vec<String> {
+        match &self.palette {
+            Some(palette) if !palette.is_empty() => palette.clone(),
+            _ => std::iter::once(self.accent.clone()).chain(OKABE_ITO.iter().map(|c| c.to_string())).collect(),
         }
     }
 }
@@ -136,6 +203,21 @@ impl Config {
                     .at(at_key(key))
                     .with_help("for example: accent: \"#00656e\" (quote it: # starts a YAML comment)"));
             }
+        }
+        for value in self.style.palette.iter().flatten() {
+            if parse_hex_colour(value).is_none() {
+                return Err(Error::content(format!("style colour {value:?} in `palette` must be #rrggbb"))
+                    .at(at_key("palette"))
+                    .with_help("for example: palette: [\"#00656e\", \"#E69F00\", \"#56B4E9\"] (quote each colour)"));
+            }
+        }
+        let size = self.style.chart_font_size;
+        if !(MIN_CHART_FONT..=28.0).contains(&size) {
+            return Err(Error::content(format!("`chart_font_size` is {size}, outside 13 to 28"))
+                .at(at_key("chart_font_size"))
+                .with_help(
+                    "chart text under 13 units is unreadable on a phone and under 9 pt in print; 14 is the default",
+                ));
         }
         Ok(())
     }

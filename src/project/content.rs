@@ -35,7 +35,11 @@ impl ContentFile {
 }
 
 /// Loads the `.md` files directly inside `dir`, sorted by file name, skipping drafts.
+/// A missing folder holds no files.
 pub fn load(dir: &Path, shown_dir: &Path) -> Result<Vec<ContentFile>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(shown_dir, "list", &e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

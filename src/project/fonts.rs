@@ -10,6 +10,43 @@ use typst::text::{Font, FontBook};
 
 use crate::diagnostic::{Error, Location};
 
+const SYSTEM_FONT_DIRS: &[&str] =
+    &["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "/System/Library/Fonts", "C:\\Windows\\Fonts"];
+
+/// Font files under `dir`, a few levels deep, whose names suggest CJK coverage.
+fn collect_font_files(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && depth < 4 {
+            collect_font_files(&path, depth + 1, out);
+        } else {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let is_font = [".ttf", ".otf", ".ttc", ".otc"].iter().any(|e| name.ends_with(e));
+            let looks_cjk = [
+                "cjk",
+                "wqy",
+                "sourcehan",
+                "droidsansfallback",
+                "sc-",
+                "sc.",
+                "tc-",
+                "jp-",
+                "kr-",
+                "hei",
+                "song",
+                "ming",
+                "gothic",
+            ]
+            .iter()
+            .any(|k| name.contains(k));
+            if is_font && looks_cjk {
+                out.push(path);
+            }
+        }
+    }
+}
+
 /// The fonts, in a fixed order: project fonts first so they win ties.
 #[derive(Debug, Clone)]
 pub struct FontSet {
@@ -66,6 +103,72 @@ impl FontSet {
     /// Whether a family of this name (case-insensitive) is present.
     pub fn has_family(&self, family: &str) -> bool {
         self.fonts.iter().any(|f| f.info().family.eq_ignore_ascii_case(family))
+    }
+
+    /// The characters of `text` that no font in the set can draw, in order of first appearance.
+    pub fn uncovered(&self, text: &str) -> Vec<char> {
+        let mut missing: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() || missing.contains(&c) {
+                continue;
+            }
+            if !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32)) {
+                missing.push(c);
+            }
+        }
+        missing
+    }
+
+    /// Adds the first font installed on this machine that draws all of `missing`
+    /// (CJK text in practice), returning its family name. Only called when the
+    /// project's own fonts cannot draw some text; the caller says so in a warning.
+    pub fn add_system_fallback(&mut self, missing: &[char]) -> Option<String> {
+        let mut candidates = Vec::new();
+        for dir in SYSTEM_FONT_DIRS {
+            collect_font_files(Path::new(dir), 0, &mut candidates);
+        }
+        if let Some(home) = std::env::var_os("HOME") {
+            collect_font_files(&Path::new(&home).join(".fonts"), 0, &mut candidates);
+            collect_font_files(&Path::new(&home).join(".local/share/fonts"), 0, &mut candidates);
+        }
+        // Sans-serif CJK faces first, so fallback text matches a sans body; then any other.
+        candidates.sort_by_key(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let rank = if name.contains("sanscjk") || name.contains("sans-cjk") {
+                0
+            } else if name.contains("cjk") || name.contains("wqy") || name.contains("han") {
+                1
+            } else {
+                2
+            };
+            (rank, p.clone())
+        });
+        for path in candidates {
+            let Ok(data) = std::fs::read(&path) else { continue };
+            let mut faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+            // Collections hold Japanese, Korean and Chinese variants; briefings quote Chinese most.
+            faces.sort_by_key(|f| {
+                let family = &f.info().family;
+                if family.ends_with(" SC") || family.contains("CN") {
+                    0
+                } else if family.ends_with(" TC") {
+                    1
+                } else {
+                    2
+                }
+            });
+            // Regular weight of the first face that covers everything.
+            let Some(face) = faces.iter().find(|f| {
+                f.info().variant.weight.to_number() == 400
+                    && missing.iter().all(|c| f.info().coverage.contains(*c as u32))
+            }) else {
+                continue;
+            };
+            let family = face.info().family.clone();
+            self.fonts.extend(faces.into_iter().filter(|f| f.info().family == family));
+            return Some(family);
+        }
+        None
     }
 
     /// The family names, sorted and de-duplicated, for "available fonts" hints.

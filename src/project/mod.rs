@@ -11,6 +11,7 @@ pub mod fonts;
 pub mod templates;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Error;
@@ -30,6 +31,8 @@ pub struct Project {
     pub data: DataSet,
     pub templates: TemplateSet,
     pub fonts: FontSet,
+    /// Markdown notes of each page set, by set path then file stem (the page's slug).
+    pub page_notes: BTreeMap<String, BTreeMap<String, ContentFile>>,
 }
 
 impl Project {
@@ -49,7 +52,19 @@ impl Project {
         let data = DataSet::load(&root.join("content").join("data"), &shown(root, "content/data"))?;
         let templates = TemplateSet::load(&root.join("templates"), &shown(root, "templates"))?;
         let fonts = FontSet::load(&root.join("fonts"), &shown(root, "fonts"))?;
-        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts })
+        let mut page_notes = BTreeMap::new();
+        for set in &config.pages {
+            if let Some(folder) = &set.notes {
+                let relative = format!("content/{}", folder.trim_matches('/'));
+                let files = content::load(&root.join(&relative), &shown(root, &relative))?;
+                let by_slug = files
+                    .into_iter()
+                    .filter_map(|f| Some((f.file.file_stem()?.to_string_lossy().to_string(), f)))
+                    .collect();
+                page_notes.insert(set.path.clone(), by_slug);
+            }
+        }
+        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes })
     }
 }
 

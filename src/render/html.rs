@@ -5,9 +5,10 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
 use serde_json::json;
 
 use crate::diagnostic::Error;
+use crate::model::figure::{Column, Role};
 use crate::model::{Block, Briefing, Figure, Piece};
-use crate::render::chart;
 use crate::render::templating::Engine;
+use crate::render::{chart, figures};
 
 /// The page template every build starts from.
 pub const TEMPLATE: &str = "web/index.html";
@@ -76,26 +77,45 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
 }
 
 fn figure_context(figure: &Figure) -> serde_json::Value {
+    // Tile positions are in the CSV but mean nothing to a reader of the table.
+    let columns: Vec<&Column> =
+        figure.data.columns.iter().filter(|c| !matches!(c.role, Role::TileRow | Role::TileCol)).collect();
     let rows: Vec<serde_json::Value> = figure
-        .points
+        .data
+        .rows
         .iter()
-        .map(|p| json!({"category": p.category, "value": p.value, "display": figure.format_value(p.value)}))
+        .map(|row| {
+            let cells: Vec<serde_json::Value> = columns
+                .iter()
+                .map(|c| json!({"text": figure.display(&figure.data.cell(row, c)), "numeric": numeric(c)}))
+                .collect();
+            json!({"cells": cells, "highlight": row.highlight})
+        })
         .collect();
+    let headings: Vec<serde_json::Value> =
+        columns.iter().map(|c| json!({"heading": c.heading, "numeric": numeric(c)})).collect();
     json!({
         "number": figure.number,
         "id": figure.id,
         "anchor": format!("fig-{}", figure.id),
+        "kind": figure.spec.kind,
         "title": figure.spec.title,
         "subtitle": figure.spec.subtitle,
         "notes": figure.spec.notes,
         "source": figure.spec.source,
         "alt": figure.description(),
-        "svg": format!("figures/figure-{}.svg", figure.number),
+        "svg": figures::path(figure, "svg"),
+        "png": figures::path(figure, "png"),
+        "csv": figures::path(figure, "csv"),
         "width": chart::WIDTH,
-        "x_title": figure.spec.x_title.clone().unwrap_or_else(|| figure.spec.x.clone()),
-        "y_title": figure.spec.y_title.clone().unwrap_or_else(|| figure.spec.y.clone()),
+        "columns": headings,
         "rows": rows,
     })
+}
+
+/// Number columns are right-aligned, gaps included, so digits line up.
+fn numeric(column: &Column) -> bool {
+    !matches!(column.role, Role::Key | Role::Label)
 }
 
 /// Renders prose pieces to HTML. Markdown `#` is the page's `<h2>`, since the

@@ -2,7 +2,9 @@
 //! drawn once and shared, so the web page and the PDF show the same figure.
 
 pub mod chart;
+pub mod figures;
 pub mod html;
+pub mod pages;
 pub mod pdf;
 pub mod templating;
 pub mod typst_markup;

@@ -42,17 +42,33 @@ pub fn render(
 ) -> Result<Pdf, Error> {
     let labels = labels(briefing);
     let links = Links { briefing, labels: &labels };
-    let context = tera::Context::from_serialize(&print_context(briefing, &links))
+    let context = tera::Context::from_serialize(&print_context(briefing, svgs, &links))
         .map_err(|e| Error::content(format!("could not prepare the print template: {e}")))?;
-    let source = engine.render(TEMPLATE, &context)?;
+    let mut source = engine.render(TEMPLATE, &context)?;
+    let fonts = &fonts_for(fonts, &source, warnings);
+    mask_uncovered(fonts, &mut source);
 
     let mut files = BTreeMap::new();
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
         files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
     }
-    let today = fixed_time(briefing, source_date_epoch);
-    let world = BriefingWorld::new(source.clone(), files, &fonts.fonts, today);
+    let m = &briefing.meta;
+    let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
+    let ident = format!("{}/{}", m.title, m.date);
+    typeset(source, files, fonts, &ident, fixed_time(date, source_date_epoch), warnings)
+}
 
+/// Compiles Typst `source` (with `files` at their virtual paths) to a PDF/A-2b.
+/// `ident` names the document stably across rebuilds; `time` is its creation time.
+pub fn typeset(
+    source: String,
+    files: BTreeMap<String, Vec<u8>>,
+    fonts: &FontSet,
+    ident: &str,
+    time: Datetime,
+    warnings: &mut Vec<Warning>,
+) -> Result<Pdf, Error> {
+    let world = BriefingWorld::new(source.clone(), files, &fonts.fonts, time);
     let compiled = typst::compile::<PagedDocument>(&world);
     for warning in &compiled.warnings {
         warnings.push(typst_warning(&world, warning));
@@ -61,9 +77,9 @@ pub fn render(
 
     let options = PdfOptions {
         // A stable identifier: the same briefing keeps its PDF identity across rebuilds.
-        ident: Smart::Custom(format!("{}/{}", briefing.meta.title, briefing.meta.date)),
+        ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(today)),
+        timestamp: Some(Timestamp::new_utc(time)),
         page_ranges: None,
         standards: PdfStandards::new(&[PdfStandard::A_2b])
             .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
@@ -72,6 +88,47 @@ pub fn render(
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors))?;
     Ok(Pdf { bytes, pages: document.pages().len(), source })
+}
+
+/// The fonts `text` needs: the project's, plus a system CJK font when the
+/// text holds characters none of them can draw. Characters no font at all can
+/// draw are named in a warning; `mask_uncovered` then replaces them with a
+/// visible mark — a PDF with silently blank text must never be produced.
+pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> FontSet {
+    let mut fonts = fonts.clone();
+    let missing = fonts.uncovered(text);
+    if missing.is_empty() {
+        return fonts;
+    }
+    let shown: String = missing.iter().take(40).collect();
+    if let Some(family) = fonts.add_system_fallback(&missing) {
+        warnings.push(
+            Warning::new(format!(
+                "PDF: the project's fonts cannot draw {shown}; using {family}, found on this machine"
+            ))
+            .with_help(format!(
+                "copy {family}'s font file into the project's fonts/ folder so the PDF builds the same everywhere"
+            )),
+        );
+    }
+    let still_missing = fonts.uncovered(text);
+    if !still_missing.is_empty() {
+        let shown: String = still_missing.iter().take(40).collect();
+        warnings.push(
+            Warning::new(format!("PDF: no available font can draw {shown}; these characters are shown as □"))
+                .with_help("add a font that covers them (for Chinese, e.g. Noto Sans SC or Noto Sans CJK) to the project's fonts/ folder"),
+        );
+    }
+    fonts
+}
+
+/// Replaces the characters of `source` no font can draw with a visible mark.
+pub fn mask_uncovered(fonts: &FontSet, source: &mut String) {
+    let missing = fonts.uncovered(source);
+    if !missing.is_empty() {
+        let mark = ['□', '?'].into_iter().find(|c| fonts.uncovered(&c.to_string()).is_empty()).unwrap_or('?');
+        *source = source.chars().map(|c| if missing.contains(&c) { mark } else { c }).collect();
+    }
 }
 
 /// Every label the Typst document will define, so links to others can be dropped.
@@ -102,7 +159,19 @@ fn labels(briefing: &Briefing) -> BTreeSet<String> {
     labels
 }
 
-fn print_context(briefing: &Briefing, links: &Links<'_>) -> serde_json::Value {
+/// Height over width of an SVG, from its `viewBox`.
+fn aspect_ratio(svg: &str) -> f64 {
+    let parse = || -> Option<f64> {
+        let start = svg.find("viewBox=\"")? + "viewBox=\"".len();
+        let end = start + svg[start..].find('"')?;
+        let numbers: Vec<f64> = svg[start..end].split_whitespace().filter_map(|n| n.parse().ok()).collect();
+        (numbers.len() == 4 && numbers[2] > 0.0).then(|| numbers[3] / numbers[2])
+    };
+    // Rounded so the generated source stays short and stable.
+    parse().map_or(0.6, |r| (r * 1000.0).round() / 1000.0)
+}
+
+fn print_context(briefing: &Briefing, svgs: &[String], links: &Links<'_>) -> serde_json::Value {
     let figures: Vec<serde_json::Value> = briefing
         .figures
         .iter()
@@ -117,6 +186,7 @@ fn print_context(briefing: &Briefing, links: &Links<'_>) -> serde_json::Value {
                 "source": f.spec.source,
                 "alt": f.description(),
                 "path": format!("/figures/figure-{}.svg", f.number),
+                "aspect": svgs.get(f.number - 1).map_or(0.6, |svg| aspect_ratio(svg)),
             })
         })
         .collect();
@@ -157,26 +227,22 @@ fn print_context(briefing: &Briefing, links: &Links<'_>) -> serde_json::Value {
 
 /// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds
 /// convention), else noon UTC on the briefing's date.
-fn fixed_time(briefing: &Briefing, source_date_epoch: Option<i64>) -> Datetime {
-    if let Some(epoch) = source_date_epoch
-        && let Some(time) = chrono::DateTime::from_timestamp(epoch, 0)
-    {
-        use chrono::{Datelike, Timelike};
-        if let Some(dt) = Datetime::from_ymd_hms(
-            time.year(),
-            time.month() as u8,
-            time.day() as u8,
-            time.hour() as u8,
-            time.minute() as u8,
-            time.second() as u8,
-        ) {
-            return dt;
-        }
-    }
-    let m = &briefing.meta;
-    Datetime::from_ymd_hms(m.year, m.month as u8, m.day as u8, 12, 0, 0)
-        .or_else(|| Datetime::from_ymd(2000, 1, 1))
-        .expect("2000-01-01 is a valid date")
+pub fn fixed_time(date: chrono::NaiveDate, source_date_epoch: Option<i64>) -> Datetime {
+    use chrono::{Datelike, Timelike};
+    let time = source_date_epoch
+        .and_then(|epoch| chrono::DateTime::from_timestamp(epoch, 0))
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(|| date.and_hms_opt(12, 0, 0).unwrap_or_default());
+    Datetime::from_ymd_hms(
+        time.year(),
+        time.month() as u8,
+        time.day() as u8,
+        time.hour() as u8,
+        time.minute() as u8,
+        time.second() as u8,
+    )
+    .or_else(|| Datetime::from_ymd(2000, 1, 1))
+    .expect("2000-01-01 is a valid date")
 }
 
 fn diagnostic_location(world: &BriefingWorld, diag: &typst::diag::SourceDiagnostic) -> Option<Location> {

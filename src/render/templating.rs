@@ -72,6 +72,11 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| {
         Value::safe_string(&string_literal(value))
     });
+    // `{{ x | number(decimals=1) }}`: house number style, 134,031.3.
+    tera.register_filter("number", |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
+        Ok(Value::from(crate::model::house_style::group_thousands(value, decimals)))
+    });
     // `{{ x | typst_markup }}`: explicit markup escaping, for templates that turn autoescape off.
     tera.register_filter("typst_markup", |value: &str, _: Kwargs, _: &State| Value::safe_string(&escape_markup(value)));
 }

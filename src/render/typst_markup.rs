@@ -27,6 +27,8 @@ pub fn escape_markup(text: &str) -> String {
         let special = matches!(
             c,
             '\\' | '#' | '*' | '_' | '$' | '@' | '<' | '>' | '[' | ']' | '=' | '-' | '+' | '/' | '~' | '`' | '{' | '}'
+                // Straight quotes would become typographic ones; the Markdown already chose.
+                | '\'' | '"'
         );
         // `1.` at the start of a line is a numbered-list marker, and `..` begins the `...` shorthand.
         let dot = c == '.' && previous.is_some_and(|p| p.is_ascii_digit() || p == '.');

@@ -95,6 +95,8 @@ fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
 /// The text a PDF reader extracts, with whitespace runs folded to one space.
 pub fn pdf_text(bytes: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(bytes).expect("PDF text extracts");
+    // Rejoin words the typesetter hyphenated at a line end.
+    let text = text.replace("-\n", "");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

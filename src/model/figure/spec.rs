@@ -1,0 +1,278 @@
+//! The chart spec: the YAML keys a `chart` block may hold, read with their
+//! positions so a later error can point at the key that caused it, and the
+//! checked [`ChartSpec`] the rest of the model and the renderers read.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, de};
+use serde_saphyr::Spanned;
+
+use super::format::NumberFormat;
+
+/// The chart kinds this version draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Horizontal bars, one per category: the default for ranked categories.
+    Bar,
+    /// Vertical columns, for a few categories or an ordered axis such as years.
+    Column,
+    /// Horizontal bars side by side within each category, one per series.
+    GroupedBar,
+    /// Horizontal bars split into one segment per series, with the total at the end.
+    StackedBar,
+    /// One line per series over an ordered x.
+    Line,
+    /// Two values per category joined by a line: before and after.
+    Dumbbell,
+    /// Numeric x against numeric y, one dot per row.
+    Scatter,
+    /// One square per region at a grid position, shaded by value.
+    TileMap,
+}
+
+pub const KINDS: &[(&str, ChartKind)] = &[
+    ("bar", ChartKind::Bar),
+    ("column", ChartKind::Column),
+    ("grouped-bar", ChartKind::GroupedBar),
+    ("stacked-bar", ChartKind::StackedBar),
+    ("line", ChartKind::Line),
+    ("dumbbell", ChartKind::Dumbbell),
+    ("scatter", ChartKind::Scatter),
+    ("tile-map", ChartKind::TileMap),
+];
+
+impl ChartKind {
+    pub fn name(self) -> &'static str {
+        KINDS.iter().find(|(_, k)| *k == self).map_or("bar", |(n, _)| n)
+    }
+
+    /// Kinds that draw exactly one number per row, so `y` must be one field.
+    pub fn single_series(self) -> bool {
+        matches!(self, Self::Bar | Self::Column | Self::Scatter | Self::TileMap)
+    }
+
+    /// Kinds whose categories have no inherent order, so `sort` applies.
+    pub fn sortable(self) -> bool {
+        matches!(self, Self::Bar | Self::Column | Self::GroupedBar | Self::StackedBar | Self::Dumbbell)
+    }
+
+    /// Ranked categories read best largest first; columns usually stand for an
+    /// ordered axis (years), which the table's order already gives.
+    pub fn default_sort(self) -> Sort {
+        match self {
+            Self::Bar | Self::GroupedBar | Self::StackedBar | Self::Dumbbell => Sort::Descending,
+            _ => Sort::None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    Ascending,
+    Descending,
+    /// Keep the table's row order.
+    None,
+}
+
+/// The aggregate a `group` computes; its column is named `count`, `sum` or `mean`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Aggregate {
+    Count,
+    Sum(String),
+    Mean(String),
+}
+
+impl Aggregate {
+    pub fn column(&self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Sum(_) => "sum",
+            Self::Mean(_) => "mean",
+        }
+    }
+}
+
+/// A labelled line across the value axis, e.g. a national target.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub value: f64,
+    pub label: String,
+}
+
+/// A key that takes one field name or a list of them (`y`, `group`).
+#[derive(Debug, Clone)]
+pub enum FieldList {
+    One(String),
+    /// Each name keeps its own position, so a misspelt one is pointed at exactly.
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for FieldList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = FieldList;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a field name or a list of field names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldList, E> {
+                Ok(FieldList::One(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FieldList, E> {
+                Ok(FieldList::One(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FieldList, E> {
+                Ok(FieldList::One(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<FieldList, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = seq.next_element::<Spanned<String>>()? {
+                    fields.push(field);
+                }
+                Ok(FieldList::Many(fields))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// The YAML a `chart` block holds. Keys are documented in the README.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    pub data: Spanned<String>,
+    pub x: Spanned<String>,
+    pub y: Spanned<FieldList>,
+    #[serde(default)]
+    pub series: Option<Spanned<String>>,
+    #[serde(default)]
+    pub labels: Option<Spanned<BTreeMap<String, String>>>,
+    #[serde(default)]
+    pub label: Option<Spanned<String>>,
+    #[serde(default)]
+    pub row: Option<Spanned<String>>,
+    #[serde(default)]
+    pub col: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sort: Option<Spanned<Sort>>,
+    #[serde(default)]
+    pub filter: Option<Spanned<String>>,
+    #[serde(default)]
+    pub limit: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub group: Option<Spanned<FieldList>>,
+    #[serde(default)]
+    pub count: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub sum: Option<Spanned<String>>,
+    #[serde(default)]
+    pub mean: Option<Spanned<String>>,
+    #[serde(default)]
+    pub highlight: Vec<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub decimals: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub x_title: Option<String>,
+    #[serde(default)]
+    pub y_title: Option<String>,
+    #[serde(default)]
+    pub reference: Vec<Reference>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub alt: Option<String>,
+    #[serde(default)]
+    pub height: Option<Spanned<u32>>,
+}
+
+pub const SPEC_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "subtitle",
+    "data",
+    "x",
+    "y",
+    "series",
+    "labels",
+    "label",
+    "row",
+    "col",
+    "sort",
+    "filter",
+    "limit",
+    "group",
+    "count",
+    "sum",
+    "mean",
+    "highlight",
+    "unit",
+    "decimals",
+    "prefix",
+    "x_title",
+    "y_title",
+    "reference",
+    "source",
+    "notes",
+    "alt",
+    "height",
+];
+
+/// A checked chart spec: every field it names exists, and the combination
+/// of keys makes sense for its kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartSpec {
+    pub kind: ChartKind,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub data: String,
+    pub x: String,
+    /// The value fields: one, or one per series in wide format.
+    pub y: Vec<String>,
+    /// In long format, the field whose values name the series.
+    pub series: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub label: Option<String>,
+    pub row: Option<String>,
+    pub col: Option<String>,
+    pub sort: Sort,
+    pub filter: Option<String>,
+    pub limit: Option<usize>,
+    pub group: Vec<String>,
+    pub aggregate: Option<Aggregate>,
+    pub format: NumberFormat,
+    pub x_title: Option<String>,
+    pub y_title: Option<String>,
+    pub highlight: Vec<String>,
+    pub reference: Vec<Reference>,
+    pub source: Option<String>,
+    pub notes: Option<String>,
+    pub alt: Option<String>,
+    /// The SVG height asked for; the renderer picks one when absent.
+    pub height: Option<u32>,
+}
+
+impl FieldList {
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            Self::One(name) => vec![name.clone()],
+            Self::Many(names) => names.iter().map(|n| n.value.clone()).collect(),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The row transforms a chart spec asks for, in the order they run:
+//! `filter`, then `group` with its aggregate. Sorting and `limit` act on the
+//! drawn categories and live with the chart data (see `data.rs`).
+//!
+//! Records borrow the table's rows until grouping makes new ones, and each
+//! remembers the data rows it came from so later errors can name them.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::Context;
+use super::filter::{Filter, text_of};
+use super::spec::Aggregate;
+use crate::diagnostic::Error;
+
+/// One row on its way to the chart.
+#[derive(Debug, Clone)]
+pub struct Record<'a> {
+    pub fields: Cow<'a, Map<String, Value>>,
+    /// Indexes of the table rows this record stands for: one, or a whole group.
+    pub rows: Vec<usize>,
+}
+
+impl Record<'_> {
+    pub fn get(&self, field: &str) -> Option<&Value> {
+        self.fields.get(field)
+    }
+
+    /// The single data row behind this record, when it was not grouped.
+    pub fn source(&self) -> Option<usize> {
+        match self.rows.as_slice() {
+            [row] => Some(*row),
+            _ => None,
+        }
+    }
+}
+
+/// The rows that pass `filter` (all rows when there is none).
+pub fn filter<'a>(cx: &Context<'a>, filter: Option<&Filter>) -> Result<Vec<Record<'a>>, Error> {
+    let mut records = Vec::with_capacity(cx.table.rows.len());
+    for (index, row) in cx.table.rows.iter().enumerate() {
+        if let Some(filter) = filter {
+            let keep = filter.matches(|field| row.fields.get(field)).map_err(|bad| {
+                let value = row.fields.get(&bad.field).map(describe).unwrap_or_default();
+                Error::content(format!(
+                    "{} has {value} in `{}`, which chart `{}`'s filter compares with a number",
+                    cx.row_name(index),
+                    bad.field,
+                    cx.id
+                ))
+                .at(cx.table.field_location(index, &bad.field))
+                .with_help("write the number without quotes or units, or compare with quoted text instead")
+            })?;
+            if !keep {
+                continue;
+            }
+        }
+        records.push(Record { fields: Cow::Borrowed(&row.fields), rows: vec![index] });
+    }
+    Ok(records)
+}
+
+/// Collapses `records` to one per distinct combination of `fields`, in order
+/// of first appearance, with the aggregate in a column named after it.
+pub fn group<'a>(
+    cx: &Context<'a>,
+    records: Vec<Record<'a>>,
+    fields: &[String],
+    aggregate: &Aggregate,
+) -> Result<Vec<Record<'a>>, Error> {
+    struct Group<'a> {
+        key: Vec<Value>,
+        members: Vec<Record<'a>>,
+    }
+    let mut groups: Vec<Group<'a>> = Vec::new();
+    for record in records {
+        let key: Vec<Value> = fields.iter().map(|f| record.get(f).cloned().unwrap_or(Value::Null)).collect();
+        match groups.iter_mut().find(|g| g.key == key) {
+            Some(group) => group.members.push(record),
+            None => groups.push(Group { key, members: vec![record] }),
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for group in groups {
+        let value = match aggregate {
+            Aggregate::Count => Value::from(group.members.len() as u64),
+            Aggregate::Sum(field) | Aggregate::Mean(field) => {
+                let mut sum = 0.0;
+                let mut count = 0usize;
+                for member in &group.members {
+                    match member.get(field) {
+                        // Missing values are left out of sums and means, as spreadsheets do.
+                        None | Some(Value::Null) => {}
+                        Some(Value::Number(n)) => {
+                            sum += n.as_f64().unwrap_or(0.0);
+                            count += 1;
+                        }
+                        Some(other) => {
+                            let index = member.rows[0];
+                            return Err(Error::content(format!(
+                                "{} has {} in `{field}`, where chart `{}` needs a number to {}",
+                                cx.row_name(index),
+                                describe(other),
+                                cx.id,
+                                aggregate.column()
+                            ))
+                            .at(cx.table.field_location(index, field))
+                            .with_help("write the number without quotes or units, e.g. 5.3"));
+                        }
+                    }
+                }
+                match aggregate {
+                    Aggregate::Mean(_) if count == 0 => Value::Null,
+                    Aggregate::Mean(_) => number_value(sum / count as f64),
+                    _ => number_value(sum),
+                }
+            }
+        };
+        let mut fields_out = Map::new();
+        for (field, key) in fields.iter().zip(group.key) {
+            fields_out.insert(field.clone(), key);
+        }
+        fields_out.insert(aggregate.column().to_string(), value);
+        let rows = group.members.iter().flat_map(|m| m.rows.iter().copied()).collect();
+        out.push(Record { fields: Cow::Owned(fields_out), rows });
+    }
+    Ok(out)
+}
+
+fn number_value(value: f64) -> Value {
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
+/// A value as an error message names it: `the text "n/a"`, `nothing`, `true`.
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".to_string(),
+        Value::String(s) => format!("the text {s:?}"),
+        other => text_of(other),
+    }
+}

@@ -1,0 +1,167 @@
+//! Pages from data: a page set declared in `briefing.yaml` turns each row of a
+//! table into a page (and optionally a PDF profile), with the rows of related
+//! tables and the row's Markdown notes. Slugs are checked here, so a duplicate
+//! or unsafe slug is reported against its data row before anything renders.
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Error, Location, Warning};
+use crate::model::meta::Meta;
+use crate::model::prose::{self, ProseSettings};
+use crate::model::{Piece, markdown};
+use crate::project::Project;
+use crate::project::config::PageSetConfig;
+
+/// One generated page.
+#[derive(Debug, Clone)]
+pub struct PageEntry {
+    pub slug: String,
+    pub title: String,
+    /// The row's fields.
+    pub row: Map<String, Value>,
+    /// Rows of each related table that belong to this page, by table name.
+    pub related: Map<String, Value>,
+    /// The page's notes from `content/<notes>/<slug>.md`, if any.
+    pub notes: Option<Vec<Piece>>,
+}
+
+/// A set of pages and its settings.
+#[derive(Debug, Clone)]
+pub struct PageSet {
+    pub config: PageSetConfig,
+    pub entries: Vec<PageEntry>,
+}
+
+/// Builds every page set declared in the project.
+pub fn build(
+    project: &Project,
+    meta: &Meta,
+    settings: ProseSettings,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<PageSet>, Error> {
+    let config_file = crate::project::shown(&project.root, "content/briefing.yaml");
+    let config_text = std::fs::read_to_string(project.root.join("content/briefing.yaml")).unwrap_or_default();
+    let at_config = |needle: &str| {
+        let line = config_text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
+        Location::at_line(&config_file, &config_text, line, 1)
+    };
+    let mut sets = Vec::new();
+    for config in &project.config.pages {
+        if !is_slug(&config.path) {
+            return Err(Error::content(format!(
+                "page set path `{}` must be lowercase letters, digits and hyphens",
+                config.path
+            ))
+            .at(at_config(&format!("path: {}", config.path))));
+        }
+        let table = project.data.get(&config.data).ok_or_else(|| {
+            Error::content(format!(
+                "page set `{}` names data `{}`, but there is no such table",
+                config.path, config.data
+            ))
+            .at(at_config(&format!("data: {}", config.data)))
+            .with_help(format!("the tables are: {}", project.data.names()))
+        })?;
+        let mut entries: Vec<PageEntry> = Vec::new();
+        let mut slug_rows: Vec<(String, usize)> = Vec::new();
+        for (index, row) in table.rows.iter().enumerate() {
+            let row_number = index + 1;
+            let slug = match row.fields.get(&config.slug) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(n)) => n.to_string(),
+                _ => {
+                    return Err(Error::content(format!(
+                        "row {row_number} of `{}` has no `{}`, which page set `{}` uses as each page's slug",
+                        table.name, config.slug, config.path
+                    ))
+                    .at(table.row_location(index))
+                    .with_help(format!("give every row a `{}` such as `inner-mongolia`", config.slug)));
+                }
+            };
+            if !is_slug(&slug) {
+                return Err(Error::content(format!(
+                    "row {row_number} of `{}` has the slug {slug:?}, which is not safe in a URL",
+                    table.name
+                ))
+                .at(table.field_location(index, &config.slug))
+                .with_help("use lowercase letters, digits and hyphens only, e.g. inner-mongolia"));
+            }
+            if let Some((_, first)) = slug_rows.iter().find(|(s, _)| *s == slug) {
+                return Err(Error::content(format!(
+                    "rows {first} and {row_number} of `{}` both have the slug `{slug}`; each page needs its own",
+                    table.name
+                ))
+                .at(table.field_location(index, &config.slug))
+                .with_help(format!(
+                    "the first is at {}:{}",
+                    table.file.display(),
+                    table.rows[first - 1].line
+                )));
+            }
+            slug_rows.push((slug.clone(), row_number));
+            let title = match row.fields.get(&config.title) {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => slug.clone(),
+            };
+            let mut related = Map::new();
+            for (other, field) in &config.related {
+                let other_table = project.data.get(other).ok_or_else(|| {
+                    Error::content(format!("page set `{}` relates table `{other}`, which does not exist", config.path))
+                        .at(at_config(other))
+                        .with_help(format!("the tables are: {}", project.data.names()))
+                })?;
+                if !other_table.columns.contains(field) {
+                    return Err(Error::content(format!("table `{other}` has no field `{field}` to relate pages by"))
+                        .at(at_config(other))
+                        .with_help(format!(
+                            "the fields of {} are: {}",
+                            other_table.file.display(),
+                            other_table.column_list()
+                        )));
+                }
+                let rows: Vec<Value> = other_table
+                    .rows
+                    .iter()
+                    .filter(|r| r.fields.get(field).and_then(Value::as_str) == Some(slug.as_str()))
+                    .map(|r| Value::Object(r.fields.clone()))
+                    .collect();
+                related.insert(other.clone(), Value::Array(rows));
+            }
+            let notes = match project.page_notes.get(&config.path).and_then(|n| n.get(&slug)) {
+                Some(file) => {
+                    let evaluated = prose::evaluate(file, &project.data, meta, settings, warnings)?;
+                    Some(markdown::simple_pieces(evaluated.body()))
+                }
+                None => None,
+            };
+            entries.push(PageEntry { slug, title, row: row.fields.clone(), related, notes });
+        }
+        if let Some(notes) = project.page_notes.get(&config.path) {
+            for (stem, file) in notes {
+                if !entries.iter().any(|e| &e.slug == stem) {
+                    warnings.push(
+                        Warning::new(format!("these notes match no page of `{}`, so they are not shown", config.path))
+                            .at(Location::file(&file.file))
+                            .with_help(format!(
+                                "name the file after a `{}` value in {}",
+                                config.slug,
+                                table.file.display()
+                            )),
+                    );
+                }
+            }
+        }
+        sets.push(PageSet { config: config.clone(), entries });
+    }
+    Ok(sets)
+}
+
+/// Lowercase ASCII letters, digits and single inner hyphens.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+        && !text.contains("--")
+}

@@ -1,0 +1,324 @@
+//! Horizontal bar charts — single, grouped and stacked — and the row layout
+//! they share with the dumbbell: one row per category down the left, with
+//! labels wrapped to two lines, and the value axis along the bottom.
+//!
+//! Bars always start at zero: a truncated bar axis exaggerates differences.
+
+use plotters::style::text_anchor::VPos;
+
+use super::canvas::{self, Anchor, Canvas, END, Font, START, Swatch};
+use super::{Scale, Theme, W, fit, text_on, text_width, ticks, wrap, zero_based};
+use crate::model::Figure;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    Single,
+    Grouped,
+    Stacked,
+}
+
+/// Top and side padding inside the SVG.
+pub const PAD: f64 = 8.0;
+
+/// One category's band.
+pub struct RowBox {
+    pub lines: Vec<String>,
+    pub top: f64,
+    pub height: f64,
+}
+
+impl RowBox {
+    pub fn centre(&self) -> f64 {
+        self.top + self.height / 2.0
+    }
+}
+
+/// The geometry of a chart with one row per category.
+pub struct Rows {
+    /// Where the right-aligned category labels end.
+    pub label_right: f64,
+    pub plot_left: f64,
+    pub plot_right: f64,
+    pub boxes: Vec<RowBox>,
+    /// The top of the first row and the bottom of the last.
+    pub top: f64,
+    pub bottom: f64,
+    /// The whole SVG.
+    pub height: f64,
+}
+
+/// What a row layout must leave room for besides the labels.
+pub struct RowNeeds {
+    /// Above the rows: legend, reference labels.
+    pub header: f64,
+    /// The smallest band the marks need.
+    pub min_row: f64,
+    /// Left of the plot, e.g. labels of negative bars.
+    pub left: f64,
+    /// Right of the plot, e.g. value labels.
+    pub right: f64,
+    /// Below the rows: the value axis.
+    pub footer: f64,
+}
+
+impl Rows {
+    pub fn new(figure: &Figure, theme: &Theme, needs: RowNeeds) -> Self {
+        let max_label = W * 0.36;
+        let line = theme.line_height(theme.size);
+        let mut widest: f64 = 0.0;
+        let mut boxes = Vec::with_capacity(figure.data.rows.len());
+        for row in &figure.data.rows {
+            let lines = wrap(&row.key, max_label, theme.size, 2);
+            for l in &lines {
+                // Highlighted labels are bold, so measure them as such.
+                let w = text_width(l, theme.size) * if row.highlight { 1.06 } else { 1.0 };
+                widest = widest.max(w);
+            }
+            let height = needs.min_row.max(line * lines.len() as f64 + 6.0);
+            boxes.push(RowBox { lines, top: 0.0, height });
+        }
+        let natural: f64 = boxes.iter().map(|b| b.height).sum();
+        // A requested height stretches the rows; it never squeezes them below legibility.
+        if let Some(asked) = figure.spec.height {
+            let body = asked as f64 - needs.header - needs.footer - PAD;
+            if body > natural {
+                let extra = (body - natural) / boxes.len().max(1) as f64;
+                boxes.iter_mut().for_each(|b| b.height += extra);
+            }
+        }
+        let top = PAD + needs.header;
+        let mut y = top;
+        for b in &mut boxes {
+            b.top = y;
+            y += b.height;
+        }
+        let label_right = PAD + widest.min(max_label);
+        Self {
+            label_right,
+            plot_left: label_right + 12.0 + needs.left,
+            plot_right: W - PAD - needs.right,
+            boxes,
+            top,
+            bottom: y,
+            height: y + needs.footer,
+        }
+    }
+
+    /// Category labels, right-aligned against the plot; highlighted ones bold.
+    pub fn draw_labels(&self, canvas: &Canvas<'_>, figure: &Figure) {
+        let line = canvas.theme.line_height(canvas.theme.size);
+        for (row, b) in figure.data.rows.iter().zip(&self.boxes) {
+            let font = Font { bold: row.highlight, ..canvas.label() };
+            let first = b.centre() - line * (b.lines.len() as f64 - 1.0) / 2.0;
+            for (i, text) in b.lines.iter().enumerate() {
+                canvas.text(text, self.label_right, first + line * i as f64, Anchor(END, VPos::Center), font);
+            }
+        }
+    }
+
+    /// The optional category-axis title, above the labels.
+    pub fn draw_category_title(&self, canvas: &Canvas<'_>, figure: &Figure) {
+        if let Some(title) = &figure.spec.x_title {
+            let font = Font { bold: true, ..canvas.small() };
+            let y = self.top - canvas.theme.line_height(font.size) / 2.0 - 2.0;
+            canvas.text(
+                &fit(title, self.label_right - PAD, font.size, true),
+                self.label_right,
+                y,
+                Anchor(END, VPos::Center),
+                font,
+            );
+        }
+    }
+
+    /// Dashed lines at each reference value across the rows, labelled above them.
+    pub fn draw_references(&self, canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, labels_top: f64) {
+        for reference in &figure.spec.reference {
+            let x = scale.at(reference.value);
+            canvas.dashed(
+                (x, labels_top + canvas::reference_labels_height(canvas.theme, figure) - 2.0),
+                (x, self.bottom),
+                canvas.theme.ink,
+            );
+        }
+        canvas::reference_labels_above(canvas, figure, scale, labels_top);
+    }
+}
+
+/// The header above a row chart: a legend (if any), the category-axis title
+/// line, and one line per reference label.
+pub struct Header {
+    pub legend: Vec<(String, Swatch)>,
+    pub references_top: f64,
+    pub height: f64,
+}
+
+impl Header {
+    pub fn new(figure: &Figure, theme: &Theme, legend: Vec<(String, Swatch)>) -> Self {
+        let legend_height = if legend.is_empty() { 0.0 } else { canvas::legend_height(theme, &legend, W - 2.0 * PAD) };
+        let title = if figure.spec.x_title.is_some() && figure.spec.reference.is_empty() {
+            theme.line_height(theme.small)
+        } else {
+            0.0
+        };
+        let references = canvas::reference_labels_height(theme, figure);
+        Self {
+            legend,
+            references_top: PAD + legend_height,
+            height: legend_height + references.max(title) + if references > 0.0 { 4.0 } else { 0.0 },
+        }
+    }
+
+    pub fn draw_legend(&self, canvas: &Canvas<'_>) {
+        if !self.legend.is_empty() {
+            canvas::legend(canvas, &self.legend, PAD, PAD, W - 2.0 * PAD);
+        }
+    }
+}
+
+pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) {
+    let series = figure.data.series.len().max(1);
+    let shown: Vec<Vec<Option<f64>>> = figure
+        .data
+        .rows
+        .iter()
+        .map(|r| match flavour {
+            Flavour::Single => vec![r.values.first().copied().flatten()],
+            _ => r.values.clone(),
+        })
+        .collect();
+    let totals: Vec<f64> = shown.iter().map(|v| v.iter().flatten().sum()).collect();
+    let (lo, hi) = match flavour {
+        Flavour::Stacked => zero_based(totals.iter().copied(), figure),
+        _ => zero_based(shown.iter().flat_map(|v| v.iter().flatten().copied()), figure),
+    };
+    let ticks = ticks(lo, hi, 4, super::whole(figure));
+
+    // Bar thickness: grouped bars shrink as series are added, so a category stays compact.
+    let (thickness, gap) = match flavour {
+        Flavour::Single => (15.0, 0.0),
+        Flavour::Stacked => (18.0, 0.0),
+        Flavour::Grouped if series <= 2 => (14.0, 2.0),
+        Flavour::Grouped if series <= 4 => (12.0, 2.0),
+        Flavour::Grouped => (8.0, 1.0),
+    };
+    let band = match flavour {
+        Flavour::Grouped => series as f64 * (thickness + gap) - gap,
+        _ => thickness,
+    };
+    // Value labels sit at bar ends: grouped bars label each bar while they are thick enough to.
+    let value_font = Font {
+        size: if flavour == Flavour::Grouped { theme.small } else { theme.size },
+        colour: theme.ink,
+        bold: false,
+    };
+    let label_each = flavour != Flavour::Grouped || thickness >= 12.0;
+    let label_texts: Vec<(f64, String)> = match flavour {
+        Flavour::Stacked => totals.iter().map(|t| (*t, figure.format_value(*t))).collect(),
+        _ if label_each => {
+            shown.iter().flat_map(|v| v.iter().flatten().map(|x| (*x, figure.format_value(*x)))).collect()
+        }
+        _ => Vec::new(),
+    };
+    let right = canvas::widest(label_texts.iter().filter(|(v, _)| *v >= 0.0).map(|(_, t)| t.as_str()), value_font);
+    let left = canvas::widest(label_texts.iter().filter(|(v, _)| *v < 0.0).map(|(_, t)| t.as_str()), value_font);
+
+    let legend = match flavour {
+        Flavour::Single => Vec::new(),
+        _ => figure
+            .data
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.label.clone(), Swatch::Square(theme.series_colour(i))))
+            .collect(),
+    };
+    let header = Header::new(figure, theme, legend);
+    let rows = Rows::new(
+        figure,
+        theme,
+        RowNeeds {
+            header: header.height,
+            min_row: band + if flavour == Flavour::Grouped { 10.0 } else { 7.0 },
+            left: if left > 0.0 { left + 6.0 } else { 0.0 },
+            right: if right > 0.0 { right + 6.0 } else { 0.0 },
+            footer: canvas::value_axis_below_height(theme, figure),
+        },
+    );
+    let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: rows.plot_left, to: rows.plot_right };
+    let canvas = Canvas::new(out, theme, rows.height);
+    header.draw_legend(&canvas);
+    canvas::value_axis_below(&canvas, figure, &scale, &ticks, rows.top, rows.bottom);
+    rows.draw_references(&canvas, figure, &scale, header.references_top);
+    let zero = scale.at(0.0f64.max(ticks.lo));
+    // Value labels go on last, over any reference line: (value, x of the bar end, y).
+    let mut value_labels: Vec<(f64, f64, f64, Font)> = Vec::new();
+
+    for ((row, values), b) in figure.data.rows.iter().zip(&shown).zip(&rows.boxes) {
+        let centre = b.centre();
+        match flavour {
+            Flavour::Single => {
+                if let Some(v) = values[0] {
+                    let end = scale.at(v);
+                    canvas.rect(
+                        zero,
+                        centre - thickness / 2.0,
+                        end,
+                        centre + thickness / 2.0,
+                        theme.mark(figure, row.highlight),
+                    );
+                    value_labels.push((v, end, centre, value_font));
+                }
+            }
+            Flavour::Grouped => {
+                let first = centre - band / 2.0;
+                for (i, value) in values.iter().enumerate() {
+                    let Some(v) = value else { continue };
+                    let top = first + i as f64 * (thickness + gap);
+                    let end = scale.at(*v);
+                    canvas.rect(zero, top, end, top + thickness, theme.series_colour(i));
+                    if label_each {
+                        value_labels.push((*v, end, top + thickness / 2.0, value_font));
+                    }
+                }
+            }
+            Flavour::Stacked => {
+                let mut at = 0.0;
+                for (i, value) in values.iter().enumerate() {
+                    let Some(v) = value else { continue };
+                    let (a, b) = (scale.at(at), scale.at(at + v));
+                    let fill = theme.series_colour(i);
+                    canvas.rect(a, centre - thickness / 2.0, b, centre + thickness / 2.0, fill);
+                    // Inside labels only where they fit with room to spare.
+                    let text = figure.format_value(*v);
+                    let font = Font { size: theme.small, colour: text_on(fill, theme.ink), bold: false };
+                    if text_width(&text, font.size) + 8.0 <= (b - a).abs() {
+                        canvas.text(&text, (a + b) / 2.0, centre, Anchor(super::canvas::MIDDLE, VPos::Center), font);
+                    }
+                    at += v;
+                }
+                value_labels.push((at, scale.at(at), centre, Font { bold: true, ..value_font }));
+            }
+        }
+    }
+    // The zero line sits on top of the bars.
+    canvas.line(&[(zero, rows.top), (zero, rows.bottom)], theme.ink, 1);
+    for (value, end, centre, font) in value_labels {
+        value_label(&canvas, figure, value, end, centre, font);
+    }
+    rows.draw_labels(&canvas, figure);
+    if figure.spec.reference.is_empty() {
+        rows.draw_category_title(&canvas, figure);
+    }
+    canvas.finish();
+}
+
+/// A value at a bar's end: after it for positive values, before it for negative ones.
+fn value_label(canvas: &Canvas<'_>, figure: &Figure, value: f64, end: f64, centre: f64, font: Font) {
+    let text = figure.format_value(value);
+    if value < 0.0 {
+        canvas.backed_text(&text, end - 5.0, centre, Anchor(END, VPos::Center), font);
+    } else {
+        canvas.backed_text(&text, end + 5.0, centre, Anchor(START, VPos::Center), font);
+    }
+}

@@ -1,0 +1,114 @@
+//! Vertical columns: categories along the bottom, values up the side, for a
+//! few categories or an ordered axis such as years. When the labels would
+//! need more than two lines or the values do not fit above their columns,
+//! the chart is drawn as horizontal bars instead (see `fits`).
+
+use plotters::style::text_anchor::VPos;
+
+use super::bars::PAD;
+use super::canvas::{self, Anchor, Canvas, END, MIDDLE, START};
+use super::{Scale, Theme, W, fit, text_width, ticks, wrap, zero_based};
+use crate::model::Figure;
+
+const PLOT_HEIGHT: f64 = 260.0;
+
+/// The horizontal room each column has, given the widest tick label on the left.
+fn geometry(figure: &Figure, theme: &Theme) -> (f64, f64, crate::render::chart::Ticks) {
+    let values = figure.data.rows.iter().filter_map(|r| r.values[0]);
+    let (lo, hi) = zero_based(values, figure);
+    let ticks = ticks(lo, hi, 5, super::whole(figure));
+    let widest_tick = ticks
+        .values
+        .iter()
+        .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
+        .fold(0.0, f64::max);
+    let left = PAD + widest_tick + 8.0;
+    let slot = (W - left - PAD) / figure.data.rows.len().max(1) as f64;
+    (left, slot, ticks)
+}
+
+/// Whether every label fits its column in two lines and every value fits above it.
+pub fn fits(figure: &Figure, theme: &Theme) -> bool {
+    let (_, slot, _) = geometry(figure, theme);
+    let room = slot - 6.0;
+    figure.data.rows.iter().all(|row| {
+        let lines = wrap(&row.key, room, theme.size, 3);
+        let value = row.values[0].map_or(0.0, |v| text_width(&figure.format_value(v), theme.size));
+        lines.len() <= 2 && !lines.iter().any(|l| l.ends_with('…')) && value <= slot - 2.0
+    })
+}
+
+pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+    let (left, slot, ticks) = geometry(figure, theme);
+    let small = theme.line_height(theme.small);
+    let line = theme.line_height(theme.size);
+    let labels: Vec<Vec<String>> = figure.data.rows.iter().map(|r| wrap(&r.key, slot - 6.0, theme.size, 2)).collect();
+    let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+
+    // From the top: the y-axis title, then room for the tallest column's value label.
+    let title = if figure.spec.y_title.is_some() { small + 4.0 } else { 0.0 };
+    let top = PAD + title + line;
+    let below = 8.0 + line * label_lines + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
+    let plot_height = match figure.spec.height {
+        Some(h) => (h as f64 - top - below).max(120.0),
+        None => PLOT_HEIGHT,
+    };
+    let bottom = top + plot_height;
+    let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: bottom, to: top };
+    let canvas = Canvas::new(out, theme, bottom + below);
+
+    let tick_font = canvas.small();
+    for tick in &ticks.values {
+        let y = scale.at(*tick);
+        canvas.line(&[(left, y), (W - PAD, y)], theme.grid, 1);
+        canvas.text(&figure.spec.format.tick(*tick, ticks.step), left - 6.0, y, Anchor(END, VPos::Center), tick_font);
+    }
+    if let Some(t) = &figure.spec.y_title {
+        canvas.text(
+            &fit(t, W - 2.0 * PAD, theme.small, true),
+            PAD,
+            PAD + small / 2.0,
+            Anchor(START, VPos::Center),
+            tick_font,
+        );
+    }
+    let zero = scale.at(0.0f64.max(ticks.lo));
+    for (i, (row, lines)) in figure.data.rows.iter().zip(&labels).enumerate() {
+        let centre = left + slot * (i as f64 + 0.5);
+        let half = (slot * 0.34).min(36.0);
+        if let Some(v) = row.values[0] {
+            let end = scale.at(v);
+            canvas.rect(centre - half, zero, centre + half, end, theme.mark(figure, row.highlight));
+            let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
+            canvas.text(&figure.format_value(v), centre, y, Anchor(MIDDLE, v_pos), canvas.label());
+        }
+        let font = canvas::Font { bold: row.highlight, ..canvas.label() };
+        for (j, text) in lines.iter().enumerate() {
+            canvas.text(text, centre, bottom + 8.0 + line * (j as f64 + 0.5), Anchor(MIDDLE, VPos::Center), font);
+        }
+    }
+    canvas.line(&[(left, zero), (W - PAD, zero)], theme.ink, 1);
+    for reference in &figure.spec.reference {
+        let y = scale.at(reference.value);
+        canvas.dashed((left, y), (W - PAD, y), theme.ink);
+        let font = canvas::Font { colour: theme.ink, ..tick_font };
+        canvas.text(
+            &fit(&reference.label, W - left - 2.0 * PAD, font.size, true),
+            W - PAD,
+            y - small / 2.0 - 1.0,
+            Anchor(END, VPos::Center),
+            font,
+        );
+    }
+    if let Some(t) = &figure.spec.x_title {
+        let y = bottom + 8.0 + line * label_lines + 6.0 + small / 2.0;
+        canvas.text(
+            &fit(t, W - left - PAD, theme.small, true),
+            (left + W - PAD) / 2.0,
+            y,
+            Anchor(MIDDLE, VPos::Center),
+            tick_font,
+        );
+    }
+    canvas.finish();
+}

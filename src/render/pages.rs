@@ -1,0 +1,168 @@
+//! Renders page sets: for every row, `output/<set>/<slug>/index.html` through
+//! the set's web template and, when the set has a print template, a PDF
+//! profile `output/<set>/<slug>/<slug>.pdf`; plus `output/<set>/index.html`
+//! linking them all. PDFs are typeset on two threads; their order, and so the
+//! output, does not depend on which finishes first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Value, json};
+
+use crate::diagnostic::{Error, Warning};
+use crate::model::pages::{PageEntry, PageSet};
+use crate::model::{Briefing, Piece};
+use crate::project::FontSet;
+use crate::render::html::human_size;
+use crate::render::pdf;
+use crate::render::templating::Engine;
+use crate::render::typst_markup::{self, Links};
+
+/// A rendered file: path under the output folder, and its bytes.
+pub type OutputFile = (String, Vec<u8>);
+
+/// Renders every page set of `briefing`.
+pub fn render(
+    briefing: &Briefing,
+    web: &Engine<'_>,
+    print: &Engine<'_>,
+    fonts: &FontSet,
+    source_date_epoch: Option<i64>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<OutputFile>, Error> {
+    let mut files = Vec::new();
+    for set in &briefing.page_sets {
+        let pdfs = match &set.config.print_template {
+            Some(template) => typeset_all(briefing, set, template, print, fonts, source_date_epoch, warnings)?,
+            None => vec![None; set.entries.len()],
+        };
+        let listing: Vec<Value> = set
+            .entries
+            .iter()
+            .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
+            .collect();
+        for (entry, pdf) in set.entries.iter().zip(&pdfs) {
+            let pdf_link = pdf.as_ref().map(|(bytes, pages)| {
+                json!({"href": format!("{}.pdf", entry.slug), "size": human_size(bytes.len()), "pages": pages})
+            });
+            let context = json!({
+                "briefing": briefing.meta,
+                "root": "../../",
+                "set": {"path": set.config.path, "index_title": set.config.index_title, "pages": listing},
+                "page": page_context(entry, notes_html(entry.notes.as_deref())),
+                "pdf": pdf_link,
+                "data": briefing.data,
+                "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+            });
+            let html = web.render(&set.config.template, &to_tera(&context)?)?;
+            files.push((format!("{}/{}/index.html", set.config.path, entry.slug), html.into_bytes()));
+            if let Some((bytes, _)) = pdf {
+                files.push((format!("{}/{}/{}.pdf", set.config.path, entry.slug, entry.slug), bytes.clone()));
+            }
+        }
+        let context = json!({
+            "briefing": briefing.meta,
+            "root": "../",
+            "set": {"path": set.config.path, "index_title": set.config.index_title, "pages": listing},
+            "data": briefing.data,
+            "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        });
+        let index = web.render(&set.config.index_template, &to_tera(&context)?)?;
+        files.push((format!("{}/index.html", set.config.path), index.into_bytes()));
+    }
+    Ok(files)
+}
+
+fn page_context(entry: &PageEntry, notes: Option<String>) -> Value {
+    json!({
+        "slug": entry.slug,
+        "title": entry.title,
+        "row": entry.row,
+        "related": entry.related,
+        "notes": notes,
+    })
+}
+
+fn notes_html(pieces: Option<&[Piece]>) -> Option<String> {
+    let events = pieces?.iter().filter_map(|p| match p {
+        Piece::Markdown(event) => Some(event.clone()),
+        _ => None,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    Some(html)
+}
+
+fn to_tera(value: &Value) -> Result<tera::Context, Error> {
+    tera::Context::from_serialize(value).map_err(|e| Error::content(format!("could not prepare a page template: {e}")))
+}
+
+type Typeset = Option<(Vec<u8>, usize)>;
+
+/// Typesets every entry's PDF profile on two threads, keeping entry order.
+fn typeset_all(
+    briefing: &Briefing,
+    set: &PageSet,
+    template: &str,
+    print: &Engine<'_>,
+    fonts: &FontSet,
+    source_date_epoch: Option<i64>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<Typeset>, Error> {
+    // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
+    let labels = BTreeSet::new();
+    let links = Links { briefing, labels: &labels };
+    let mut sources = Vec::with_capacity(set.entries.len());
+    for entry in &set.entries {
+        let notes = entry.notes.as_deref().map(|pieces| typst_markup::convert(pieces, &links));
+        let context = json!({
+            "briefing": briefing.meta,
+            "set": {"path": set.config.path, "index_title": set.config.index_title},
+            "page": page_context(entry, notes),
+            "data": briefing.data,
+        });
+        sources.push(print.render(template, &to_tera(&context)?)?);
+    }
+    let fonts = &pdf::fonts_for(fonts, &sources.concat(), warnings);
+    for source in &mut sources {
+        pdf::mask_uncovered(fonts, source);
+    }
+    let m = &briefing.meta;
+    let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
+    let time = pdf::fixed_time(date, source_date_epoch);
+    let jobs: Vec<(usize, String, String)> = set
+        .entries
+        .iter()
+        .zip(sources)
+        .enumerate()
+        .map(|(i, (entry, source))| (i, format!("{}/{}/{}", m.title, set.config.path, entry.slug), source))
+        .collect();
+    let half = jobs.len().div_ceil(2);
+    let results: BTreeMap<usize, (Result<pdf::Pdf, Error>, Vec<Warning>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(half.max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(i, ident, source)| {
+                            let mut local = Vec::new();
+                            let pdf = pdf::typeset(source.clone(), BTreeMap::new(), fonts, ident, time, &mut local);
+                            (*i, (pdf, local))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    if results.len() != set.entries.len() {
+        return Err(Error::content(format!("typesetting the `{}` PDFs stopped unexpectedly", set.config.path)));
+    }
+    let mut out = Vec::with_capacity(results.len());
+    for (_, (pdf, local)) in results {
+        warnings.extend(local);
+        let pdf = pdf?;
+        out.push(Some((pdf.bytes, pdf.pages)));
+    }
+    Ok(out)
+}

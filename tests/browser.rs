@@ -1,0 +1,165 @@
+//! The web edition in a real browser: headless Chromium loads the built pages
+//! over 127.0.0.1 and must see no console errors, no failed or off-site
+//! requests and no axe-core accessibility violations; the Nu HTML checker must
+//! find no errors in any generated page. Screenshots at 375 px and 1280 px are
+//! left in `target/browser-screenshots/` for a person to look at.
+//!
+//! Needs Chromium, Node with `npm ci` run, and Java. On CI (`CI` set) a missing
+//! tool fails the test; elsewhere the test explains what to install and passes.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+fn tools_missing() -> Option<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let checks = [
+        (Path::new(&chromium).exists(), "Chromium (apt-get install chromium)"),
+        (repo().join("node_modules/playwright-core").exists(), "the npm packages (npm ci)"),
+        (Command::new("java").arg("-version").output().is_ok(), "Java (apt-get install default-jre-headless)"),
+    ];
+    let missing: Vec<&str> = checks.iter().filter(|(ok, _)| !ok).map(|(_, what)| *what).collect();
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// Skips (off CI) or fails (on CI) when the browser tools are not installed.
+fn require_tools() -> bool {
+    match tools_missing() {
+        None => true,
+        Some(missing) if std::env::var_os("CI").is_some() => {
+            panic!("browser tests need {missing}; .ci/run installs them")
+        }
+        Some(missing) => {
+            eprintln!("skipping browser test: install {missing} to run it");
+            false
+        }
+    }
+}
+
+/// Serves `root` over HTTP on an ephemeral port of 127.0.0.1; returns the base URL.
+fn serve(root: PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let base = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || respond(stream, &root));
+        }
+    });
+    base
+}
+
+fn respond(mut stream: TcpStream, root: &Path) {
+    let mut request = String::new();
+    if BufReader::new(&stream).read_line(&mut request).is_err() {
+        return;
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/");
+    let mut path = root.join(target.trim_start_matches('/'));
+    if path.is_dir() {
+        path = path.join("index.html");
+    }
+    let inside = path.canonicalize().ok().filter(|p| p.starts_with(root.canonicalize().unwrap()));
+    let (status, body, kind) = match inside.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
+        Some((p, body)) => {
+            let kind = match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
+                "html" => "text/html; charset=utf-8",
+                "css" => "text/css",
+                "js" => "text/javascript",
+                "svg" => "image/svg+xml",
+                "png" => "image/png",
+                "csv" => "text/csv; charset=utf-8",
+                "pdf" => "application/pdf",
+                "xml" => "application/xml",
+                "ico" => "image/x-icon",
+                _ => "application/octet-stream",
+            };
+            ("200 OK", body, kind)
+        }
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+}
+
+/// Every `.html` file under `dir`.
+fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn the_web_edition_loads_cleanly_and_accessibly_in_chromium() {
+    if !require_tools() {
+        return;
+    }
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let site = project.path().join("output");
+    let base = serve(site.clone());
+
+    let mut pages = vec!["index.html".to_string()];
+    // Two province pages, when the build makes them.
+    for slug in ["qinghai", "guangdong"] {
+        if site.join(format!("provinces/{slug}/index.html")).exists() {
+            pages.push(format!("provinces/{slug}/"));
+        }
+    }
+    let shots = repo().join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/check.mjs"))
+        .arg(&base)
+        .arg(&shots)
+        .args(&pages)
+        .current_dir(repo())
+        .output()
+        .expect("run node");
+    assert!(output.status.success(), "the browser check failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the check prints JSON");
+    for page in report["pages"].as_array().unwrap() {
+        let path = page["path"].as_str().unwrap();
+        assert_eq!(page["consoleErrors"], serde_json::json!([]), "{path}: console errors");
+        assert_eq!(page["failedRequests"], serde_json::json!([]), "{path}: failed requests");
+        assert_eq!(page["violations"], serde_json::json!([]), "{path}: accessibility violations");
+        for shot in page["screenshots"].as_array().unwrap() {
+            assert!(Path::new(shot.as_str().unwrap()).is_file());
+        }
+    }
+}
+
+#[test]
+fn every_generated_page_is_valid_html() {
+    if !require_tools() {
+        return;
+    }
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let mut files = Vec::new();
+    html_files(&project.path().join("output"), &mut files);
+    files.sort();
+    assert!(!files.is_empty());
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(repo().join("node_modules/vnu-jar/build/dist/vnu.jar"))
+        .args(["--errors-only", "--format", "gnu"])
+        .args(&files)
+        .output()
+        .expect("run the Nu HTML checker");
+    let messages = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && messages.trim().is_empty(), "the Nu HTML checker found errors:\n{messages}");
+}
