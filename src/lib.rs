@@ -85,7 +85,15 @@ pub fn render_project(
     let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print)?;
-    let pdf = render::pdf::render(&briefing, &svgs, &print, &project.fonts, options.source_date_epoch, warnings)?;
+    let pdf = render::pdf::render(
+        &briefing,
+        &svgs,
+        &print,
+        &project.fonts,
+        project.logo.as_ref(),
+        options.source_date_epoch,
+        warnings,
+    )?;
 
     let web = Engine::new(&project.templates, Flavour::Web)?;
     let links = render::html::PageLinks {
@@ -95,10 +103,17 @@ pub fn render_project(
     };
     let html = render::html::render(&briefing, &web, &links)?;
 
+    let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
+    let lead_figure = svgs.first().map(String::as_str);
+    let social = render::social::card_png(&briefing.meta, lead_figure, &rasteriser)?;
     let pages = render::pages::render(&briefing, &web, &print, &project.fonts, options.source_date_epoch, warnings)?;
 
     let mut files = OutputSet::default();
     files.add("index.html", html);
+    files.add("social.png", social);
+    if let Some(sitemap) = render::sitemap::sitemap(&briefing) {
+        files.add("sitemap.xml", sitemap);
+    }
     for (path, bytes) in pages {
         files.add(path, bytes);
     }

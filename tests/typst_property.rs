@@ -45,7 +45,7 @@ proptest! {
         prop_assume!(!normalise(&text).is_empty());
         let briefing = briefing();
         let labels = Default::default();
-        let links = Links { briefing: &briefing, labels: &labels };
+        let links = Links::new(&briefing, &labels);
         let mut pieces = vec![Piece::Markdown(Event::Start(Tag::Paragraph))];
         if styled {
             pieces.push(Piece::Markdown(Event::Start(Tag::Strong)));

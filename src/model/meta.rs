@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::project::Config;
-use crate::project::config::{Author, Style};
+use crate::project::config::{Author, PrintSettings, Style};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Meta {
@@ -34,6 +34,7 @@ pub struct Meta {
     pub keywords: Vec<String>,
     pub contact: Vec<String>,
     pub style: Style,
+    pub print: PrintSettings,
 }
 
 impl Meta {
@@ -69,6 +70,7 @@ impl Meta {
             keywords: config.keywords.clone(),
             contact: config.contact.clone(),
             style: config.style.clone(),
+            print: config.print.clone(),
         }
     }
 }

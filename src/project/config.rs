@@ -48,6 +48,44 @@ pub struct Config {
     /// Sets of pages generated from data, one page (and PDF) per row.
     #[serde(default)]
     pub pages: Vec<PageSetConfig>,
+    #[serde(default)]
+    pub print: PrintSettings,
+}
+
+/// How the PDF is laid out and which standards it meets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrintSettings {
+    /// `a4` (default) or `us-letter`.
+    pub paper: Paper,
+    /// Number the section headings (1, 1.1, …).
+    pub heading_numbers: bool,
+    /// `endnotes` (default, under "Endnotes" at the end) or `footnotes` (at the foot of the page).
+    pub notes: NoteStyle,
+    /// A logo for the cover, as a path under `content/` (SVG, PNG or JPEG).
+    pub logo: Option<String>,
+    /// Also conform to PDF/UA-1 (accessible PDF); every figure then needs `alt`.
+    pub pdf_ua: bool,
+}
+
+impl Default for PrintSettings {
+    fn default() -> Self {
+        Self { paper: Paper::A4, heading_numbers: false, notes: NoteStyle::Endnotes, logo: None, pdf_ua: false }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    A4,
+    UsLetter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteStyle {
+    Endnotes,
+    Footnotes,
 }
 
 /// A set of pages generated from a data table, e.g. one profile per province.

@@ -125,7 +125,18 @@ fn read(path: &Path, shown: &Path) -> Result<String, Error> {
 }
 
 fn load_yaml(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
-    let text = read(path, shown)?;
+    Table::from_yaml(stem, shown, read(path, shown)?)
+}
+
+impl Table {
+    /// A table from YAML text already in memory (as a file `shown` would hold), for
+    /// tools and benchmarks that build a data set without touching the disk.
+    pub fn from_yaml(stem: &str, shown: &Path, text: String) -> Result<Self, Error> {
+        parse_yaml(stem, shown, text)
+    }
+}
+
+fn parse_yaml(stem: &str, shown: &Path, text: String) -> Result<Table, Error> {
     let value: Value = yaml::parse(shown, &text, &text, 1)?;
     let mut rows = Vec::new();
     if let Value::Array(items) = &value
@@ -140,7 +151,17 @@ fn load_yaml(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
 }
 
 fn load_csv(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
-    let text = read(path, shown)?;
+    Table::from_csv(stem, shown, read(path, shown)?)
+}
+
+impl Table {
+    /// A table from CSV text already in memory, like [`Table::from_yaml`].
+    pub fn from_csv(stem: &str, shown: &Path, text: String) -> Result<Self, Error> {
+        parse_csv(stem, shown, text)
+    }
+}
+
+fn parse_csv(stem: &str, shown: &Path, text: String) -> Result<Table, Error> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader.headers().map_err(|e| csv_error(shown, &text, &e))?.clone();
     let mut rows = Vec::new();

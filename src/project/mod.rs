@@ -33,6 +33,8 @@ pub struct Project {
     pub fonts: FontSet,
     /// Markdown notes of each page set, by set path then file stem (the page's slug).
     pub page_notes: BTreeMap<String, BTreeMap<String, ContentFile>>,
+    /// The cover logo named by `print.logo`: its file extension and bytes.
+    pub logo: Option<(String, Vec<u8>)>,
 }
 
 impl Project {
@@ -64,8 +66,35 @@ impl Project {
                 page_notes.insert(set.path.clone(), by_slug);
             }
         }
-        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes })
+        let logo = match &config.print.logo {
+            Some(relative) => Some(load_logo(root, relative)?),
+            None => None,
+        };
+        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes, logo })
     }
+}
+
+/// Reads the logo at `content/<relative>`, which must be an SVG, PNG or JPEG inside the project.
+fn load_logo(root: &Path, relative: &str) -> Result<(String, Vec<u8>), Error> {
+    let config_file = shown(root, "content/briefing.yaml");
+    let text = std::fs::read_to_string(root.join("content/briefing.yaml")).unwrap_or_default();
+    let line = text.lines().position(|l| l.trim_start().starts_with("logo:")).map_or(1, |i| i + 1);
+    let at = crate::diagnostic::Location::at_line(&config_file, &text, line, 1);
+    let extension = Path::new(relative).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") || relative.contains("..") {
+        return Err(Error::content(format!(
+            "the logo {relative:?} must be an .svg, .png or .jpg file inside content/"
+        ))
+        .at(at)
+        .with_help("for example: logo: images/logo.svg"));
+    }
+    let path = root.join("content").join(relative);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Error::io(&shown(root, &format!("content/{relative}")), "read", &e)
+            .at(at)
+            .with_help("put the logo under content/ or fix the path in print.logo")
+    })?;
+    Ok((extension, bytes))
 }
 
 /// A project-relative path as users should see it in messages: relative to

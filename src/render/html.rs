@@ -70,6 +70,11 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
             "pages": links.pdf_pages,
         },
         "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        "social_image": match &briefing.meta.base_url {
+            Some(base) => format!("{base}social.png"),
+            None => "social.png".to_string(),
+        },
+        "page_sets": briefing.page_sets.iter().map(|s| json!({"href": format!("{}/", s.config.path), "title": s.config.index_title})).collect::<Vec<_>>(),
     });
     let context = tera::Context::from_serialize(&context)
         .map_err(|e| Error::content(format!("could not prepare the web template: {e}")))?;

@@ -6,6 +6,8 @@ pub mod figures;
 pub mod html;
 pub mod pages;
 pub mod pdf;
+pub mod sitemap;
+pub mod social;
 pub mod templating;
 pub mod typst_markup;
 pub mod typst_world;

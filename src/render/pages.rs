@@ -110,7 +110,7 @@ fn typeset_all(
 ) -> Result<Vec<Typeset>, Error> {
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
     let labels = BTreeSet::new();
-    let links = Links { briefing, labels: &labels };
+    let links = Links::new(briefing, &labels);
     let mut sources = Vec::with_capacity(set.entries.len());
     for entry in &set.entries {
         let notes = entry.notes.as_deref().map(|pieces| typst_markup::convert(pieces, &links));

@@ -37,13 +37,20 @@ pub fn render(
     svgs: &[String],
     engine: &Engine<'_>,
     fonts: &FontSet,
+    logo: Option<&(String, Vec<u8>)>,
     source_date_epoch: Option<i64>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Pdf, Error> {
+    check_alt_texts(briefing)?;
     let labels = labels(briefing);
-    let links = Links { briefing, labels: &labels };
-    let context = tera::Context::from_serialize(&print_context(briefing, svgs, &links))
-        .map_err(|e| Error::content(format!("could not prepare the print template: {e}")))?;
+    let links = Links::new(briefing, &labels);
+    let context = tera::Context::from_serialize(&print_context(
+        briefing,
+        svgs,
+        &links,
+        logo.map(|(extension, _)| format!("/logo.{extension}")),
+    ))
+    .map_err(|e| Error::content(format!("could not prepare the print template: {e}")))?;
     let mut source = engine.render(TEMPLATE, &context)?;
     let fonts = &fonts_for(fonts, &source, warnings);
     mask_uncovered(fonts, &mut source);
@@ -52,10 +59,30 @@ pub fn render(
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
         files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
     }
+    if let Some((extension, bytes)) = logo {
+        files.insert(format!("/logo.{extension}"), bytes.clone());
+    }
     let m = &briefing.meta;
     let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
     let ident = format!("{}/{}", m.title, m.date);
-    typeset(source, files, fonts, &ident, fixed_time(date, source_date_epoch), warnings)
+    let standards = if m.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1][..] } else { &[PdfStandard::A_2b][..] };
+    typeset_with(source, files, fonts, &ident, fixed_time(date, source_date_epoch), standards, warnings)
+}
+
+/// PDF/UA requires a text alternative for every figure; name the ones without.
+fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
+    if !briefing.meta.print.pdf_ua {
+        return Ok(());
+    }
+    match briefing.figures.iter().find(|f| f.spec.alt.is_none()) {
+        Some(figure) => Err(Error::content(format!(
+            "figure {} (`{}`) has no alt text, which PDF/UA (print.pdf_ua) requires",
+            figure.number, figure.id
+        ))
+        .at(figure.location.clone())
+        .with_help("add `alt:` to the chart, describing what it shows")),
+        None => Ok(()),
+    }
 }
 
 /// Compiles Typst `source` (with `files` at their virtual paths) to a PDF/A-2b.
@@ -66,6 +93,19 @@ pub fn typeset(
     fonts: &FontSet,
     ident: &str,
     time: Datetime,
+    warnings: &mut Vec<Warning>,
+) -> Result<Pdf, Error> {
+    typeset_with(source, files, fonts, ident, time, &[PdfStandard::A_2b], warnings)
+}
+
+/// [`typeset`] to the given PDF standards.
+pub fn typeset_with(
+    source: String,
+    files: BTreeMap<String, Vec<u8>>,
+    fonts: &FontSet,
+    ident: &str,
+    time: Datetime,
+    standards: &[PdfStandard],
     warnings: &mut Vec<Warning>,
 ) -> Result<Pdf, Error> {
     let world = BriefingWorld::new(source.clone(), files, &fonts.fonts, time);
@@ -81,7 +121,7 @@ pub fn typeset(
         creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(time)),
         page_ranges: None,
-        standards: PdfStandards::new(&[PdfStandard::A_2b])
+        standards: PdfStandards::new(standards)
             .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
         tagged: true,
         pretty: false,
@@ -171,7 +211,12 @@ fn aspect_ratio(svg: &str) -> f64 {
     parse().map_or(0.6, |r| (r * 1000.0).round() / 1000.0)
 }
 
-fn print_context(briefing: &Briefing, svgs: &[String], links: &Links<'_>) -> serde_json::Value {
+fn print_context(
+    briefing: &Briefing,
+    svgs: &[String],
+    links: &Links<'_>,
+    logo_path: Option<String>,
+) -> serde_json::Value {
     let figures: Vec<serde_json::Value> = briefing
         .figures
         .iter()
@@ -222,6 +267,7 @@ fn print_context(briefing: &Briefing, svgs: &[String], links: &Links<'_>) -> ser
         "figures": figures,
         "notes": notes,
         "data": briefing.data,
+        "logo": logo_path,
     })
 }
 

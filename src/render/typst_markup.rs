@@ -17,6 +17,19 @@ pub struct Links<'a> {
     pub briefing: &'a Briefing,
     /// Labels that exist in the Typst document; links to others become plain text.
     pub labels: &'a BTreeSet<String>,
+    /// Notes already placed as footnotes: prose is converted block by block,
+    /// and a later marker for the same note must refer back, not repeat it.
+    placed_footnotes: std::cell::RefCell<BTreeSet<usize>>,
+}
+
+impl<'a> Links<'a> {
+    pub fn new(briefing: &'a Briefing, labels: &'a BTreeSet<String>) -> Self {
+        Self { briefing, labels, placed_footnotes: Default::default() }
+    }
+
+    fn footnotes(&self) -> bool {
+        self.briefing.meta.print.notes == crate::project::config::NoteStyle::Footnotes
+    }
 }
 
 /// Escapes `text` for Typst markup, so that it shows literally.
@@ -107,8 +120,15 @@ impl Writer<'_, '_> {
                 }
             }
             Piece::NoteRef(index) => {
-                if let Some(note) = self.links.briefing.notes.get(*index) {
+                let Some(note) = self.links.briefing.notes.get(*index) else { return };
+                if !self.links.footnotes() {
                     self.out.push_str(&format!("#super[#link(<note-{0}>)[{0}]];", note.number));
+                } else if self.links.placed_footnotes.borrow_mut().insert(*index) {
+                    let body = convert(&note.body, self.links);
+                    self.out.push_str(&format!("#footnote[{body}] <note-{}>", note.number));
+                } else {
+                    // A second marker for the same note points to the footnote already placed.
+                    self.out.push_str(&format!("#footnote(<note-{}>);", note.number));
                 }
             }
         }

@@ -72,22 +72,6 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             tick_font,
         );
     }
-    let zero = scale.at(0.0f64.max(ticks.lo));
-    for (i, (row, lines)) in figure.data.rows.iter().zip(&labels).enumerate() {
-        let centre = left + slot * (i as f64 + 0.5);
-        let half = (slot * 0.34).min(36.0);
-        if let Some(v) = row.values[0] {
-            let end = scale.at(v);
-            canvas.rect(centre - half, zero, centre + half, end, theme.mark(figure, row.highlight));
-            let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
-            canvas.text(&figure.format_value(v), centre, y, Anchor(MIDDLE, v_pos), canvas.label());
-        }
-        let font = canvas::Font { bold: row.highlight, ..canvas.label() };
-        for (j, text) in lines.iter().enumerate() {
-            canvas.text(text, centre, bottom + 8.0 + line * (j as f64 + 0.5), Anchor(MIDDLE, VPos::Center), font);
-        }
-    }
-    canvas.line(&[(left, zero), (W - PAD, zero)], theme.ink, 1);
     for reference in &figure.spec.reference {
         let y = scale.at(reference.value);
         canvas.dashed((left, y), (W - PAD, y), theme.ink);
@@ -100,6 +84,22 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             font,
         );
     }
+    let zero = scale.at(0.0f64.max(ticks.lo));
+    for (i, (row, lines)) in figure.data.rows.iter().zip(&labels).enumerate() {
+        let centre = left + slot * (i as f64 + 0.5);
+        let half = (slot * 0.34).min(36.0);
+        if let Some(v) = row.values[0] {
+            let end = scale.at(v);
+            canvas.rect(centre - half, zero, centre + half, end, theme.mark(figure, row.highlight));
+            let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
+            canvas.backed_text(&figure.format_value(v), centre, y, Anchor(MIDDLE, v_pos), canvas.label());
+        }
+        let font = canvas::Font { bold: row.highlight, ..canvas.label() };
+        for (j, text) in lines.iter().enumerate() {
+            canvas.text(text, centre, bottom + 8.0 + line * (j as f64 + 0.5), Anchor(MIDDLE, VPos::Center), font);
+        }
+    }
+    canvas.line(&[(left, zero), (W - PAD, zero)], theme.ink, 1);
     if let Some(t) = &figure.spec.x_title {
         let y = bottom + 8.0 + line * label_lines + 6.0 + small / 2.0;
         canvas.text(

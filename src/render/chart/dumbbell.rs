@@ -67,9 +67,21 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         let lo = present.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = present.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if hi.is_finite() {
-            canvas.text(&figure.format_value(hi), scale.at(hi) + RADIUS + 5.0, y, Anchor(START, VPos::Center), font);
+            canvas.backed_text(
+                &figure.format_value(hi),
+                scale.at(hi) + RADIUS + 5.0,
+                y,
+                Anchor(START, VPos::Center),
+                font,
+            );
             if hi - lo > 1e-9 {
-                canvas.text(&figure.format_value(lo), scale.at(lo) - RADIUS - 5.0, y, Anchor(END, VPos::Center), font);
+                canvas.backed_text(
+                    &figure.format_value(lo),
+                    scale.at(lo) - RADIUS - 5.0,
+                    y,
+                    Anchor(END, VPos::Center),
+                    font,
+                );
             }
         }
     }

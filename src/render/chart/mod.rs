@@ -219,14 +219,15 @@ pub fn wrap(text: &str, max: f64, size: f64, max_lines: usize) -> Vec<String> {
         }
     }
     // A single word wider than the line is cut rather than left to overflow.
-    if lines.len() > max_lines || lines.iter().any(|l| text_width(l, size) > max) {
-        lines.truncate(max_lines);
-        let last = lines.pop().unwrap_or_default();
-        lines.push(fit(&last, max, size, true));
-        for line in &mut lines {
-            if text_width(line, size) > max {
-                *line = fit(line, max, size, true);
-            }
+    if lines.len() > max_lines {
+        // The last line kept carries on into the rest, cut with an ellipsis.
+        let rest = lines[max_lines.max(1) - 1..].join(" ");
+        lines.truncate(max_lines.max(1) - 1);
+        lines.push(rest);
+    }
+    for line in &mut lines {
+        if text_width(line, size) > max {
+            *line = fit(line, max, size, true);
         }
     }
     lines

@@ -169,7 +169,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             .unwrap_or(&candidates[0]);
         let (rect, h_pos, tx, ty) = *choice;
         taken.push(rect);
-        canvas.text(&text, tx, ty, Anchor(h_pos, VPos::Center), Font { bold: row.highlight, ..font });
+        canvas.backed_text(&text, tx, ty, Anchor(h_pos, VPos::Center), Font { bold: row.highlight, ..font });
     }
     canvas.finish();
 }

@@ -1,0 +1,27 @@
+//! `sitemap.xml`: every page of the site, for search engines. Sitemaps need
+//! absolute URLs, so it is written only when `briefing.yaml` gives `base_url`.
+
+use crate::model::Briefing;
+use crate::render::chart::xml_escape;
+
+/// The sitemap, or `None` without a `base_url`.
+pub fn sitemap(briefing: &Briefing) -> Option<String> {
+    let base = briefing.meta.base_url.as_ref()?;
+    let mut urls = vec![base.clone()];
+    for set in &briefing.page_sets {
+        urls.push(format!("{base}{}/", set.config.path));
+        urls.extend(set.entries.iter().map(|e| format!("{base}{}/{}/", set.config.path, e.slug)));
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in urls {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            xml_escape(&url),
+            briefing.meta.date
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    Some(xml)
+}
