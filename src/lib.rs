@@ -85,15 +85,9 @@ pub fn render_project(
     let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print)?;
-    let pdf = render::pdf::render(
-        &briefing,
-        &svgs,
-        &print,
-        &project.fonts,
-        project.logo.as_ref(),
-        options.source_date_epoch,
-        warnings,
-    )?;
+    let resources =
+        render::pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
+    let pdf = render::pdf::render(&briefing, &svgs, &print, &resources, options.source_date_epoch, warnings)?;
 
     let web = Engine::new(&project.templates, Flavour::Web)?;
     let links = render::html::PageLinks {
@@ -121,6 +115,9 @@ pub fn render_project(
         files.add(render::figures::path(figure, "svg"), bundle.svg);
         files.add(render::figures::path(figure, "png"), bundle.png);
         files.add(render::figures::path(figure, "csv"), bundle.csv);
+    }
+    for (path, bytes) in &project.images {
+        files.add(path.clone(), bytes.clone());
     }
     for (name, file) in project.templates.under("assets/") {
         files.add(name, file.bytes.clone());

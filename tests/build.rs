@@ -213,3 +213,23 @@ fn a_house_font_that_is_not_available_is_an_error_listing_the_fonts() {
     assert!(message.contains("content/briefing.yaml:9:") && message.contains("`Comic Sans MS`"), "{message}");
     assert!(message.contains("Noto Sans") && message.contains("fonts/"), "{message}");
 }
+
+#[test]
+fn markdown_images_reach_both_editions_and_a_missing_one_is_an_error() {
+    let markdown = "# Images\n\n![The house mark](images/mark.svg)\n";
+    let project = project(&[("01.md", markdown)], &[]);
+    let images = project.path().join("content/images");
+    fs::create_dir_all(&images).unwrap();
+    fs::copy(repo().join("templates/assets/favicon.svg"), images.join("mark.svg")).unwrap();
+    assert_success(&build(project.path(), &["--typst"]));
+    let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
+    assert!(html.contains("<img src=\"images/mark.svg\" alt=\"The house mark\""), "{html}");
+    assert!(project.path().join("output/images/mark.svg").is_file());
+    let typst = fs::read_to_string(project.path().join("output/test.typ")).unwrap();
+    assert!(typst.contains("image(\"/images/mark.svg\", width: 100%, alt: \"The house mark\")"), "{typst}");
+
+    fs::write(project.path().join("content/01.md"), "# Images\n\n![Gone](images/gone.png)\n").unwrap();
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/01.md:3:1: error: the image `images/gone.png` is not in content/images/"), "{message}");
+    assert!(message.contains("the images are: images/mark.svg"), "{message}");
+}

@@ -31,8 +31,13 @@ pub struct Parsed {
 }
 
 /// Parses the content files, in order, into one document.
-pub fn parse(files: &[ContentFile], data: &DataSet, warnings: &mut Vec<Warning>) -> Result<Parsed, Error> {
-    let mut walker = Walker::default();
+pub fn parse(
+    files: &[ContentFile],
+    data: &DataSet,
+    images: &BTreeMap<String, Vec<u8>>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Parsed, Error> {
+    let mut walker = Walker { images: images.keys().cloned().collect(), ..Walker::default() };
     for file in files {
         walker.file(file, data, warnings)?;
     }
@@ -52,6 +57,8 @@ struct Walker {
     note_ref_locations: Vec<Location>,
     note_bodies: BTreeMap<String, (Vec<Piece>, Location)>,
     used_ids: Vec<String>,
+    /// The images the project has, by path relative to `content/`.
+    images: Vec<String>,
 }
 
 impl Walker {
@@ -130,6 +137,17 @@ impl Walker {
                             .with_help("give each footnote definition its own label"));
                     }
                     self.note_bodies.insert(label, (body_pieces, location));
+                }
+                Event::Start(Tag::Image { ref dest_url, .. })
+                    if !dest_url.contains("://") && !self.images.iter().any(|i| i == dest_url.as_ref()) =>
+                {
+                    return Err(Error::content(format!("the image `{dest_url}` is not in content/images/"))
+                        .at(locate(range.start))
+                        .with_help(if self.images.is_empty() {
+                            "put the image in content/images/ and write ![Description](images/name.png)".to_string()
+                        } else {
+                            format!("the images are: {}", self.images.join(", "))
+                        }));
                 }
                 Event::Html(_) | Event::InlineHtml(_) => {
                     warnings.push(

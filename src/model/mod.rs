@@ -81,7 +81,7 @@ impl Briefing {
             .iter()
             .map(|file| prose::evaluate(file, &project.data, &meta, settings, warnings))
             .collect::<Result<Vec<_>, _>>()?;
-        let parsed = markdown::parse(&files, &project.data, warnings)?;
+        let parsed = markdown::parse(&files, &project.data, &project.images, warnings)?;
         let page_sets = pages::build(project, &meta, settings, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
         Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data, page_sets })

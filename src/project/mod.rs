@@ -35,6 +35,8 @@ pub struct Project {
     pub page_notes: BTreeMap<String, BTreeMap<String, ContentFile>>,
     /// The cover logo named by `print.logo`: its file extension and bytes.
     pub logo: Option<(String, Vec<u8>)>,
+    /// Images under `content/images/`, by path relative to `content/` (`images/map.png`).
+    pub images: BTreeMap<String, Vec<u8>>,
 }
 
 impl Project {
@@ -70,8 +72,24 @@ impl Project {
             Some(relative) => Some(load_logo(root, relative)?),
             None => None,
         };
-        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes, logo })
+        let images = load_images(&root.join("content/images"), &shown(root, "content/images"))?;
+        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes, logo, images })
     }
+}
+
+/// Reads the SVG, PNG and JPEG files directly inside `dir`, keyed `images/<name>`.
+fn load_images(dir: &Path, shown_dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    let mut images = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(images) };
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        if path.is_file() && matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
+            let bytes = std::fs::read(&path).map_err(|e| Error::io(&shown_dir.join(&name), "read", &e))?;
+            images.insert(format!("images/{name}"), bytes);
+        }
+    }
+    Ok(images)
 }
 
 /// Reads the logo at `content/<relative>`, which must be an SVG, PNG or JPEG inside the project.

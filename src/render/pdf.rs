@@ -23,6 +23,16 @@ use crate::render::typst_world::BriefingWorld;
 /// The print template every build starts from.
 pub const TEMPLATE: &str = "print/briefing.typ";
 
+/// The project files the PDF draws on besides the model.
+#[derive(Clone, Copy)]
+pub struct Resources<'a> {
+    pub fonts: &'a FontSet,
+    /// The cover logo: file extension and bytes.
+    pub logo: Option<&'a (String, Vec<u8>)>,
+    /// Images referenced from the Markdown, by path under `content/`.
+    pub images: &'a BTreeMap<String, Vec<u8>>,
+}
+
 /// Everything the PDF renderer produces.
 pub struct Pdf {
     pub bytes: Vec<u8>,
@@ -36,11 +46,11 @@ pub fn render(
     briefing: &Briefing,
     svgs: &[String],
     engine: &Engine<'_>,
-    fonts: &FontSet,
-    logo: Option<&(String, Vec<u8>)>,
+    resources: &Resources<'_>,
     source_date_epoch: Option<i64>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Pdf, Error> {
+    let Resources { fonts, logo, images } = *resources;
     check_alt_texts(briefing)?;
     let labels = labels(briefing);
     let links = Links::new(briefing, &labels);
@@ -58,6 +68,9 @@ pub fn render(
     let mut files = BTreeMap::new();
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
         files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
+    }
+    for (path, bytes) in images {
+        files.insert(format!("/{path}"), bytes.clone());
     }
     if let Some((extension, bytes)) = logo {
         files.insert(format!("/logo.{extension}"), bytes.clone());

@@ -83,7 +83,7 @@ pub fn is_label(id: &str) -> bool {
 
 /// Converts pieces of prose (one or more Markdown blocks, or inline content) to Typst markup.
 pub fn convert(pieces: &[Piece], links: &Links<'_>) -> String {
-    let mut writer = Writer { out: String::new(), links, stack: Vec::new(), code: None };
+    let mut writer = Writer { out: String::new(), links, stack: Vec::new(), code: None, image: None };
     for piece in pieces {
         writer.piece(piece);
     }
@@ -108,6 +108,8 @@ struct Writer<'a, 'b> {
     stack: Vec<Open>,
     /// Inside a code block: its language and collected text.
     code: Option<(String, String)>,
+    /// Inside an image: its path and collected alt text.
+    image: Option<(String, String)>,
 }
 
 impl Writer<'_, '_> {
@@ -144,6 +146,26 @@ impl Writer<'_, '_> {
                         if lang.is_empty() { String::new() } else { format!("lang: {}, ", string_literal(&lang)) };
                     let code = code.strip_suffix('\n').unwrap_or(&code);
                     self.out.push_str(&format!("#raw(block: true, {lang}{});\n\n", string_literal(code)));
+                }
+                _ => {}
+            }
+            return;
+        }
+        if let Some((_, alt)) = &mut self.image {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::End(TagEnd::Image) => {
+                    let (path, alt) = self.image.take().unwrap_or_default();
+                    if path.contains("://") {
+                        // Remote images are never fetched: show the description instead.
+                        self.out.push_str(&format!("#emph[{}];", escape_markup(&alt)));
+                    } else {
+                        self.out.push_str(&format!(
+                            "#box(image({}, width: 100%, alt: {}));",
+                            string_literal(&format!("/{path}")),
+                            string_literal(&alt)
+                        ));
+                    }
                 }
                 _ => {}
             }
@@ -210,10 +232,9 @@ impl Writer<'_, '_> {
                 None => Open::Nothing,
             },
             Tag::Image { dest_url, .. } => {
-                // Images need project files; until they are supported in print, show the alt text.
-                self.out.push_str(&format!("#emph[(image: {})", escape_markup(dest_url)));
-                self.out.push(' ');
-                Open::Call(None)
+                // The alt text arrives as the events inside the image; collect it as the image's `alt`.
+                self.image = Some((dest_url.to_string(), String::new()));
+                return;
             }
             Tag::Table(aligns) => {
                 let columns: Vec<&str> = aligns.iter().map(|a| alignment(*a)).collect();

@@ -156,16 +156,13 @@ pub struct Header {
 impl Header {
     pub fn new(figure: &Figure, theme: &Theme, legend: Vec<(String, Swatch)>) -> Self {
         let legend_height = if legend.is_empty() { 0.0 } else { canvas::legend_height(theme, &legend, W - 2.0 * PAD) };
-        let title = if figure.spec.x_title.is_some() && figure.spec.reference.is_empty() {
-            theme.line_height(theme.small)
-        } else {
-            0.0
-        };
+        // The category-axis title gets its own line, just above the rows, under any reference labels.
+        let title = if figure.spec.x_title.is_some() { theme.line_height(theme.small) + 2.0 } else { 0.0 };
         let references = canvas::reference_labels_height(theme, figure);
         Self {
             legend,
             references_top: PAD + legend_height,
-            height: legend_height + references.max(title) + if references > 0.0 { 4.0 } else { 0.0 },
+            height: legend_height + references + title + if references > 0.0 { 4.0 } else { 0.0 },
         }
     }
 
@@ -307,9 +304,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) 
         value_label(&canvas, figure, value, end, centre, font);
     }
     rows.draw_labels(&canvas, figure);
-    if figure.spec.reference.is_empty() {
-        rows.draw_category_title(&canvas, figure);
-    }
+    rows.draw_category_title(&canvas, figure);
     canvas.finish();
 }
 

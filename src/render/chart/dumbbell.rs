@@ -86,8 +86,6 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         }
     }
     rows.draw_labels(&canvas, figure);
-    if figure.spec.reference.is_empty() {
-        rows.draw_category_title(&canvas, figure);
-    }
+    rows.draw_category_title(&canvas, figure);
     canvas.finish();
 }

@@ -1,0 +1,83 @@
+//! Pages from data: one page and one PDF profile per row, an index linking
+//! them, links back to the briefing, and clear errors for bad slugs.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+fn places_project(rows: &str) -> tempfile::TempDir {
+    let project = project(&[("01.md", "# Intro\n\nText.\n")], &[("places.yaml", rows)]);
+    let config = project.path().join("content/briefing.yaml");
+    let text = fs::read_to_string(&config).unwrap()
+        + "pages:\n  - path: places\n    data: places\n    slug: slug\n    title: name\n    index_title: Places\n";
+    fs::write(config, text).unwrap();
+    project
+}
+
+#[test]
+fn the_bundled_briefing_has_a_page_and_a_pdf_for_every_province() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let out = project.path().join("output");
+    let provinces = fs::read_to_string(repo().join("content/data/provinces.yaml")).unwrap();
+    let slugs: Vec<&str> = provinces.lines().filter_map(|l| l.strip_prefix("- slug: ")).collect();
+    assert_eq!(slugs.len(), 31);
+    let index = fs::read_to_string(out.join("provinces/index.html")).unwrap();
+    for slug in &slugs {
+        let page = fs::read_to_string(out.join(format!("provinces/{slug}/index.html"))).unwrap();
+        assert!(page.contains("href=\"../../index.html\""), "{slug} links back to the briefing");
+        assert!(page.contains(&format!("href=\"{slug}.pdf\"")), "{slug} links to its PDF");
+        let pdf = fs::read(out.join(format!("provinces/{slug}/{slug}.pdf"))).unwrap();
+        assert!((1..=2).contains(&pdf_page_count(&pdf)), "{slug}'s profile is one or two pages");
+        assert!(index.contains(&format!("href=\"{slug}/\"")), "the index links {slug}");
+    }
+    let qinghai = fs::read_to_string(out.join("provinces/qinghai/index.html")).unwrap();
+    assert!(qinghai.contains("around 4.5%"), "the row's data is on its page");
+    assert!(qinghai.contains("Green development"), "related priorities are on the page");
+    assert!(qinghai.contains("the lowest growth target of any province"), "the Markdown notes are rendered");
+    let pdf_text = pdf_text(&fs::read(out.join("provinces/qinghai/qinghai.pdf")).unwrap());
+    assert!(pdf_text.contains("Qinghai") && pdf_text.contains("around 4.5%"), "{pdf_text}");
+    let briefing = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(briefing.contains("href=\"provinces/\">Provincial profiles</a>"), "the briefing links the profiles");
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert_eq!(sitemap.matches("<url>").count(), 1 + 1 + 31);
+}
+
+#[test]
+fn a_duplicate_slug_names_both_rows() {
+    let project = places_project(
+        "- slug: north\n  name: North\n- slug: south\n  name: South\n- slug: north\n  name: North again\n",
+    );
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/data/places.yaml:5:"), "{message}");
+    assert!(message.contains("rows 1 and 3 of `places` both have the slug `north`"), "{message}");
+}
+
+#[test]
+fn a_slug_that_is_not_url_safe_is_an_error() {
+    let project = places_project("- slug: north\n  name: North\n- slug: South West\n  name: South West\n");
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/data/places.yaml:3:"), "{message}");
+    assert!(message.contains("row 2 of `places` has the slug \"South West\", which is not safe in a URL"), "{message}");
+}
+
+#[test]
+fn a_row_without_the_slug_field_is_an_error() {
+    let project = places_project("- slug: north\n  name: North\n- name: Nowhere\n");
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains("content/data/places.yaml:3:"), "{message}");
+    assert!(message.contains("row 2 of `places` has no `slug`"), "{message}");
+}
+
+#[test]
+fn the_generic_page_template_lists_the_row() {
+    let project = places_project("- slug: north\n  name: North\n  population: 1200\n");
+    assert_success(&build(project.path(), &[]));
+    let page = fs::read_to_string(project.path().join("output/places/north/index.html")).unwrap();
+    assert!(page.contains("<dt>population</dt><dd>1200</dd>"), "{page}");
+    assert!(!project.path().join("output/places/north/north.pdf").exists(), "no print template, no PDF");
+}
