@@ -63,13 +63,14 @@ fn each_kind_matches_its_reviewed_golden_svg() {
     for (i, kind) in KINDS.iter().enumerate() {
         let svg = String::from_utf8(figure_file(project.path(), i + 1, "svg")).unwrap();
         let golden = repo().join("tests/golden").join(format!("{kind}.svg"));
+        let actual = golden.with_extension("actual.svg");
+        let _ = fs::remove_file(&actual);
         if update {
             fs::write(&golden, &svg).unwrap();
             continue;
         }
         let expected = fs::read_to_string(&golden).unwrap_or_default();
         if svg != expected {
-            let actual = golden.with_extension("actual.svg");
             fs::write(&actual, &svg).unwrap();
             mismatched.push(format!("{kind} (now drawn: {})", actual.display()));
         }
@@ -88,7 +89,7 @@ fn every_chart_is_an_accessible_svg_with_real_text_in_the_house_font() {
     for (i, kind) in KINDS.iter().enumerate() {
         let svg = String::from_utf8(figure_file(project.path(), i + 1, "svg")).unwrap();
         assert!(svg.contains("role=\"img\""), "{kind}");
-        assert!(svg.contains(&format!("<title id=\"fig-")), "{kind}");
+        assert!(svg.contains("<title id=\"fig-"), "{kind}");
         assert!(svg.contains("<desc id=\"fig-"), "{kind}");
         assert!(svg.contains("viewBox=\"0 0 640 "), "{kind}: the width is fixed and the SVG scales");
         assert!(svg.contains("font-family=\"Noto Sans, Arial, sans-serif\""), "{kind}");

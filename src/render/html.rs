@@ -55,6 +55,10 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
                 "id": format!("note-{}", n.number),
                 "ref_id": format!("note-ref-{}", n.number),
                 "html": to_html(&n.body, briefing, &mut marked_notes),
+                "back_link": format!(
+                    "<a class=\"back-link\" href=\"#note-ref-{0}\" aria-label=\"Back to the text of note {0}\">↩</a>",
+                    n.number
+                ),
             })
         })
         .collect();
