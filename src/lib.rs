@@ -94,6 +94,7 @@ pub fn render_project(
         pdf_href: briefing.meta.pdf.clone(),
         pdf_bytes: pdf.bytes.len(),
         pdf_pages: pdf.pages,
+        figure_sizes: figures.iter().map(render::figures::FigureFiles::sizes).collect(),
     };
     let html = render::html::render(&briefing, &web, &links)?;
 
@@ -113,6 +114,7 @@ pub fn render_project(
     }
     for (figure, bundle) in briefing.figures.iter().zip(figures) {
         files.add(render::figures::path(figure, "svg"), bundle.svg);
+        files.add(render::figures::narrow_path(figure), bundle.narrow);
         files.add(render::figures::path(figure, "png"), bundle.png);
         files.add(render::figures::path(figure, "csv"), bundle.csv);
     }

@@ -230,6 +230,62 @@ fn markdown_images_reach_both_editions_and_a_missing_one_is_an_error() {
 
     fs::write(project.path().join("content/01.md"), "# Images\n\n![Gone](images/gone.png)\n").unwrap();
     let message = stderr(&build(project.path(), &[]));
-    assert!(message.contains("content/01.md:3:1: error: the image `images/gone.png` is not in content/images/"), "{message}");
+    assert!(
+        message.contains("content/01.md:3:1: error: the image `images/gone.png` is not in content/images/"),
+        "{message}"
+    );
     assert!(message.contains("the images are: images/mark.svg"), "{message}");
+}
+
+#[test]
+fn each_figure_has_the_same_number_title_and_source_on_the_web_and_in_print() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let out = project.path().join("output");
+    let html = fs::read_to_string(out.join("index.html")).unwrap();
+    let pdf = pdf_text(&fs::read(out.join("two-sessions-briefing-2025.pdf")).unwrap());
+    let mut figures = 0;
+    for entry in fs::read_dir(repo().join("content")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        for block in text.split("```chart\n").skip(1) {
+            let spec = block.split("```").next().unwrap();
+            let field = |key: &str| {
+                spec.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).map(str::to_string).unwrap_or_default()
+            };
+            let (id, title, source) = (field("id"), field("title"), field("source"));
+            // The web page gives each figure's number with its anchor; the PDF must agree.
+            let anchor = format!("<figure class=\"chart\" id=\"fig-{id}\"");
+            let at = html.find(&anchor).unwrap_or_else(|| panic!("no figure {id} on the web page"));
+            let number: usize = html[at..]
+                .split("<span class=\"figure-number\">Figure ")
+                .nth(1)
+                .and_then(|s| s.split('<').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap();
+            let web_title =
+                html[at..].split("<span class=\"figure-title\">").nth(1).unwrap().split('<').next().unwrap();
+            assert_eq!(web_title.replace("&#39;", "'"), title, "figure {number} title on the web");
+            assert!(
+                html[at..].contains(&format!("Source: {}", source.replace('\'', "&#39;"))),
+                "figure {number} source on the web"
+            );
+            let print_title = title.replace('\'', "’");
+            assert!(
+                pdf.contains(&format!("FIGURE {number} {}", print_title))
+                    || pdf.contains(&format!("FIGURE {number} {title}")),
+                "figure {number} ({title}) in the PDF"
+            );
+            assert!(
+                pdf.contains(&format!("Source: {}", source.replace('\'', "’")))
+                    || pdf.contains(&format!("Source: {source}")),
+                "figure {number} source in the PDF"
+            );
+            figures += 1;
+        }
+    }
+    assert_eq!(figures, 11);
 }

@@ -1,6 +1,7 @@
 //! The chart engine as users meet it: one chart of each kind built from a
-//! fixture project and compared with reviewed golden SVGs, the figure bundle
-//! (PNG, CSV, data table), determinism, and the messages for broken specs.
+//! fixture project and compared with reviewed golden SVGs, at full width and
+//! in the narrow variant for phones, the figure bundle (PNG, CSV, data
+//! table), determinism, and the messages for broken specs.
 //!
 //! To accept changed charts after looking at them, rerun with
 //! `BRIEFING_UPDATE_GOLDEN=1 cargo test --test charts`.
@@ -36,8 +37,13 @@ fn built_fixture() -> tempfile::TempDir {
     project
 }
 
+/// A figure's file: `extension` is `svg`, `png`, `csv` or `narrow.svg` (for `figure-N-narrow.svg`).
 fn figure_file(project: &Path, number: usize, extension: &str) -> Vec<u8> {
-    let path = project.join(format!("output/figures/figure-{number}.{extension}"));
+    let name = match extension.strip_suffix(".svg") {
+        Some(variant) => format!("figure-{number}-{variant}.svg"),
+        None => format!("figure-{number}.{extension}"),
+    };
+    let path = project.join("output/figures").join(name);
     fs::read(&path).unwrap_or_else(|e| panic!("{} should exist: {e}", path.display()))
 }
 
@@ -57,12 +63,22 @@ fn failing(spec: &str) -> String {
 
 #[test]
 fn each_kind_matches_its_reviewed_golden_svg() {
+    compare_with_goldens("svg", "");
+}
+
+#[test]
+fn each_kind_in_its_narrow_variant_matches_its_reviewed_golden_svg() {
+    compare_with_goldens("narrow.svg", "-narrow");
+}
+
+/// Compares each kind's figure file ending `-N.{extension}` with `tests/golden/<kind>{suffix}.svg`.
+fn compare_with_goldens(extension: &str, suffix: &str) {
     let project = built_fixture();
     let update = std::env::var_os("BRIEFING_UPDATE_GOLDEN").is_some();
     let mut mismatched = Vec::new();
     for (i, kind) in KINDS.iter().enumerate() {
-        let svg = String::from_utf8(figure_file(project.path(), i + 1, "svg")).unwrap();
-        let golden = repo().join("tests/golden").join(format!("{kind}.svg"));
+        let svg = String::from_utf8(figure_file(project.path(), i + 1, extension)).unwrap();
+        let golden = repo().join("tests/golden").join(format!("{kind}{suffix}.svg"));
         let actual = golden.with_extension("actual.svg");
         let _ = fs::remove_file(&actual);
         if update {
@@ -166,7 +182,24 @@ fn the_web_figure_has_a_data_table_per_series_and_download_links() {
     let grouped = &html[html.find("id=\"fig-grouped\"").unwrap()..];
     let grouped = &grouped[..grouped.find("</figure>").unwrap()];
     assert!(grouped.contains("<span class=\"figure-number\">Figure 3</span>"), "{grouped}");
-    assert!(grouped.contains("<img src=\"figures/figure-3.svg\" alt=\"Grouped bars of first priorities by year.\""));
+    // The phone gets the narrow chart; both boxes are sized so nothing shifts as they load.
+    let size = |extension: &str| {
+        let svg = String::from_utf8(figure_file(project.path(), 3, extension)).unwrap();
+        let attribute =
+            |name: &str| svg.split(&format!(" {name}=\"")).nth(1).unwrap().split('"').next().unwrap().to_string();
+        (attribute("width"), attribute("height"))
+    };
+    let ((width, height), (narrow_width, narrow_height)) = (size("svg"), size("narrow.svg"));
+    assert_eq!((width.as_str(), narrow_width.as_str()), ("640", "400"));
+    assert!(
+        grouped.contains(&format!(
+            "<picture><source media=\"(max-width: 34rem)\" srcset=\"figures/figure-3-narrow.svg\" \
+             width=\"400\" height=\"{narrow_height}\"><img src=\"figures/figure-3.svg\" \
+             alt=\"Grouped bars of first priorities by year.\" width=\"640\" height=\"{height}\" loading=\"lazy\" \
+             decoding=\"async\"></picture>"
+        )),
+        "{grouped}"
+    );
     assert!(grouped.contains(
         "<thead><tr><th scope=\"col\">Priority</th><th scope=\"col\" class=\"num\">2024 work reports</th>\
          <th scope=\"col\" class=\"num\">2025 work reports</th></tr></thead>"
@@ -202,7 +235,7 @@ fn two_builds_give_byte_identical_svgs_and_pngs() {
     assert_success(&build(project.path(), &["--out", first.to_str().unwrap()]));
     assert_success(&build(project.path(), &["--out", second.to_str().unwrap()]));
     let (a, b) = (snapshot(&first.join("figures")), snapshot(&second.join("figures")));
-    assert_eq!(a.len(), KINDS.len() * 3);
+    assert_eq!(a.len(), KINDS.len() * 4, "SVG, narrow SVG, PNG and CSV per figure");
     for (name, bytes) in &a {
         assert!(bytes == &b[name], "{name} differs between builds");
     }
@@ -350,4 +383,129 @@ fn a_column_chart_with_long_labels_turns_into_horizontal_bars() {
     let svg = String::from_utf8(figure_file(project.path(), 1, "svg")).unwrap();
     // Thirty-one names cannot sit under columns on a phone: the labels end right-aligned at the left.
     assert!(svg.contains("text-anchor=\"end\"") && svg.matches(">\nHeilongjiang\n<").count() == 1, "{svg}");
+}
+
+/// Where a chart's texts sit, as estimated boxes: (text, left, top, right, bottom).
+fn text_boxes(svg: &str) -> Vec<(String, f64, f64, f64, f64)> {
+    let mut boxes = Vec::new();
+    for element in svg.split("<text ").skip(1) {
+        let (attributes, rest) = element.split_once('>').unwrap();
+        let text = rest.split("</text>").next().unwrap().trim_matches('\n');
+        let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        let attribute = |name: &str| {
+            attributes.split(&format!("{name}=\"")).nth(1).map(|v| v.split('"').next().unwrap().to_string())
+        };
+        let number = |name: &str| attribute(name).unwrap().parse::<f64>().unwrap();
+        let (x, y, size) = (number("x"), number("y"), number("font-size"));
+        let bold = attribute("font-weight").is_some();
+        let width = if bold {
+            briefing::render::chart::bold_width(&text, size)
+        } else {
+            briefing::render::chart::text_width(&text, size)
+        };
+        let left = match attribute("text-anchor").as_deref() {
+            Some("end") => x - width,
+            Some("middle") => x - width / 2.0,
+            _ => x,
+        };
+        // plotters sets the vertical anchor with dy: 0.76em hangs the text from y, 0.5ex centres it.
+        let top = match attribute("dy").as_deref() {
+            Some("0.76em") => y,
+            Some("0.5ex") => y - 0.45 * size,
+            _ => y - 0.9 * size,
+        };
+        boxes.push((text, left, top, left + width, top + 0.9 * size));
+    }
+    boxes
+}
+
+/// Labels that leave the viewBox or run into each other, by estimated text extent.
+fn crowded_labels(svg: &str) -> Vec<String> {
+    let view: Vec<f64> = svg
+        .split("viewBox=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let boxes = text_boxes(svg);
+    let mut problems = Vec::new();
+    for (text, left, top, right, bottom) in &boxes {
+        if *left < -0.5 || *right > view[2] + 0.5 || *top < -0.5 || *bottom > view[3] + 0.5 {
+            problems.push(format!("{text:?} reaches {left:.0}..{right:.0} across, {top:.0}..{bottom:.0} down"));
+        }
+    }
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            // A unit of slack: neighbours may touch, not overlap.
+            if a.1 < b.3 - 1.0 && b.1 < a.3 - 1.0 && a.2 < b.4 - 1.0 && b.2 < a.4 - 1.0 {
+                problems.push(format!("{:?} overlaps {:?}", a.0, b.0));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_figure_has_an_accessible_narrow_svg_whose_labels_fit_it() {
+    let project = built_fixture();
+    for (i, kind) in KINDS.iter().enumerate() {
+        let svg = String::from_utf8(figure_file(project.path(), i + 1, "narrow.svg")).unwrap();
+        assert!(
+            svg.contains("role=\"img\"") && svg.contains("<title id=\"fig-") && svg.contains("<desc id=\"fig-"),
+            "{kind}"
+        );
+        assert!(svg.contains("width=\"400\"") && svg.contains("viewBox=\"0 0 400 "), "{kind}: laid out 400 wide");
+        // The same text sizes as the full chart: on a phone the narrow SVG shrinks far less.
+        for size in svg.split("font-size=\"").skip(1).map(|s| s[..s.find('"').unwrap()].parse::<f64>().unwrap()) {
+            assert!(size >= 13.0, "{kind} has text at {size} units");
+        }
+        for (width, svg) in
+            [("narrow", &svg), ("full", &String::from_utf8(figure_file(project.path(), i + 1, "svg")).unwrap())]
+        {
+            let problems = crowded_labels(svg);
+            assert!(problems.is_empty(), "{kind} ({width}): {}", problems.join("; "));
+        }
+    }
+}
+
+#[test]
+fn crowded_charts_adapt_their_narrow_layout_instead_of_overflowing() {
+    let regions = fixture_file("regions.yaml");
+    let project = project(
+        &[("01-crowded.md", &fixture_file("crowded.md"))],
+        &[
+            ("regions.yaml", &regions),
+            ("provinces.yaml", &fixture_file("provinces.yaml")),
+            ("national.yaml", &fixture_file("national.yaml")),
+        ],
+    );
+    assert_success(&build(project.path(), &[]));
+    let count = fs::read_dir(project.path().join("output/figures"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with("-narrow.svg"))
+        .count();
+    assert_eq!(count, 9);
+    for n in 1..=count {
+        for extension in ["narrow.svg", "svg"] {
+            let svg = String::from_utf8(figure_file(project.path(), n, extension)).unwrap();
+            let problems = crowded_labels(&svg);
+            assert!(problems.is_empty(), "figure {n} ({extension}): {}", problems.join("; "));
+        }
+    }
+    let narrow = |n: usize| String::from_utf8(figure_file(project.path(), n, "narrow.svg")).unwrap();
+    // Long names go above their bars, whole, rather than being cut beside a squeezed plot.
+    assert!(narrow(1).contains(">\nHong Kong Special Administrative Region\n<"), "{}", narrow(1));
+    // A long series name at a line's end wraps, with its value on a line of its own.
+    let lines = narrow(6);
+    assert!(lines.contains(">\nOutcome reported\n<") && lines.contains(">\nby the statistics bu…\n<"), "{lines}");
+    assert_eq!(lines.matches(">\n5.0%\n<").count(), 2, "{lines}");
+    // Province names cannot tell 45-unit tiles apart ("Shan…" four times): the map becomes bars.
+    let tiles = narrow(9);
+    assert!(tiles.contains(">\nHeilongjiang\n<") && tiles.contains(">\nShandong\n<"), "{tiles}");
+    let full = String::from_utf8(figure_file(project.path(), 9, "svg")).unwrap();
+    assert!(full.contains(">\nHeilong-\n<"), "the full-width chart keeps its tiles");
 }

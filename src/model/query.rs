@@ -85,7 +85,7 @@ impl Scalar {
 /// Parses `source`, checking every field against `columns`.
 pub fn parse(source: &str, columns: &[String]) -> Result<Expr, String> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser { tokens, position: 0, columns };
+    let mut parser = Parser { tokens, position: 0, columns, right_side: false };
     let expr = parser.or()?;
     if let Some(token) = parser.tokens.get(parser.position) {
         return Err(format!("unexpected `{}` in `{source}`", token.text));
@@ -224,6 +224,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     position: usize,
     columns: &'a [String],
+    /// Parsing the right-hand side of a comparison, where a bare word may be text (`region == East`).
+    right_side: bool,
 }
 
 impl Parser<'_> {
@@ -272,7 +274,10 @@ impl Parser<'_> {
             _ => return Ok(left),
         };
         self.position += 1;
-        Ok(Expr::Binary(op, Box::new(left), Box::new(self.sum()?)))
+        self.right_side = true;
+        let right = self.sum();
+        self.right_side = false;
+        Ok(Expr::Binary(op, Box::new(left), Box::new(right?)))
     }
 
     fn sum(&mut self) -> Result<Expr, String> {
@@ -318,6 +323,9 @@ impl Parser<'_> {
                 "false" => Ok(Expr::Bool(false)),
                 "null" | "none" => Ok(Expr::Null),
                 _ if self.columns.contains(&name) => Ok(Expr::Field(name)),
+                // A plain word compared against is text, as chart filters allow; anything with
+                // digits or underscores looks like a misspelt field and stays an error.
+                _ if self.right_side && name.chars().all(|c| c.is_alphabetic() || c == '-') => Ok(Expr::Text(name)),
                 _ => Err(format!(
                     "`{name}` is not a field; the fields are {} (to compare with text, quote it: '{name}')",
                     self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
@@ -363,8 +371,10 @@ mod tests {
     #[test]
     fn unknown_fields_and_bad_syntax_are_explained() {
         let columns = vec!["region".to_string()];
-        let err = parse("region == east", &columns).unwrap_err();
-        assert!(err.contains("`east` is not a field") && err.contains("quote it: 'east'"), "{err}");
+        let err = parse("region == east_1", &columns).unwrap_err();
+        assert!(err.contains("`east_1` is not a field") && err.contains("quote it: 'east_1'"), "{err}");
+        assert_eq!(parse("region == East", &columns).unwrap(), parse("region == 'East'", &columns).unwrap());
+        assert!(parse("East == region", &columns).is_err(), "a bare word is text only on the right");
         assert!(parse("region = 'east'", &columns).unwrap_err().contains("use `==`"));
         assert!(parse("(region == 'east'", &columns).unwrap_err().contains("never closed"));
     }

@@ -1,6 +1,7 @@
-//! The figure bundle: for every figure, its accessible SVG, a PNG copy at
-//! twice the size, and a CSV of exactly the rows the chart draws (after
-//! filter, group, sort and limit), written as `figures/figure-N.*`.
+//! The figure bundle: for every figure, its accessible SVG, a narrow SVG laid
+//! out for phones, a PNG copy of the full-width SVG at twice the size, and a
+//! CSV of exactly the rows the chart draws (after filter, group, sort and
+//! limit), written as `figures/figure-N.*` and `figures/figure-N-narrow.svg`.
 
 use crate::diagnostic::Error;
 use crate::model::Figure;
@@ -11,9 +12,26 @@ use crate::render::chart;
 
 /// One figure's files.
 pub struct FigureFiles {
+    /// The chart at [`chart::WIDTH`], for the PDF, desktops and the PNG.
     pub svg: String,
+    /// The chart laid out at [`chart::NARROW_WIDTH`], for small screens.
+    pub narrow: String,
     pub png: Vec<u8>,
     pub csv: String,
+}
+
+/// The SVGs' sizes in units (width, height), which the page gives its images
+/// so their boxes are reserved before they load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    pub full: (u32, u32),
+    pub narrow: (u32, u32),
+}
+
+impl FigureFiles {
+    pub fn sizes(&self) -> Sizes {
+        Sizes { full: chart::svg_size(&self.svg), narrow: chart::svg_size(&self.narrow) }
+    }
 }
 
 /// Where a figure's files go, relative to the output folder (and the page).
@@ -21,7 +39,12 @@ pub fn path(figure: &Figure, extension: &str) -> String {
     format!("figures/figure-{}.{extension}", figure.number)
 }
 
-/// Renders every figure's SVG, PNG and CSV.
+/// Where a figure's narrow SVG goes, relative to the output folder (and the page).
+pub fn narrow_path(figure: &Figure) -> String {
+    format!("figures/figure-{}-narrow.svg", figure.number)
+}
+
+/// Renders every figure's SVGs, PNG and CSV.
 pub fn render(figures: &[Figure], style: &Style, fonts: &FontSet) -> Result<Vec<FigureFiles>, Error> {
     let rasteriser = chart::png::Rasteriser::new(fonts, &style.font);
     figures
@@ -32,7 +55,8 @@ pub fn render(figures: &[Figure], style: &Style, fonts: &FontSet) -> Result<Vec<
                 Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }
                     .at(figure.location.clone())
             })?;
-            Ok(FigureFiles { png, csv: csv(figure), svg })
+            let narrow = chart::svg_with_width(figure, style, chart::NARROW_WIDTH);
+            Ok(FigureFiles { png, csv: csv(figure), svg, narrow })
         })
         .collect()
 }

@@ -18,12 +18,20 @@ pub struct PageLinks {
     pub pdf_href: String,
     pub pdf_bytes: usize,
     pub pdf_pages: usize,
+    /// Each figure's SVG sizes, in figure order, so the `<img>` and its
+    /// narrow `<source>` reserve their boxes before the images load.
+    pub figure_sizes: Vec<figures::Sizes>,
 }
 
 /// Renders `output/index.html`.
 pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Result<String, Error> {
     let mut marked_notes = vec![false; briefing.notes.len()];
-    let figures: Vec<serde_json::Value> = briefing.figures.iter().map(figure_context).collect();
+    let figures: Vec<serde_json::Value> = briefing
+        .figures
+        .iter()
+        .enumerate()
+        .map(|(i, f)| figure_context(f, links.figure_sizes.get(i).copied()))
+        .collect();
     let sections: Vec<serde_json::Value> = briefing
         .sections
         .iter()
@@ -85,7 +93,10 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
     engine.render(TEMPLATE, &context)
 }
 
-fn figure_context(figure: &Figure) -> serde_json::Value {
+fn figure_context(figure: &Figure, sizes: Option<figures::Sizes>) -> serde_json::Value {
+    // Without sizes (no SVG rendered) the widths are still known; heights are left out.
+    let (width, height) = sizes.map_or((chart::WIDTH, None), |s| (s.full.0, Some(s.full.1)));
+    let (narrow_width, narrow_height) = sizes.map_or((chart::NARROW_WIDTH, None), |s| (s.narrow.0, Some(s.narrow.1)));
     // Tile positions are in the CSV but mean nothing to a reader of the table.
     let columns: Vec<&Column> =
         figure.data.columns.iter().filter(|c| !matches!(c.role, Role::TileRow | Role::TileCol)).collect();
@@ -114,9 +125,13 @@ fn figure_context(figure: &Figure) -> serde_json::Value {
         "source": figure.spec.source,
         "alt": figure.description(),
         "svg": figures::path(figure, "svg"),
+        "svg_narrow": figures::narrow_path(figure),
         "png": figures::path(figure, "png"),
         "csv": figures::path(figure, "csv"),
-        "width": chart::WIDTH,
+        "width": width,
+        "height": height,
+        "narrow_width": narrow_width,
+        "narrow_height": narrow_height,
         "columns": headings,
         "rows": rows,
     })

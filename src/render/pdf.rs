@@ -52,6 +52,7 @@ pub fn render(
 ) -> Result<Pdf, Error> {
     let Resources { fonts, logo, images } = *resources;
     check_alt_texts(briefing)?;
+    check_print_text_size(briefing, svgs, warnings);
     let labels = labels(briefing);
     let links = Links::new(briefing, &labels);
     let context = tera::Context::from_serialize(&print_context(
@@ -80,6 +81,43 @@ pub fn render(
     let ident = format!("{}/{}", m.title, m.date);
     let standards = if m.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1][..] } else { &[PdfStandard::A_2b][..] };
     typeset_with(source, files, fonts, &ident, fixed_time(date, source_date_epoch), standards, warnings)
+}
+
+/// Smallest chart text in SVG units (ticks and keys); see `chart::Theme`.
+const SMALLEST_CHART_TEXT: f64 = 13.0;
+
+/// The print template shows a chart at the text width (164 mm on A4, 170 mm on
+/// US Letter) unless it is taller than 1.2 times its width, when it is capped at
+/// 200 mm (185 mm on Letter) high and so printed narrower. Warn when that shrinks its smallest text
+/// below 9 pt, the least a printed label should be.
+fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Vec<Warning>) {
+    let (text_width_mm, tallest_mm) = match briefing.meta.print.paper {
+        crate::project::config::Paper::A4 => (164.0, 200.0),
+        crate::project::config::Paper::UsLetter => (170.0, 185.0),
+    };
+    for (figure, svg) in briefing.figures.iter().zip(svgs) {
+        let aspect = aspect_ratio(svg);
+        let printed_width_mm = if aspect > 1.2 { (tallest_mm / aspect).min(text_width_mm) } else { text_width_mm };
+        let width_units = svg_width(svg).unwrap_or(640.0);
+        let smallest_pt = SMALLEST_CHART_TEXT / width_units * printed_width_mm / 0.352_78;
+        if smallest_pt < 9.0 {
+            warnings.push(
+                Warning::new(format!(
+                    "figure {} (`{}`) is so tall that its smallest labels print at {:.1} pt, under 9 pt",
+                    figure.number, figure.id, smallest_pt
+                ))
+                .at(figure.location.clone())
+                .with_help("show fewer rows (`limit`, `filter`) or split the chart in two"),
+            );
+        }
+    }
+}
+
+/// The width of an SVG, from its `viewBox`.
+fn svg_width(svg: &str) -> Option<f64> {
+    let start = svg.find("viewBox=\"")? + "viewBox=\"".len();
+    let end = start + svg[start..].find('"')?;
+    svg[start..end].split_whitespace().nth(2)?.parse().ok()
 }
 
 /// PDF/UA requires a text alternative for every figure; name the ones without.

@@ -96,7 +96,7 @@ fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
 pub fn pdf_text(bytes: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(bytes).expect("PDF text extracts");
     // Rejoin words the typesetter hyphenated at a line end.
-    let text = text.replace("-\n", "");
+    let text = text.replace("-\n", "").replace("\u{ad}\n", "").replace('\u{ad}', "");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

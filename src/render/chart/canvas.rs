@@ -8,7 +8,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Scale, Theme, Ticks, W, bold_width, fit, text_width};
+use super::{Scale, Theme, Ticks, bold_width, fit, text_width};
 use crate::model::Figure;
 
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
@@ -44,7 +44,7 @@ pub enum Swatch {
 impl<'a> Canvas<'a> {
     /// A white canvas `height` units tall writing into `out`.
     pub fn new(out: &'a mut String, theme: &'a Theme, height: f64) -> Self {
-        let area = SVGBackend::with_string(out, (super::WIDTH, height.ceil() as u32)).into_drawing_area();
+        let area = SVGBackend::with_string(out, (theme.width as u32, height.ceil() as u32)).into_drawing_area();
         let _ = area.fill(&WHITE);
         Self { area, theme, height: height.ceil() }
     }
@@ -150,18 +150,33 @@ pub fn legend_height(theme: &Theme, entries: &[(String, Swatch)], width: f64) ->
     legend_rows(theme, entries, width).len() as f64 * theme.line_height(theme.small) + 6.0
 }
 
-/// Entries laid out left to right, wrapping to a new row when the next would not fit.
+/// Entries laid out left to right in one row if they fit; otherwise in
+/// columns as wide as the widest entry, so a key that must wrap (a long
+/// series name on a phone) reads as a tidy grid rather than a ragged flow.
 fn legend_rows(theme: &Theme, entries: &[(String, Swatch)], width: f64) -> Vec<Vec<(usize, f64)>> {
-    let mut rows: Vec<Vec<(usize, f64)>> = vec![Vec::new()];
-    let mut x = 0.0;
-    for (i, (label, _)) in entries.iter().enumerate() {
-        let w = SWATCH + 6.0 + text_width(label, theme.small);
-        if x > 0.0 && x + w > width {
+    let widths: Vec<f64> = entries.iter().map(|(label, _)| SWATCH + 6.0 + text_width(label, theme.small)).collect();
+    let total = widths.iter().sum::<f64>() + ENTRY_GAP * widths.len().saturating_sub(1) as f64;
+    if total <= width {
+        let mut x = 0.0;
+        let row = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let at = x;
+                x += w + ENTRY_GAP;
+                (i, at)
+            })
+            .collect();
+        return vec![row];
+    }
+    let column = widths.iter().copied().fold(0.0, f64::max) + ENTRY_GAP;
+    let columns = (((width + ENTRY_GAP) / column).floor() as usize).max(1);
+    let mut rows: Vec<Vec<(usize, f64)>> = Vec::new();
+    for i in 0..entries.len() {
+        if i % columns == 0 {
             rows.push(Vec::new());
-            x = 0.0;
         }
-        rows.last_mut().expect("rows starts non-empty").push((i, x));
-        x += w + ENTRY_GAP;
+        rows.last_mut().expect("a row was just pushed").push((i, column * (i % columns) as f64));
     }
     rows
 }
@@ -196,15 +211,22 @@ pub fn legend(canvas: &Canvas<'_>, entries: &[(String, Swatch)], left: f64, top:
 /// ticks run from `top` to `bottom`, labels below it, then the axis title.
 pub fn value_axis_below(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, ticks: &Ticks, top: f64, bottom: f64) {
     let font = canvas.small();
-    for tick in &ticks.values {
+    let labels: Vec<String> = ticks.values.iter().map(|t| figure.spec.format.tick(*t, ticks.step)).collect();
+    let labelled = super::labelled_ticks(ticks, scale, widest(labels.iter().map(String::as_str), font));
+    for ((tick, label), shown) in ticks.values.iter().zip(&labels).zip(labelled) {
         let x = scale.at(*tick);
         canvas.line(&[(x, top), (x, bottom)], canvas.theme.grid, 1);
-        canvas.text(&figure.spec.format.tick(*tick, ticks.step), x, bottom + 5.0, Anchor(MIDDLE, VPos::Top), font);
+        if shown {
+            // A label at the very edge of a plot slides inwards rather than off the chart.
+            let half = text_width(label, font.size) / 2.0;
+            let x = x.min(canvas.theme.width - 1.0 - half).max(1.0 + half);
+            canvas.text(label, x, bottom + 5.0, Anchor(MIDDLE, VPos::Top), font);
+        }
     }
     if let Some(title) = &figure.spec.y_title {
         let centre = (scale.from + scale.to) / 2.0;
         let y = bottom + 5.0 + canvas.theme.line_height(font.size) + 4.0;
-        let width = (W - 16.0).min(2.0 * centre.min(W - centre) - 8.0);
+        let width = (canvas.theme.width - 16.0).min(2.0 * centre.min(canvas.theme.width - centre) - 8.0);
         canvas.text(&fit(title, width, font.size, true), centre, y, Anchor(MIDDLE, VPos::Top), font);
     }
 }
@@ -222,10 +244,15 @@ pub fn reference_labels_above(canvas: &Canvas<'_>, figure: &Figure, scale: &Scal
     let line = canvas.theme.line_height(font.size);
     for (i, reference) in figure.spec.reference.iter().enumerate() {
         let x = scale.at(reference.value);
-        let text = fit(&reference.label, W - 16.0, font.size, true);
+        let text = fit(&reference.label, canvas.theme.width - 16.0, font.size, true);
         let width = text_width(&text, font.size);
-        let (anchor_x, h) = if x + width / 2.0 > W - 8.0 {
-            (x.min(W - 8.0), END)
+        let (anchor_x, h) = if x + width / 2.0 > canvas.theme.width - 8.0 {
+            // Ending at the line would push a long label off the left edge: start it at the edge.
+            if x.min(canvas.theme.width - 8.0) - width < 8.0 {
+                (8.0, START)
+            } else {
+                (x.min(canvas.theme.width - 8.0), END)
+            }
         } else if x - width / 2.0 < 8.0 {
             (x.max(8.0), START)
         } else {

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
 use super::canvas::{self, Anchor, Canvas, END, MIDDLE, START};
-use super::{Scale, Theme, W, fit, text_width, ticks, wrap, zero_based};
+use super::{Scale, Theme, fit, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 
 const PLOT_HEIGHT: f64 = 260.0;
@@ -23,7 +23,7 @@ fn geometry(figure: &Figure, theme: &Theme) -> (f64, f64, crate::render::chart::
         .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
         .fold(0.0, f64::max);
     let left = PAD + widest_tick + 8.0;
-    let slot = (W - left - PAD) / figure.data.rows.len().max(1) as f64;
+    let slot = (theme.width - left - PAD) / figure.data.rows.len().max(1) as f64;
     (left, slot, ticks)
 }
 
@@ -60,12 +60,12 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let tick_font = canvas.small();
     for tick in &ticks.values {
         let y = scale.at(*tick);
-        canvas.line(&[(left, y), (W - PAD, y)], theme.grid, 1);
+        canvas.line(&[(left, y), (theme.width - PAD, y)], theme.grid, 1);
         canvas.text(&figure.spec.format.tick(*tick, ticks.step), left - 6.0, y, Anchor(END, VPos::Center), tick_font);
     }
     if let Some(t) = &figure.spec.y_title {
         canvas.text(
-            &fit(t, W - 2.0 * PAD, theme.small, true),
+            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
             PAD,
             PAD + small / 2.0,
             Anchor(START, VPos::Center),
@@ -74,11 +74,11 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     }
     for reference in &figure.spec.reference {
         let y = scale.at(reference.value);
-        canvas.dashed((left, y), (W - PAD, y), theme.ink);
+        canvas.dashed((left, y), (theme.width - PAD, y), theme.ink);
         let font = canvas::Font { colour: theme.ink, ..tick_font };
         canvas.text(
-            &fit(&reference.label, W - left - 2.0 * PAD, font.size, true),
-            W - PAD,
+            &fit(&reference.label, theme.width - left - 2.0 * PAD, font.size, true),
+            theme.width - PAD,
             y - small / 2.0 - 1.0,
             Anchor(END, VPos::Center),
             font,
@@ -99,12 +99,12 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             canvas.text(text, centre, bottom + 8.0 + line * (j as f64 + 0.5), Anchor(MIDDLE, VPos::Center), font);
         }
     }
-    canvas.line(&[(left, zero), (W - PAD, zero)], theme.ink, 1);
+    canvas.line(&[(left, zero), (theme.width - PAD, zero)], theme.ink, 1);
     if let Some(t) = &figure.spec.x_title {
         let y = bottom + 8.0 + line * label_lines + 6.0 + small / 2.0;
         canvas.text(
-            &fit(t, W - left - PAD, theme.small, true),
-            (left + W - PAD) / 2.0,
+            &fit(t, theme.width - left - PAD, theme.small, true),
+            (left + theme.width - PAD) / 2.0,
             y,
             Anchor(MIDDLE, VPos::Center),
             tick_font,

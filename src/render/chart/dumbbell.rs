@@ -39,10 +39,12 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         theme,
         RowNeeds {
             header: header.height,
-            min_row: 26.0,
+            // Tight enough that all 31 provinces print at full column width, labels over 9 pt.
+            min_row: 21.0,
             left: label_width,
             right: label_width,
             footer: canvas::value_axis_below_height(theme, figure),
+            label_padding: 3.0,
         },
     );
     let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: rows.plot_left, to: rows.plot_right };

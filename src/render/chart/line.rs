@@ -6,7 +6,7 @@ use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
 use super::canvas::{Anchor, Canvas, END, Font, MIDDLE, START};
-use super::{Scale, Theme, W, fit, plain_ticks, readable_on_white, text_width, ticks};
+use super::{Scale, Theme, fit, plain_ticks, readable_on_white, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
@@ -30,19 +30,31 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         .fold(0.0, f64::max);
     let left = PAD + widest_tick + 8.0;
 
-    // End labels: the series name (when there are several) and its last value.
+    // End labels: the series name (when there are several) and its last value,
+    // on one line if it fits, else the name wrapped over two and the value under it.
     let single = data.series.len() == 1 && figure.spec.series.is_none();
-    let ends: Vec<Option<(f64, String)>> = (0..data.series.len())
+    let max_end = theme.width * 0.34;
+    let ends: Vec<Option<(f64, Vec<String>)>> = (0..data.series.len())
         .map(|s| {
             data.rows.iter().rev().find_map(|r| r.values[s]).map(|v| {
                 let value = figure.format_value(v);
-                (v, if single { value } else { format!("{} {value}", data.series[s].label) })
+                let text = if single { value.clone() } else { format!("{} {value}", data.series[s].label) };
+                if single || text_width(&text, theme.size) <= max_end {
+                    (v, vec![fit(&text, max_end, theme.size, true)])
+                } else {
+                    let mut lines = wrap(&data.series[s].label, max_end, theme.size, 2);
+                    lines.push(fit(&value, max_end, theme.size, true));
+                    (v, lines)
+                }
             })
         })
         .collect();
-    let max_end = W * 0.34;
-    let end_width = ends.iter().flatten().map(|(_, t)| text_width(t, theme.size).min(max_end)).fold(0.0, f64::max);
-    let right = W - PAD - end_width - 10.0;
+    let end_width = ends
+        .iter()
+        .flatten()
+        .flat_map(|(_, lines)| lines.iter().map(|t| text_width(t, theme.size)))
+        .fold(0.0, f64::max);
+    let right = theme.width - PAD - end_width - 10.0;
 
     let top = PAD + if figure.spec.y_title.is_some() { small + 6.0 } else { 0.0 } + line / 2.0;
     let below = 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
@@ -61,7 +73,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     }
     if let Some(t) = &figure.spec.y_title {
         canvas.text(
-            &fit(t, W - 2.0 * PAD, theme.small, true),
+            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
             PAD,
             PAD + small / 2.0,
             Anchor(START, VPos::Center),
@@ -162,26 +174,30 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         }
     }
 
-    // End labels, nudged apart vertically so they never overlap.
-    let mut labels: Vec<(f64, usize, String)> = ends
+    // End labels, centred on their line's end and nudged apart vertically so they never overlap.
+    let mut labels: Vec<(f64, usize, &[String])> = ends
         .iter()
         .enumerate()
-        .filter_map(|(s, e)| e.as_ref().map(|(v, t)| (y_scale.at(*v), s, fit(t, max_end, theme.size, true))))
+        .filter_map(|(s, e)| e.as_ref().map(|(v, lines)| (y_scale.at(*v), s, lines.as_slice())))
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let half = |lines: &[String]| line * (lines.len() as f64 - 1.0) / 2.0;
     for i in 1..labels.len() {
-        labels[i].0 = labels[i].0.max(labels[i - 1].0 + line);
+        let below = labels[i - 1].0 + half(labels[i - 1].2) + line + half(labels[i].2);
+        labels[i].0 = labels[i].0.max(below);
     }
-    if let Some(last) = labels.last().map(|l| l.0)
+    if let Some(last) = labels.last().map(|l| l.0 + half(l.2))
         && last > bottom
     {
         let shift = last - bottom;
         labels.iter_mut().for_each(|l| l.0 -= shift);
     }
-    for (y, s, text) in &labels {
+    for (y, s, lines) in &labels {
         let end_x = xs.last().copied().unwrap_or(right);
         let font = Font { size: theme.size, colour: readable_on_white(colour(*s)), bold: data.series[*s].highlight };
-        canvas.text(text, end_x + 8.0, *y, Anchor(START, VPos::Center), font);
+        for (i, text) in lines.iter().enumerate() {
+            canvas.text(text, end_x + 8.0, y - half(lines) + line * i as f64, Anchor(START, VPos::Center), font);
+        }
     }
     canvas.finish();
 }

@@ -2,6 +2,10 @@
 //! of kinds; this module holds what they share: the house palette, text
 //! measurement and wrapping, axis ticks, and the accessibility wrapper.
 //!
+//! Every layout works within the [`Theme`]'s width rather than a fixed one,
+//! so the same chart can be laid out again for a phone ([`NARROW_WIDTH`])
+//! at the same text sizes, instead of being scaled down until it is illegible.
+//!
 //! Every mark and label is placed explicitly on a plain drawing area.
 //! plotters' own series and histogram code orders bars through a hash map,
 //! and its layout needs font metrics we do not have without system font
@@ -27,11 +31,20 @@ pub use canvas::Canvas;
 
 /// Chart width in SVG units; the SVG scales to the column via its viewBox.
 pub const WIDTH: u32 = 640;
-const W: f64 = WIDTH as f64;
 
-/// The SVG text of `figure`'s chart, accessible: `role="img"`, `<title>` and `<desc>`.
+/// The width of the phone variant: a ~340 px column shows it at about 0.85
+/// scale, so 14-unit labels stay near 12 px instead of the 640 chart's 7.
+pub const NARROW_WIDTH: u32 = 400;
+
+/// The SVG text of `figure`'s chart, [`WIDTH`] wide, accessible: `role="img"`, `<title>` and `<desc>`.
 pub fn svg(figure: &Figure, style: &Style) -> String {
-    let theme = Theme::new(style);
+    svg_with_width(figure, style, WIDTH)
+}
+
+/// The same chart laid out for `width` units: labels, keys and marks are
+/// placed for that width at the same text sizes, not scaled down.
+pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> String {
+    let theme = Theme::new(style, width);
     let mut out = String::new();
     match figure.spec.kind {
         ChartKind::Bar => bars::draw(&mut out, figure, &theme, bars::Flavour::Single),
@@ -48,13 +61,22 @@ pub fn svg(figure: &Figure, style: &Style) -> String {
         ChartKind::Dumbbell => dumbbell::draw(&mut out, figure, &theme),
         ChartKind::Line => line::draw(&mut out, figure, &theme),
         ChartKind::Scatter => scatter::draw(&mut out, figure, &theme),
-        ChartKind::TileMap => tile_map::draw(&mut out, figure, &theme),
+        ChartKind::TileMap => {
+            if tile_map::fits(figure, &theme) {
+                tile_map::draw(&mut out, figure, &theme);
+            } else {
+                // Tiles too small to tell the regions apart by name: bars name every one.
+                bars::draw(&mut out, figure, &theme, bars::Flavour::Single);
+            }
+        }
     }
     make_accessible(&tidy_font_sizes(&out), figure)
 }
 
 /// The house style as the charts use it.
 pub struct Theme {
+    /// The chart's width in SVG units, which every layout works within.
+    pub width: f64,
     /// The CSS font list: the house font first, so Typst and resvg find it by name.
     pub family: String,
     /// Labels and values.
@@ -71,13 +93,14 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn new(style: &Style) -> Self {
+    pub fn new(style: &Style, width: u32) -> Self {
         let colour = |hex: &str, fallback: RGBColor| {
             parse_hex_colour(hex).map(|(r, g, b)| RGBColor(r, g, b)).unwrap_or(fallback)
         };
         let ink = colour(&style.ink, RGBColor(0x1d, 0x23, 0x29));
         let size = style.chart_font_size.max(MIN_CHART_FONT);
         Self {
+            width: width as f64,
             family: format!("{}, Arial, sans-serif", style.font),
             size,
             small: (size - 1.0).max(MIN_CHART_FONT),
@@ -308,6 +331,21 @@ pub fn plain_ticks(xs: &[f64]) -> Vec<(f64, f64)> {
     t.values.iter().filter(|v| **v >= lo - 1e-9 && **v <= hi + 1e-9).map(|v| (*v, t.step)).collect()
 }
 
+/// Which of `ticks`, laid out along `scale`, get a label: all of them when
+/// labels `widest` units wide fit between neighbours, else every k-th,
+/// counted from zero when zero is a tick, so the origin keeps its label.
+/// Every tick keeps its grid line; only the crowded text goes.
+pub fn labelled_ticks(ticks: &Ticks, scale: &Scale, widest: f64) -> Vec<bool> {
+    let n = ticks.values.len();
+    if n < 2 {
+        return vec![true; n];
+    }
+    let spacing = (scale.at(ticks.values[1]) - scale.at(ticks.values[0])).abs();
+    let every = ((widest + 8.0) / spacing.max(1.0)).ceil().max(1.0) as usize;
+    let origin = ticks.values.iter().position(|v| *v == 0.0).unwrap_or(0);
+    (0..n).map(|i| i.abs_diff(origin) % every == 0).collect()
+}
+
 /// A linear map from data values to SVG positions.
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {
@@ -374,6 +412,19 @@ fn make_accessible(svg: &str, figure: &Figure) -> String {
         xml_escape(&figure.description()),
         &rest[1..]
     )
+}
+
+/// The `width` and `height` of a chart SVG's root element, for the page's
+/// `<img>`; (0, 0) if absent, which only a malformed SVG could be.
+pub fn svg_size(svg: &str) -> (u32, u32) {
+    let root = svg.find("<svg").and_then(|start| svg[start..].find('>').map(|end| &svg[start..start + end]));
+    let attribute = |name: &str| -> u32 {
+        root.and_then(|r| r.split(&format!(" {name}=\"")).nth(1))
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (attribute("width"), attribute("height"))
 }
 
 pub fn xml_escape(text: &str) -> String {

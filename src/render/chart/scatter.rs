@@ -5,8 +5,8 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{Anchor, Canvas, END, Font, MIDDLE, START};
-use super::{Scale, Theme, W, fit, text_width, ticks};
+use super::canvas::{self, Anchor, Canvas, END, Font, MIDDLE, START};
+use super::{Scale, Theme, fit, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 340.0;
@@ -49,7 +49,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let left = PAD + widest_tick + 8.0;
     // Half the last x tick label may stick out to the right of the plot.
     let last_x = plain_number(x_ticks.hi, x_ticks.step, true);
-    let right = W - PAD - text_width(&last_x, theme.small) / 2.0;
+    let right = theme.width - PAD - text_width(&last_x, theme.small) / 2.0;
     let top = PAD + if figure.spec.y_title.is_some() { small + 8.0 } else { 4.0 };
     let below = 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
     let plot_height = match figure.spec.height {
@@ -80,7 +80,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
     if let Some(t) = &figure.spec.y_title {
         canvas.text(
-            &fit(t, W - 2.0 * PAD, theme.small, true),
+            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
             PAD,
             PAD + small / 2.0,
             Anchor(START, VPos::Center),
@@ -137,10 +137,11 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         if !wanted {
             continue;
         }
-        let text = fit(row.label.as_deref().unwrap_or(&row.key), W * 0.3, font.size, true);
+        // A long name takes a second line rather than being cut short (on a phone, most are long).
+        let lines = wrap(row.label.as_deref().unwrap_or(&row.key), theme.width * 0.3, font.size, 2);
         let (px, py) = (xs.at(x), ys.at(y));
-        let w = text_width(&text, font.size);
-        let h = small;
+        let w = canvas::widest(lines.iter().map(String::as_str), Font { bold: row.highlight, ..font });
+        let h = small * lines.len() as f64;
         let gap = RADIUS + 4.0;
         // Right, left, above, below: the first place inside the plot that is free.
         let candidates = [
@@ -159,7 +160,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
                 py + gap + h / 2.0,
             ),
         ];
-        let inside = |r: &Rect| r.x0 >= PAD && r.x1 <= W - PAD && r.y0 >= PAD && r.y1 <= bottom;
+        let inside = |r: &Rect| r.x0 >= PAD && r.x1 <= theme.width - PAD && r.y0 >= PAD && r.y1 <= bottom;
         let own = Rect { x0: px - RADIUS, y0: py - RADIUS, x1: px + RADIUS, y1: py + RADIUS };
         let free = |r: &Rect| taken.iter().all(|t| !t.overlaps(r) || (t.x0 == own.x0 && t.y0 == own.y0));
         let choice = candidates
@@ -169,7 +170,10 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             .unwrap_or(&candidates[0]);
         let (rect, h_pos, tx, ty) = *choice;
         taken.push(rect);
-        canvas.backed_text(&text, tx, ty, Anchor(h_pos, VPos::Center), Font { bold: row.highlight, ..font });
+        for (i, text) in lines.iter().enumerate() {
+            let y = ty + small * (i as f64 - (lines.len() as f64 - 1.0) / 2.0);
+            canvas.backed_text(text, tx, y, Anchor(h_pos, VPos::Center), Font { bold: row.highlight, ..font });
+        }
     }
     canvas.finish();
 }

@@ -5,14 +5,18 @@
 //! The scale is stepped (a few classes at round breaks) rather than
 //! continuous, because readers match a tile to a legend swatch far more
 //! reliably than to a point on a gradient.
+//!
+//! Tiles shrink with the chart's width; when they become too small to tell
+//! the regions apart by name (see [`fits`]), the chart is drawn as bars.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
 use super::canvas::{Anchor, Canvas, Font, MIDDLE, START};
-use super::{Theme, W, fit, mix, text_on, text_width, ticks};
+use super::{Theme, fit, mix, text_on, text_width, ticks};
 use crate::model::Figure;
+use crate::model::figure::DataRow;
 
 const GAP: f64 = 3.0;
 const MAX_TILE: f64 = 84.0;
@@ -34,6 +38,65 @@ fn classes(figure: &Figure, theme: &Theme) -> (Vec<f64>, Vec<RGBColor>) {
     (breaks, colours)
 }
 
+/// The height of the key above the tiles: its title, swatches and break labels.
+fn legend_height(theme: &Theme) -> f64 {
+    let small = theme.line_height(theme.small);
+    small + 4.0 + 14.0 + 4.0 + small + 10.0
+}
+
+/// The side of a tile: as large as the width allows, up to [`MAX_TILE`].
+fn tile_size(figure: &Figure, theme: &Theme) -> f64 {
+    let tiles: Vec<(u32, u32)> = figure.data.rows.iter().filter_map(|r| r.tile).collect();
+    let span = |pick: fn(&(u32, u32)) -> u32| {
+        let (lo, hi) = tiles.iter().map(pick).fold((u32::MAX, 0), |(a, b), v| (a.min(v), b.max(v)));
+        if tiles.is_empty() { 1.0 } else { (hi - lo + 1) as f64 }
+    };
+    let (n_rows, n_cols) = (span(|t| t.0), span(|t| t.1));
+    let mut tile = ((theme.width - 2.0 * PAD - (n_cols - 1.0) * GAP) / n_cols).min(MAX_TILE).floor();
+    if let Some(h) = figure.spec.height {
+        let top = PAD + legend_height(theme);
+        tile = tile.min(((h as f64 - top - PAD - (n_rows - 1.0) * GAP) / n_rows).floor()).max(12.0);
+    }
+    tile
+}
+
+/// The name lines a tile shows: up to two lines of name and one of value, as
+/// the tile's size allows.
+fn name_lines(row: &DataRow, tile: f64, theme: &Theme) -> Vec<String> {
+    let lines_fit = ((tile - 4.0) / theme.line_height(theme.small)).floor() as usize;
+    let name = row.label.as_deref().unwrap_or(&row.key);
+    let mut lines = tile_name(name, tile - 6.0, theme.small * 1.06, lines_fit.saturating_sub(1).clamp(1, 2));
+    if lines.len() >= lines_fit {
+        lines.truncate(lines_fit.max(1));
+    }
+    lines
+}
+
+/// Whether the tiles can tell the regions apart. Names too long for their
+/// tiles are cut, and on a narrow chart cut names collide ("Shan" for
+/// Shanxi, Shandong and Shanghai) or most are cut: then the same data is
+/// drawn as bars, where every name and value is legible. Short `label`s
+/// (codes) keep the map at any width.
+pub fn fits(figure: &Figure, theme: &Theme) -> bool {
+    let tile = tile_size(figure, theme);
+    let mut shown: Vec<String> = Vec::new();
+    let mut cut = 0;
+    for row in figure.data.rows.iter().filter(|r| r.tile.is_some()) {
+        let name = row.label.as_deref().unwrap_or(&row.key);
+        // Compared without spaces and hyphens, which line breaks add or remove.
+        let bare = |t: &str| t.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>();
+        let text = bare(&name_lines(row, tile, theme).concat());
+        if text != bare(name) {
+            cut += 1;
+        }
+        shown.push(text);
+    }
+    let count = shown.len();
+    shown.sort();
+    shown.dedup();
+    shown.len() == count && cut * 2 <= count
+}
+
 fn class_of(value: f64, breaks: &[f64]) -> usize {
     let n = breaks.len().saturating_sub(1).max(1);
     (1..n).take_while(|i| value >= breaks[*i] - 1e-9).count().min(n - 1)
@@ -49,14 +112,10 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let small = theme.line_height(theme.small);
     let (breaks, colours) = classes(figure, theme);
     let legend_top = PAD;
-    let legend_height = small + 4.0 + 14.0 + 4.0 + small + 10.0;
-    let top = legend_top + legend_height;
-    let mut tile = ((W - 2.0 * PAD - (n_cols - 1.0) * GAP) / n_cols).min(MAX_TILE).floor();
-    if let Some(h) = figure.spec.height {
-        tile = tile.min(((h as f64 - top - PAD - (n_rows - 1.0) * GAP) / n_rows).floor()).max(12.0);
-    }
+    let top = legend_top + legend_height(theme);
+    let tile = tile_size(figure, theme);
     let grid_width = n_cols * tile + (n_cols - 1.0) * GAP;
-    let left = ((W - grid_width) / 2.0).max(PAD).floor();
+    let left = ((theme.width - grid_width) / 2.0).max(PAD).floor();
     let height = top + n_rows * tile + (n_rows - 1.0) * GAP + PAD;
     let canvas = Canvas::new(out, theme, height);
 
@@ -69,36 +128,37 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         .map_or_else(String::new, |c| c.heading.clone());
     let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
     canvas.text(
-        &fit(&title, W - 2.0 * PAD, theme.small, true),
+        &fit(&title, theme.width - 2.0 * PAD, theme.small, true),
         PAD,
         legend_top + small / 2.0,
         Anchor(START, VPos::Center),
         Font { colour: theme.ink, ..tick_font },
     );
     let swatch_top = legend_top + small + 4.0;
-    let swatch_width = SWATCH_WIDTH.min((W - 2.0 * PAD - 20.0) / colours.len().max(1) as f64);
+    let swatch_width = SWATCH_WIDTH.min((theme.width - 2.0 * PAD - 20.0) / colours.len().max(1) as f64);
     let legend_left = PAD + text_width(&figure.format_value(breaks[0]), theme.small) / 2.0;
     for (i, colour) in colours.iter().enumerate() {
         let x = legend_left + swatch_width * i as f64;
         canvas.rect(x, swatch_top, x + swatch_width - 1.0, swatch_top + 14.0, *colour);
     }
     let labels: Vec<f64> = if colours.len() == 1 { vec![breaks[0]] } else { breaks.clone() };
-    for (i, b) in labels.iter().enumerate() {
+    let step = if breaks.len() > 1 { breaks[1] - breaks[0] } else { 1.0 };
+    let texts: Vec<String> = labels.iter().map(|b| figure.spec.format.tick(*b, step)).collect();
+    // Wide break labels (currency, units) that would touch label every other break, or fewer.
+    let widest = texts.iter().map(|t| text_width(t, theme.small)).fold(0.0, f64::max);
+    let every = ((widest + 6.0) / swatch_width).ceil().max(1.0) as usize;
+    for (i, text) in texts.iter().enumerate() {
+        if i % every != 0 {
+            continue;
+        }
         let x =
             if colours.len() == 1 { legend_left + swatch_width / 2.0 } else { legend_left + swatch_width * i as f64 };
-        canvas.text(
-            &figure.spec.format.tick(*b, if breaks.len() > 1 { breaks[1] - breaks[0] } else { 1.0 }),
-            x,
-            swatch_top + 14.0 + 4.0 + small / 2.0,
-            Anchor(MIDDLE, VPos::Center),
-            tick_font,
-        );
+        canvas.text(text, x, swatch_top + 14.0 + 4.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), tick_font);
     }
 
     let label_font = Font { size: theme.small, colour: theme.ink, bold: true };
     let value_font = Font { size: theme.small, colour: theme.ink, bold: false };
     let room = tile - 6.0;
-    // Up to two lines of name and one of value, as the tile's size allows.
     let lines_fit = ((tile - 4.0) / small).floor() as usize;
     for row in rows {
         let (Some((r, c)), Some(value)) = (row.tile, row.values[0]) else { continue };
@@ -110,13 +170,9 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
             canvas.frame(x + 1.0, y + 1.0, x + tile - 1.0, y + tile - 1.0, theme.ink, 3);
         }
         let ink = text_on(fill, theme.ink);
-        let name = row.label.as_deref().unwrap_or(&row.key);
-        let mut lines = tile_name(name, room, label_font.size * 1.06, lines_fit.saturating_sub(1).clamp(1, 2));
+        let lines = name_lines(row, tile, theme);
         let value_text = fit(&figure.format_value(value), room, value_font.size, false);
         let with_value = lines.len() < lines_fit;
-        if !with_value {
-            lines.truncate(lines_fit.max(1));
-        }
         let count = lines.len() + usize::from(with_value);
         let first = y + tile / 2.0 - small * (count as f64 - 1.0) / 2.0;
         let centre = x + tile / 2.0;
