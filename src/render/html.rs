@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::diagnostic::Error;
 use crate::model::figure::{Column, Role};
-use crate::model::{Block, Briefing, Figure, Piece};
+use crate::model::{Briefing, Figure, Piece};
 use crate::render::templating::Engine;
 use crate::render::{chart, figures};
 
@@ -32,28 +32,8 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
         .enumerate()
         .map(|(i, f)| figure_context(f, links.figure_sizes.get(i).copied()))
         .collect();
-    let sections: Vec<serde_json::Value> = briefing
-        .sections
-        .iter()
-        .map(|s| {
-            let blocks: Vec<serde_json::Value> = s
-                .blocks
-                .iter()
-                .map(|b| match b {
-                    Block::Prose(pieces) => {
-                        json!({"kind": "prose", "html": to_html(pieces, briefing, &mut marked_notes)})
-                    }
-                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
-                })
-                .collect();
-            json!({
-                "id": s.id,
-                "title": to_html(&s.title, briefing, &mut marked_notes),
-                "title_text": s.title_text,
-                "blocks": blocks,
-            })
-        })
-        .collect();
+    let sections =
+        super::sections_context(briefing, &figures, "html", |pieces| to_html(pieces, briefing, &mut marked_notes));
     let notes: Vec<serde_json::Value> = briefing
         .notes
         .iter()

@@ -11,3 +11,41 @@ pub mod social;
 pub mod templating;
 pub mod typst_markup;
 pub mod typst_world;
+
+use serde_json::{Value, json};
+
+use crate::model::{Block, Briefing, Piece};
+
+/// The sections as template values, the same shape for both editions: each
+/// section's `id`, `title`, `title_text` and `blocks`, with prose and titles
+/// rendered by `render` into the key `markup` (`html` or `typst`) and figures
+/// given as the edition's figure values. Sharing it keeps the two templates'
+/// structure from drifting apart.
+pub fn sections_context(
+    briefing: &Briefing,
+    figures: &[Value],
+    markup: &str,
+    mut render: impl FnMut(&[Piece]) -> String,
+) -> Vec<Value> {
+    briefing
+        .sections
+        .iter()
+        .map(|section| {
+            let blocks: Vec<Value> = section
+                .blocks
+                .iter()
+                .map(|block| match block {
+                    Block::Prose(pieces) => json!({"kind": "prose", markup: render(pieces)}),
+                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
+                })
+                .collect();
+            json!({
+                "id": section.id,
+                "label_ok": typst_markup::is_label(&section.id),
+                "title": render(&section.title),
+                "title_text": section.title_text,
+                "blocks": blocks,
+            })
+        })
+        .collect()
+}

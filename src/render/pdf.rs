@@ -286,27 +286,7 @@ fn print_context(
             })
         })
         .collect();
-    let sections: Vec<serde_json::Value> = briefing
-        .sections
-        .iter()
-        .map(|s| {
-            let blocks: Vec<serde_json::Value> = s
-                .blocks
-                .iter()
-                .map(|b| match b {
-                    Block::Prose(pieces) => json!({"kind": "prose", "typst": typst_markup::convert(pieces, links)}),
-                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
-                })
-                .collect();
-            json!({
-                "id": s.id,
-                "label_ok": typst_markup::is_label(&s.id),
-                "title": typst_markup::convert(&s.title, links),
-                "title_text": s.title_text,
-                "blocks": blocks,
-            })
-        })
-        .collect();
+    let sections = super::sections_context(briefing, &figures, "typst", |pieces| typst_markup::convert(pieces, links));
     let notes: Vec<serde_json::Value> = briefing
         .notes
         .iter()
