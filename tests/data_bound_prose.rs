@@ -215,3 +215,21 @@ fn no_number_derived_from_the_data_is_typed_into_the_prose() {
         }
     }
 }
+
+#[test]
+fn errors_in_a_file_with_data_expressions_point_at_the_lines_as_written() {
+    let project = bundled_copy();
+    let file = project.path().join("content/02-targets.md");
+    let text = fs::read_to_string(&file).unwrap();
+    let y_line = text.lines().position(|l| l == "y: [target_2024, target_2025]").unwrap() + 1;
+    fs::write(&file, text.replace("y: [target_2024, target_2025]", "y: [target_2024, target_2052]")).unwrap();
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains(&format!("content/02-targets.md:{y_line}:")), "line {y_line}: {message}");
+    assert!(message.contains("y: [target_2024, target_2052]"), "the written line is quoted: {message}");
+
+    let text = fs::read_to_string(&file).unwrap().replace("target_2052]", "target_2025]");
+    let ref_line = text.lines().position(|l| l.contains("(@fig-targets)")).unwrap() + 1;
+    fs::write(&file, text.replace("(@fig-targets)", "(@fig-targetz)")).unwrap();
+    let message = stderr(&build(project.path(), &[]));
+    assert!(message.contains(&format!("content/02-targets.md:{ref_line}:")), "line {ref_line}: {message}");
+}

@@ -64,7 +64,7 @@ struct Walker {
 impl Walker {
     fn file(&mut self, file: &ContentFile, data: &DataSet, warnings: &mut Vec<Warning>) -> Result<(), Error> {
         let body = file.body();
-        let locate = |offset: usize| Location::at_offset(&file.file, &file.text, file.body_start + offset);
+        let locate = |offset: usize| file.locate(file.body_start + offset);
         let mut events = Parser::new_ext(body, options()).into_offset_iter();
 
         while let Some((event, range)) = events.next() {
@@ -103,7 +103,7 @@ impl Walker {
                     let fence = locate(range.start);
                     let number = self.figures.len() + 1;
                     let figure =
-                        Figure::from_block(number, &yaml, &file.file, &file.text, fence.line + 1, data, warnings)?;
+                        Figure::from_block(number, &yaml, &file.file, file.written_text(), fence.line + 1, data, warnings)?;
                     if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
                         return Err(Error::content(format!("two charts have the id `{}`", figure.id))
                             .at(fence)

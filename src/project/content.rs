@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, Location};
 use crate::project::yaml;
 
 /// Settings a Markdown file may give in a `---` fenced YAML block at its top.
@@ -26,11 +26,49 @@ pub struct ContentFile {
     pub front: FrontMatter,
     /// Byte offset in `text` where the Markdown body starts.
     pub body_start: usize,
+    /// Set when `text` is generated from the file (its data expressions
+    /// evaluated): the file as written, and for each line of `text` the line of
+    /// the file it came from, so errors point at what the author wrote.
+    pub written: Option<Written>,
+}
+
+/// The file as its author wrote it, behind a generated `ContentFile::text`.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub text: String,
+    /// `lines[i]` is the 1-based written line of generated line `i + 1`.
+    pub lines: Vec<usize>,
 }
 
 impl ContentFile {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
+    }
+
+    /// The file as written: what errors quote.
+    pub fn written_text(&self) -> &str {
+        self.written.as_ref().map_or(&self.text, |w| &w.text)
+    }
+
+    /// The written line that generated line `line` (1-based) came from.
+    pub fn written_line(&self, line: usize) -> usize {
+        match &self.written {
+            Some(w) => w.lines.get(line.saturating_sub(1)).copied().unwrap_or(line),
+            None => line,
+        }
+    }
+
+    /// Where byte `offset` of `text` is, in the file as written.
+    pub fn locate(&self, offset: usize) -> Location {
+        let generated = Location::at_offset(&self.file, &self.text, offset);
+        let line = self.written_line(generated.line);
+        let written = self.written_text();
+        // The column is kept from the generated line when the line is unchanged, else the line start.
+        let column = match written.lines().nth(line - 1) {
+            Some(l) if Some(l) == generated.source_line.as_deref() => generated.column,
+            _ => 1,
+        };
+        Location::at_line(&self.file, written, line, column)
     }
 }
 
@@ -52,7 +90,7 @@ pub fn load(dir: &Path, shown_dir: &Path) -> Result<Vec<ContentFile>, Error> {
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, "read", &e))?;
         let (front, body_start) = split_front_matter(&shown, &text)?;
         if !front.draft {
-            files.push(ContentFile { file: shown, text, front, body_start });
+            files.push(ContentFile { file: shown, text, front, body_start, written: None });
         }
     }
     Ok(files)
