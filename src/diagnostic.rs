@@ -167,3 +167,21 @@ fn render(
     }
     Ok(())
 }
+
+/// Reads the first `error: MESSAGE` and ` --> NAME:LINE:COLUMN` out of a Tera report.
+pub fn parse_tera_report(report: &str) -> Option<(String, String, usize, usize)> {
+    let mut message = None;
+    for line in report.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("error:") {
+            message = Some(rest.trim().trim_start_matches("error:").trim().to_string());
+        } else if let Some(rest) = line.strip_prefix("-->") {
+            let mut parts = rest.trim().rsplitn(3, ':');
+            let column = parts.next()?.parse().ok()?;
+            let line_number = parts.next()?.parse().ok()?;
+            let name = parts.next()?.to_string();
+            return Some((message?, name, line_number, column));
+        }
+    }
+    None
+}

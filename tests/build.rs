@@ -289,3 +289,13 @@ fn each_figure_has_the_same_number_title_and_source_on_the_web_and_in_print() {
     }
     assert_eq!(figures, 11);
 }
+
+#[test]
+fn raw_html_that_would_fetch_from_outside_the_site_is_an_error() {
+    let text = "# Embeds\n\nText.\n\n<script src=\"https://cdn.example.com/x.js\"></script>\n";
+    let project = project(&[("01.md", text)], &[]);
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("content/01.md:5:1: error: raw HTML here refers to an address outside the site"), "{message}");
+}

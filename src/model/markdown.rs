@@ -149,6 +149,11 @@ impl Walker {
                             format!("the images are: {}", self.images.join(", "))
                         }));
                 }
+                Event::Html(ref html) | Event::InlineHtml(ref html) if fetches_from_outside(html) => {
+                    return Err(Error::content("raw HTML here refers to an address outside the site")
+                        .at(locate(range.start))
+                        .with_help("the site must work offline: copy the file into the project (images go in content/images/) or link to it with Markdown"));
+                }
                 Event::Html(_) | Event::InlineHtml(_) => {
                     warnings.push(
                         Warning::new("raw HTML is kept in the web page but left out of the PDF")
@@ -313,6 +318,20 @@ fn split_figure_ref(text: &str) -> Option<(&str, &str, &str)> {
         search = id_start;
     }
     None
+}
+
+/// Whether raw HTML would make the browser fetch something from another site:
+/// a `src` (script, image, frame), a stylesheet `<link>` or a CSS `url()` with an
+/// outside address. Plain links (`<a href>`) fetch nothing until followed.
+fn fetches_from_outside(html: &str) -> bool {
+    let lower = html.to_ascii_lowercase();
+    let outside = |rest: &str| {
+        let rest = rest.trim_start_matches(['"', '\'', ' ']);
+        rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("//")
+    };
+    lower.match_indices("src=").any(|(i, _)| outside(&lower[i + 4..]))
+        || lower.match_indices("url(").any(|(i, _)| outside(&lower[i + 4..]))
+        || (lower.contains("<link") && lower.match_indices("href=").any(|(i, _)| outside(&lower[i + 5..])))
 }
 
 /// The plain text of some pieces, for outlines and anchors.

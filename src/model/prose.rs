@@ -3,7 +3,8 @@
 //! the tables — `{{ count(table="priorities", where="year == 2025 and first
 //! == 'Domestic demand'") }}` — and follow them when they change.
 //!
-//! Code spans and code blocks (chart specs included) are left untouched. A
+//! Code spans and code blocks are left untouched; chart specs are not code, so
+//! their titles, notes and alt text may use expressions too. A
 //! `claim(…)` checks a statement against the data; when the data stops
 //! supporting it the build fails (in draft mode it warns), naming the file,
 //! the line, the claim's words and the values that broke it.
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use serde_json::json;
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -138,7 +139,11 @@ fn line_map(written: &str, generated: &str) -> Vec<usize> {
 fn protect_code(body: &str) -> (String, Vec<String>) {
     let mut ranges: Vec<Range<usize>> = Vec::new();
     for (event, range) in Parser::new_ext(body, crate::model::markdown::options()).into_offset_iter() {
+        // Chart blocks are specs, not code: their titles, notes and alt text may use the data too.
+        let chart = matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+            if info.split_whitespace().next() == Some("chart"));
         if matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_)))
+            && !chart
             && ranges.last().is_none_or(|r| r.end <= range.start)
         {
             ranges.push(range);
@@ -175,7 +180,11 @@ fn prose_error(err: &tera::Error, file: &ContentFile, first_body_line: usize) ->
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             (report.message().to_string(), report.span().start_line, report.span().start_col + 1)
         }
-        _ => (err.to_string(), 1, 1),
+        // Load-time checks (an unknown filter or function) arrive as a rendered report.
+        _ => match crate::diagnostic::parse_tera_report(&err.to_string()) {
+            Some((message, _, line, column)) => (message, line, column),
+            None => (err.to_string(), 1, 1),
+        },
     };
     // Our functions' own messages arrive as the error's source.
     let detail = std::error::Error::source(err).map(|s| s.to_string()).filter(|s| !message.contains(s.as_str()));
@@ -246,8 +255,13 @@ fn numbers(
             Scalar::Number(n) => out.push(n),
             Scalar::Null => {}
             other => {
+                let shown = match other {
+                    Scalar::Text(t) => format!("the text {t:?}"),
+                    Scalar::Bool(b) => b.to_string(),
+                    _ => "nothing".into(),
+                };
                 return Err(fail(format!(
-                    "`{key}` gives {other:?} on the row at {}:{}, where a number is needed",
+                    "`{key}` gives {shown} on the row at {}:{}, where a number is needed",
                     table.file.display(),
                     row.line
                 )));

@@ -98,7 +98,7 @@ fn template_error(templates: &TemplateSet, err: &tera::Error) -> Error {
                 })
         }
         // Load-time checks (unknown filters, functions, tests) arrive as pre-rendered reports.
-        _ => match parse_report(&err.to_string()) {
+        _ => match crate::diagnostic::parse_tera_report(&err.to_string()) {
             Some((message, name, line, column)) => Error::content(format!("template error: {message}"))
                 .at(Location::at_line(templates.describe(&name), templates.text(&name).unwrap_or(""), line, column))
                 .with_help("the filters and functions templates can use are listed in the README"),
@@ -107,22 +107,4 @@ fn template_error(templates: &TemplateSet, err: &tera::Error) -> Error {
             }
         },
     }
-}
-
-/// Reads the first `error: MESSAGE` and ` --> NAME:LINE:COLUMN` out of a Tera report.
-fn parse_report(report: &str) -> Option<(String, String, usize, usize)> {
-    let mut message = None;
-    for line in report.lines() {
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("error:") {
-            message = Some(rest.trim().trim_start_matches("error:").trim().to_string());
-        } else if let Some(rest) = line.strip_prefix("-->") {
-            let mut parts = rest.trim().rsplitn(3, ':');
-            let column = parts.next()?.parse().ok()?;
-            let line_number = parts.next()?.parse().ok()?;
-            let name = parts.next()?.to_string();
-            return Some((message?, name, line_number, column));
-        }
-    }
-    None
 }

@@ -286,7 +286,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) 
             .series
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.label.clone(), Swatch::Square(theme.series_colour(i))))
+            .map(|(i, s)| (s.label.clone(), Swatch::Square(theme.series_fill(figure, i))))
             .collect(),
     };
     let header = Header::new(figure, theme, legend);
@@ -333,7 +333,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) 
                     let Some(v) = value else { continue };
                     let top = first + i as f64 * (thickness + gap);
                     let end = scale.at(*v);
-                    canvas.rect(zero, top, end, top + thickness, theme.series_colour(i));
+                    canvas.rect(zero, top, end, top + thickness, theme.series_fill(figure, i));
                     if label_each {
                         value_labels.push((*v, end, top + thickness / 2.0, value_font));
                     }
@@ -344,7 +344,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) 
                 for (i, value) in values.iter().enumerate() {
                     let Some(v) = value else { continue };
                     let (a, b) = (scale.at(at), scale.at(at + v));
-                    let fill = theme.series_colour(i);
+                    let fill = theme.series_fill(figure, i);
                     canvas.rect(a, centre - thickness / 2.0, b, centre + thickness / 2.0, fill);
                     // Inside labels only where they fit with room to spare.
                     let text = figure.format_value(*v);

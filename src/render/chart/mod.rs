@@ -118,6 +118,17 @@ impl Theme {
         self.series.get(i % self.series.len().max(1)).copied().unwrap_or(self.accent)
     }
 
+    /// The fill of series `i`: when the spec highlights some series, those take the
+    /// accent and the rest grey, so the one that matters stands out; otherwise the palette.
+    pub fn series_fill(&self, figure: &Figure, i: usize) -> RGBColor {
+        let series = &figure.data.series;
+        if series.iter().any(|s| s.highlight) {
+            if series.get(i).is_some_and(|s| s.highlight) { self.accent } else { self.muted }
+        } else {
+            self.series_colour(i)
+        }
+    }
+
     /// Highlighted marks take the accent; when nothing is highlighted every mark does.
     pub fn mark(&self, figure: &Figure, highlight: bool) -> RGBColor {
         let any = figure.data.rows.iter().any(|r| r.highlight);
