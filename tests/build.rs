@@ -297,5 +297,8 @@ fn raw_html_that_would_fetch_from_outside_the_site_is_an_error() {
     let output = build(project.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("content/01.md:5:1: error: raw HTML here refers to an address outside the site"), "{message}");
+    assert!(
+        message.contains("content/01.md:5:1: error: raw HTML here refers to an address outside the site"),
+        "{message}"
+    );
 }

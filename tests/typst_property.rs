@@ -68,3 +68,79 @@ proptest! {
         prop_assert_eq!(normalise(&extracted), normalise(&text), "source:\n{}", source);
     }
 }
+
+/// Inline Markdown: hostile text, optionally wrapped in emphasis, strong, code, a link or strikethrough.
+fn inline() -> impl Strategy<Value = String> {
+    let words = prop::collection::vec(
+        prop::sample::select("#*_$@<>[]\\=-+/~'\".:;,()%&|!?^ 0123456789abcXYZéü€—…".chars().collect::<Vec<_>>()),
+        1..20,
+    )
+    .prop_map(|chars| chars.into_iter().collect::<String>());
+    (words, 0..6usize).prop_map(|(text, wrap)| {
+        let text = text.replace('`', "'");
+        match wrap {
+            0 => text,
+            1 => format!("*{}*", text.trim()),
+            2 => format!("**{}**", text.trim()),
+            3 => format!("`{}`", text.replace('`', "")),
+            4 => format!("[{}](https://example.org/a?b=c#d)", text.replace(['[', ']'], "")),
+            _ => format!("~~{}~~", text.trim()),
+        }
+    })
+}
+
+/// A Markdown block of any kind the converter handles.
+fn block() -> impl Strategy<Value = String> {
+    let line = || prop::collection::vec(inline(), 1..4).prop_map(|parts| parts.join(" "));
+    (0..9usize, line(), line(), line()).prop_map(|(kind, a, b, c)| match kind {
+        0 => format!("# {a}"),
+        1 => format!("## {a}"),
+        2 => format!("{a}\n{b}"),
+        3 => format!("- {a}\n  - {b}\n- {c}"),
+        4 => format!("1. {a}\n2. {b}"),
+        5 => {
+            format!("| {} | B |\n|:--|--:|\n| {} | {} |", a.replace('|', "/"), b.replace('|', "/"), c.replace('|', "/"))
+        }
+        6 => format!("```rust\n{a}\n{b}\n```"),
+        7 => format!("> {a}\n>\n> {b}"),
+        _ => format!("{a}[^n]\n\n[^n]: {b}"),
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_markdown_document_builds_both_editions(blocks in prop::collection::vec(block(), 1..8)) {
+        let mut markdown = blocks.join("\n\n");
+        // One footnote label per document: later definitions would only repeat it.
+        if markdown.matches("[^n]: ").count() > 1 {
+            markdown = markdown.replacen("[^n]", "", markdown.matches("[^n]").count() - 2);
+        }
+        let config: Config = serde_saphyr::from_str("title: T\ndate: 2025-02-20\norganisation: O\npdf: t.pdf\n").unwrap();
+        let content = briefing::project::ContentFile {
+            file: "content/01.md".into(),
+            text: markdown.clone(),
+            front: Default::default(),
+            body_start: 0,
+            written: None,
+        };
+        let nowhere = std::path::Path::new("/nonexistent");
+        let project = briefing::project::Project {
+            root: nowhere.into(),
+            config,
+            content: vec![content],
+            data: Default::default(),
+            templates: briefing::project::TemplateSet::load(nowhere, nowhere).unwrap(),
+            fonts: fonts(),
+            page_notes: Default::default(),
+            logo: None,
+            images: Default::default(),
+        };
+        let options = briefing::BuildOptions { project: nowhere.into(), out: None, source_date_epoch: None, keep_typst: false, draft: false };
+        let mut warnings = Vec::new();
+        if let Err(error) = briefing::render_project(&project, &options, &mut warnings) {
+            return Err(TestCaseError::fail(format!("{error}\nMarkdown:\n{markdown}")));
+        }
+    }
+}

@@ -102,8 +102,15 @@ impl Walker {
                     }
                     let fence = locate(range.start);
                     let number = self.figures.len() + 1;
-                    let figure =
-                        Figure::from_block(number, &yaml, &file.file, file.written_text(), fence.line + 1, data, warnings)?;
+                    let figure = Figure::from_block(
+                        number,
+                        &yaml,
+                        &file.file,
+                        file.written_text(),
+                        fence.line + 1,
+                        data,
+                        warnings,
+                    )?;
                     if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
                         return Err(Error::content(format!("two charts have the id `{}`", figure.id))
                             .at(fence)
