@@ -99,11 +99,13 @@ fn editing_the_data_changes_the_numbers_in_both_outputs() {
     fs::write(&provinces, text).unwrap();
 
     // Draft mode: the Qinghai profile's claim to the lowest target no longer holds, and says so.
+    let notes = fs::read_to_string(repo().join("content/provinces/qinghai.md")).unwrap();
+    let claim_line = notes.lines().position(|l| l.contains("the lowest growth target")).unwrap() + 1;
     let output = build(project.path(), &["--draft"]);
     assert_success(&output);
     let warnings = stderr(&output);
     assert!(
-        warnings.contains("content/provinces/qinghai.md:3:")
+        warnings.contains(&format!("content/provinces/qinghai.md:{claim_line}:"))
             && warnings.contains("\"the lowest growth target of any province\""),
         "{warnings}"
     );
