@@ -272,3 +272,18 @@ fn raw_html_that_would_fetch_from_outside_the_site_is_an_error() {
         "{message}"
     );
 }
+
+#[test]
+fn a_typst_error_in_the_print_template_names_the_template_line() {
+    let project = project(&[("01.md", "# A\n\nText.\n")], &[]);
+    let print = project.path().join("templates/print");
+    fs::create_dir_all(&print).unwrap();
+    let template = fs::read_to_string(repo().join("templates/print/briefing.typ")).unwrap();
+    let template = template.replacen("#outline(", "#no_such_function()\n#outline(", 1);
+    let line = template.lines().position(|l| l == "#no_such_function()").unwrap() + 1;
+    fs::write(print.join("briefing.typ"), template).unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains(&format!("templates/print/briefing.typ:{line}:1: error: the PDF could not be typeset: unknown variable: no_such_function")), "{message}");
+}

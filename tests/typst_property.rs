@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use briefing::model::{Briefing, Meta, Piece};
 use briefing::project::{Config, FontSet};
-use briefing::render::pdf::{fixed_time, typeset};
+use briefing::render::pdf::{Typesetting, fixed_time, typeset};
 use briefing::render::typst_markup::{Links, convert};
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Tag, TagEnd};
+use typst_pdf::PdfStandard;
 
 fn briefing() -> Briefing {
     let config: Config =
@@ -59,7 +60,15 @@ proptest! {
         let source = format!("#set text(font: \"Noto Sans\")\n{markup}\n");
         let date = chrono::NaiveDate::from_ymd_opt(2025, 2, 20).unwrap();
         let mut warnings = Vec::new();
-        let pdf = typeset(source.clone(), BTreeMap::new(), &fonts(), "property", fixed_time(date, None), &mut warnings);
+        let job = Typesetting {
+            source: source.clone(),
+            files: BTreeMap::new(),
+            ident: "property".into(),
+            time: fixed_time(date, None),
+            standards: &[PdfStandard::A_2b],
+            template: None,
+        };
+        let pdf = typeset(job, &fonts(), &mut warnings);
         let pdf = match pdf {
             Ok(pdf) => pdf,
             Err(error) => return Err(TestCaseError::fail(format!("{error}\nsource:\n{source}"))),

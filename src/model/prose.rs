@@ -17,7 +17,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 use serde_json::json;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::diagnostic::{Error, Location, Warning};
+use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::house_style;
 use crate::model::meta::Meta;
 use crate::model::query::{self, Expr, Scalar};
@@ -87,51 +87,6 @@ pub fn evaluate(
     out.text = format!("{}{}", &file.text[..file.body_start], restore_code(&rendered, &protected));
     out.written = Some(Written { lines: line_map(&file.text, &out.text), text: file.text.clone() });
     Ok(out)
-}
-
-/// For each line of `generated`, the 1-based line of `written` it came from.
-/// Statement lines (`{% set … -%}`) vanish and expressions change their lines,
-/// but most lines pass through unchanged; those anchor a longest-common-
-/// subsequence alignment, and the changed lines between two anchors map in
-/// order onto the written lines between them.
-fn line_map(written: &str, generated: &str) -> Vec<usize> {
-    let a: Vec<&str> = written.lines().collect();
-    let b: Vec<&str> = generated.lines().collect();
-    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
-    let mut map = vec![0usize; b.len()];
-    let (mut i, mut j) = (0, 0);
-    let mut pending: Vec<usize> = Vec::new();
-    let mut gap_start = 0;
-    let flush = |pending: &mut Vec<usize>, map: &mut Vec<usize>, from: usize, to: usize| {
-        // Generated lines between anchors take the last written lines of the gap, in
-        // order: vanished statement lines come first in a gap, changed lines last.
-        let n = pending.len();
-        for (k, line) in pending.drain(..).enumerate() {
-            map[line] = (to + 1).saturating_sub(n - k).max(from) + 1;
-        }
-    };
-    while j < b.len() {
-        if i < a.len() && a[i] == b[j] && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
-            flush(&mut pending, &mut map, gap_start, i.saturating_sub(1).max(gap_start));
-            map[j] = i + 1;
-            i += 1;
-            j += 1;
-            gap_start = i;
-        } else if i < a.len() && lcs[i + 1][j] >= lcs[i][j + 1] {
-            i += 1;
-        } else {
-            pending.push(j);
-            j += 1;
-        }
-    }
-    flush(&mut pending, &mut map, gap_start, a.len().saturating_sub(1));
-    map
 }
 
 /// Replaces code spans and blocks with placeholders Tera passes through,
@@ -457,7 +412,7 @@ fn scalar_text(scalar: &Scalar) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::line_map;
+    use crate::diagnostic::line_map;
 
     #[test]
     fn generated_lines_map_back_to_the_lines_written() {

@@ -146,7 +146,15 @@ fn typeset_all(
                         .iter()
                         .map(|(i, ident, source)| {
                             let mut local = Vec::new();
-                            let pdf = pdf::typeset(source.clone(), BTreeMap::new(), fonts, ident, time, &mut local);
+                            let job = pdf::Typesetting {
+                                source: source.clone(),
+                                files: BTreeMap::new(),
+                                ident: ident.clone(),
+                                time,
+                                standards: &[typst_pdf::PdfStandard::A_2b],
+                                template: Some(print.source(template)),
+                            };
+                            let pdf = pdf::typeset(job, fonts, &mut local);
                             (*i, (pdf, local))
                         })
                         .collect::<Vec<_>>()

@@ -13,7 +13,7 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::diagnostic::{Error, Location, Warning};
+use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::render::templating::Engine;
@@ -80,7 +80,15 @@ pub fn render(
     let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
     let ident = format!("{}/{}", m.title, m.date);
     let standards = if m.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1][..] } else { &[PdfStandard::A_2b][..] };
-    typeset_with(source, files, fonts, &ident, fixed_time(date, source_date_epoch), standards, warnings)
+    let job = Typesetting {
+        source,
+        files,
+        ident,
+        time: fixed_time(date, source_date_epoch),
+        standards,
+        template: Some(engine.source(TEMPLATE)),
+    };
+    typeset(job, fonts, warnings)
 }
 
 /// Smallest chart text in SVG units (ticks and keys); see `chart::Theme`.
@@ -136,49 +144,43 @@ fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
     }
 }
 
-/// Compiles Typst `source` (with `files` at their virtual paths) to a PDF/A-2b.
-/// `ident` names the document stably across rebuilds; `time` is its creation time.
-pub fn typeset(
-    source: String,
-    files: BTreeMap<String, Vec<u8>>,
-    fonts: &FontSet,
-    ident: &str,
-    time: Datetime,
-    warnings: &mut Vec<Warning>,
-) -> Result<Pdf, Error> {
-    typeset_with(source, files, fonts, ident, time, &[PdfStandard::A_2b], warnings)
+/// One Typst document to typeset.
+pub struct Typesetting<'a> {
+    pub source: String,
+    /// Other files the source refers to, by virtual path (`/figures/figure-1.svg`).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Names the document stably across rebuilds (hashed into the PDF's identifier).
+    pub ident: String,
+    /// The creation time written into the PDF.
+    pub time: Datetime,
+    pub standards: &'a [PdfStandard],
+    /// The template the source was generated from — its name as users see it and
+    /// its text — so a Typst error can point at the template's line.
+    pub template: Option<(String, String)>,
 }
 
-/// [`typeset`] to the given PDF standards.
-pub fn typeset_with(
-    source: String,
-    files: BTreeMap<String, Vec<u8>>,
-    fonts: &FontSet,
-    ident: &str,
-    time: Datetime,
-    standards: &[PdfStandard],
-    warnings: &mut Vec<Warning>,
-) -> Result<Pdf, Error> {
-    let world = BriefingWorld::new(source.clone(), files, &fonts.fonts, time);
+/// Compiles a Typst document to PDF.
+pub fn typeset(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
+    let world = BriefingWorld::new(job.source.clone(), job.files, &fonts.fonts, job.time);
+    let template = job.template.as_ref();
     let compiled = typst::compile::<PagedDocument>(&world);
     for warning in &compiled.warnings {
-        warnings.push(typst_warning(&world, warning));
+        warnings.push(typst_warning(&world, warning, template));
     }
-    let document = compiled.output.map_err(|errors| typst_error(&world, &errors))?;
+    let document = compiled.output.map_err(|errors| typst_error(&world, &errors, template))?;
 
     let options = PdfOptions {
-        // A stable identifier: the same briefing keeps its PDF identity across rebuilds.
-        ident: Smart::Custom(ident.to_string()),
+        ident: Smart::Custom(job.ident),
         creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(time)),
+        timestamp: Some(Timestamp::new_utc(job.time)),
         page_ranges: None,
-        standards: PdfStandards::new(standards)
+        standards: PdfStandards::new(job.standards)
             .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
         tagged: true,
         pretty: false,
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors))?;
-    Ok(Pdf { bytes, pages: document.pages().len(), source })
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors, template))?;
+    Ok(Pdf { bytes, pages: document.pages().len(), source: job.source })
 }
 
 /// The fonts `text` needs: the project's, plus a system CJK font when the
@@ -322,34 +324,52 @@ pub fn fixed_time(date: chrono::NaiveDate, source_date_epoch: Option<i64>) -> Da
     .expect("2000-01-01 is a valid date")
 }
 
-fn diagnostic_location(world: &BriefingWorld, diag: &typst::diag::SourceDiagnostic) -> Option<Location> {
+/// Where a Typst diagnostic points: the template's line the generated line came
+/// from (the two texts share most lines), or the generated source itself.
+fn diagnostic_location(
+    world: &BriefingWorld,
+    diag: &typst::diag::SourceDiagnostic,
+    template: Option<&(String, String)>,
+) -> Option<Location> {
     use typst::WorldExt;
     let range = world.range(diag.span)?;
-    let source = world.main_source();
-    Some(Location::at_offset("generated print source (templates/print/briefing.typ)", source.text(), range.start))
+    let generated = world.main_source().text();
+    let at = Location::at_offset("the generated print source", generated, range.start);
+    Some(match template {
+        Some((name, text)) => {
+            let line = line_map(text, generated).get(at.line - 1).copied().unwrap_or(1);
+            Location::at_line(name, text, line, 1)
+        }
+        None => at,
+    })
 }
 
-fn typst_error(world: &BriefingWorld, errors: &[typst::diag::SourceDiagnostic]) -> Error {
+fn typst_error(
+    world: &BriefingWorld,
+    errors: &[typst::diag::SourceDiagnostic],
+    template: Option<&(String, String)>,
+) -> Error {
     let first = &errors[0];
     let mut message = format!("the PDF could not be typeset: {}", first.message);
     if errors.len() > 1 {
         message.push_str(&format!(" (and {} more errors)", errors.len() - 1));
     }
     let mut help: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
-    help.push(
-        "check the print template templates/print/briefing.typ; `briefing build --typst` writes the generated source"
-            .into(),
-    );
+    help.push("`briefing build --typst` writes the generated Typst source next to the PDF".into());
     let mut error = Error::content(message).with_help(help.join("; "));
-    if let Some(location) = diagnostic_location(world, first) {
+    if let Some(location) = diagnostic_location(world, first, template) {
         error = error.at(location);
     }
     error
 }
 
-fn typst_warning(world: &BriefingWorld, diag: &typst::diag::SourceDiagnostic) -> Warning {
+fn typst_warning(
+    world: &BriefingWorld,
+    diag: &typst::diag::SourceDiagnostic,
+    template: Option<&(String, String)>,
+) -> Warning {
     let mut warning = Warning::new(format!("PDF: {}", diag.message));
-    if let Some(location) = diagnostic_location(world, diag) {
+    if let Some(location) = diagnostic_location(world, diag, template) {
         warning = warning.at(location);
     }
     if let Some(hint) = diag.hints.first() {

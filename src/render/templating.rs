@@ -60,6 +60,11 @@ impl<'a> Engine<'a> {
         Ok(Self { tera, templates, flavour })
     }
 
+    /// Template `name` as users see it (its project file, or the built-in name) and its text.
+    pub fn source(&self, name: &str) -> (String, String) {
+        (self.templates.describe(name), self.templates.text(name).unwrap_or("").to_string())
+    }
+
     /// Renders template `name` (relative to `templates/`) with `context`.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Error> {
         debug_assert!(name.starts_with(self.flavour.prefix()));
