@@ -272,3 +272,39 @@ pub fn reference_labels_height(theme: &Theme, figure: &Figure) -> f64 {
 pub fn widest<'t>(texts: impl Iterator<Item = &'t str>, font: Font) -> f64 {
     texts.map(|t| if font.bold { bold_width(t, font.size) } else { text_width(t, font.size) }).fold(0.0, f64::max)
 }
+
+/// A vertical value axis on the left: a grid line and a tick label per tick
+/// across `left..right`, and the axis title (`y_title`) above the plot. Shared
+/// by the charts whose values run up the page (column, line, scatter).
+pub fn value_axis_left(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, ticks: &Ticks, left: f64, right: f64) {
+    let theme = canvas.theme;
+    let font = canvas.small();
+    for tick in &ticks.values {
+        let y = scale.at(*tick);
+        canvas.line(&[(left, y), (right, y)], theme.grid, 1);
+        canvas.text(&figure.spec.format.tick(*tick, ticks.step), left - 6.0, y, Anchor(END, VPos::Center), font);
+    }
+    if let Some(title) = &figure.spec.y_title {
+        canvas.text(
+            &fit(title, theme.width - 2.0 * super::bars::PAD, theme.small, true),
+            super::bars::PAD,
+            super::bars::PAD + theme.line_height(theme.small) / 2.0,
+            Anchor(START, VPos::Center),
+            font,
+        );
+    }
+}
+
+/// The x-axis title (`x_title`), centred under a plot whose tick labels sit just below `bottom`.
+pub fn x_title_below(canvas: &Canvas<'_>, figure: &Figure, left: f64, right: f64, bottom: f64) {
+    if let Some(title) = &figure.spec.x_title {
+        let small = canvas.theme.line_height(canvas.theme.small);
+        canvas.text(
+            &fit(title, right - left, canvas.theme.small, true),
+            (left + right) / 2.0,
+            bottom + 6.0 + small + 6.0 + small / 2.0,
+            Anchor(MIDDLE, VPos::Center),
+            canvas.small(),
+        );
+    }
+}

@@ -6,7 +6,7 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{self, Anchor, Canvas, END, MIDDLE, START};
+use super::canvas::{self, Anchor, Canvas, END, MIDDLE};
 use super::{Scale, Theme, fit, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 
@@ -58,20 +58,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let canvas = Canvas::new(out, theme, bottom + below);
 
     let tick_font = canvas.small();
-    for tick in &ticks.values {
-        let y = scale.at(*tick);
-        canvas.line(&[(left, y), (theme.width - PAD, y)], theme.grid, 1);
-        canvas.text(&figure.spec.format.tick(*tick, ticks.step), left - 6.0, y, Anchor(END, VPos::Center), tick_font);
-    }
-    if let Some(t) = &figure.spec.y_title {
-        canvas.text(
-            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
-            PAD,
-            PAD + small / 2.0,
-            Anchor(START, VPos::Center),
-            tick_font,
-        );
-    }
+    canvas::value_axis_left(&canvas, figure, &scale, &ticks, left, theme.width - PAD);
     for reference in &figure.spec.reference {
         let y = scale.at(reference.value);
         canvas.dashed((left, y), (theme.width - PAD, y), theme.ink);

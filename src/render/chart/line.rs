@@ -5,7 +5,7 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{Anchor, Canvas, END, Font, MIDDLE, START};
+use super::canvas::{self, Anchor, Canvas, Font, MIDDLE, START};
 use super::{Scale, Theme, fit, plain_ticks, readable_on_white, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 
@@ -66,20 +66,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let y_scale = Scale { lo: y_ticks.lo, hi: y_ticks.hi, from: bottom, to: top };
     let canvas = Canvas::new(out, theme, bottom + below);
 
-    for tick in &y_ticks.values {
-        let y = y_scale.at(*tick);
-        canvas.line(&[(left, y), (right, y)], theme.grid, 1);
-        canvas.text(&figure.spec.format.tick(*tick, y_ticks.step), left - 6.0, y, Anchor(END, VPos::Center), tick_font);
-    }
-    if let Some(t) = &figure.spec.y_title {
-        canvas.text(
-            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
-            PAD,
-            PAD + small / 2.0,
-            Anchor(START, VPos::Center),
-            tick_font,
-        );
-    }
+    canvas::value_axis_left(&canvas, figure, &y_scale, &y_ticks, left, right);
 
     // x positions: numeric on a linear scale spanning the data; text at even steps.
     let n = data.rows.len();
@@ -120,16 +107,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         }
     }
     canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
-    if let Some(t) = &figure.spec.x_title {
-        let y = bottom + 6.0 + small + 6.0 + small / 2.0;
-        canvas.text(
-            &fit(t, right - left, theme.small, true),
-            (left + right) / 2.0,
-            y,
-            Anchor(MIDDLE, VPos::Center),
-            tick_font,
-        );
-    }
+    canvas::x_title_below(&canvas, figure, left, right, bottom);
     for reference in &figure.spec.reference {
         let y = y_scale.at(reference.value);
         canvas.dashed((left, y), (right, y), theme.ink);

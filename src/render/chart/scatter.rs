@@ -61,11 +61,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let ys = Scale { lo: y_ticks.lo, hi: y_ticks.hi, from: bottom, to: top };
     let canvas = Canvas::new(out, theme, bottom + below);
 
-    for tick in &y_ticks.values {
-        let y = ys.at(*tick);
-        canvas.line(&[(left, y), (right, y)], theme.grid, 1);
-        canvas.text(&figure.spec.format.tick(*tick, y_ticks.step), left - 6.0, y, Anchor(END, VPos::Center), tick_font);
-    }
+    canvas::value_axis_left(&canvas, figure, &ys, &y_ticks, left, right);
     for tick in &x_ticks.values {
         let x = xs.at(*tick);
         canvas.line(&[(x, top), (x, bottom)], theme.grid, 1);
@@ -78,25 +74,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
         );
     }
     canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
-    if let Some(t) = &figure.spec.y_title {
-        canvas.text(
-            &fit(t, theme.width - 2.0 * PAD, theme.small, true),
-            PAD,
-            PAD + small / 2.0,
-            Anchor(START, VPos::Center),
-            tick_font,
-        );
-    }
-    if let Some(t) = &figure.spec.x_title {
-        let y = bottom + 6.0 + small + 6.0 + small / 2.0;
-        canvas.text(
-            &fit(t, right - left, theme.small, true),
-            (left + right) / 2.0,
-            y,
-            Anchor(MIDDLE, VPos::Center),
-            tick_font,
-        );
-    }
+    canvas::x_title_below(&canvas, figure, left, right, bottom);
     for reference in &figure.spec.reference {
         let y = ys.at(reference.value);
         canvas.dashed((left, y), (right, y), theme.ink);
