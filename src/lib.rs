@@ -159,5 +159,16 @@ fn guard_output(project: &Path, out_dir: &Path) -> Result<(), Error> {
         ))
         .with_help("choose a separate folder, e.g. --out output"));
     }
+    // The output folder is replaced whole; only replace one that is empty or holds a
+    // previous build, never a folder of someone's other files.
+    let holds_other_files = std::fs::read_dir(out_dir).is_ok_and(|mut entries| entries.next().is_some())
+        && !out_dir.join("index.html").is_file();
+    if holds_other_files {
+        return Err(Error::usage(format!(
+            "refusing to write to {}: it holds files that are not a previous build, and the build replaces the whole folder",
+            out_dir.display()
+        ))
+        .with_help("choose an empty or new folder, or delete this one first"));
+    }
     Ok(())
 }

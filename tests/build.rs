@@ -287,3 +287,15 @@ fn a_typst_error_in_the_print_template_names_the_template_line() {
     let message = stderr(&output);
     assert!(message.contains(&format!("templates/print/briefing.typ:{line}:1: error: the PDF could not be typeset: unknown variable: no_such_function")), "{message}");
 }
+
+#[test]
+fn a_folder_of_other_files_is_never_replaced_by_the_output() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let documents = project.path().join("documents");
+    fs::create_dir_all(&documents).unwrap();
+    fs::write(documents.join("thesis.docx"), b"years of work").unwrap();
+    let output = build(project.path(), &["--out", documents.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("holds files that are not a previous build"), "{}", stderr(&output));
+    assert_eq!(fs::read(documents.join("thesis.docx")).unwrap(), b"years of work");
+}
