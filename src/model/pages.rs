@@ -47,6 +47,11 @@ pub fn build(
     };
     let mut sets = Vec::new();
     for config in &project.config.pages {
+        if ["assets", "figures", "images"].contains(&config.path.as_str()) {
+            return Err(Error::content(format!("page set path `{}` is taken by the build's own files", config.path))
+                .at(at_config(&format!("path: {}", config.path)))
+                .with_help("choose another folder name, e.g. profiles"));
+        }
         if !is_slug(&config.path) {
             return Err(Error::content(format!(
                 "page set path `{}` must be lowercase letters, digits and hyphens",
