@@ -15,7 +15,7 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     let out = project.path().join("output");
 
     let html = fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(html.contains("<title>Inside China&#39;s Two Sessions: What 31 provincial work reports"), "{html}");
+    assert!(html.contains("<title>Inside China’s Two Sessions: What 31 provincial work reports"), "{html}");
     assert!(html.contains("<span class=\"figure-number\">Figure 1</span>"));
     assert!(html.contains("<img src=\"figures/figure-1.svg\""));
     assert!(
