@@ -312,7 +312,7 @@ fn a_filter_that_leaves_nothing_is_an_error_showing_the_values_there_are() {
 fn a_filter_that_cannot_be_read_points_at_the_problem() {
     let message =
         failing("id: c\ntitle: T\ndata: priorities\nfilter: \"year == 2025 and rank = 1\"\nx: province\ny: rank\n");
-    assert!(message.contains("content/01-charts.md:7:27"), "the second condition's column: {message}");
+    assert!(message.contains("content/01-charts.md:7:32"), "the column of the stray `=`: {message}");
     assert!(message.contains("write `==`"), "{message}");
     let message = failing("id: c\ntitle: T\ndata: priorities\nfilter: \"yaer == 2025\"\nx: province\ny: rank\n");
     assert!(message.contains("filters on field `yaer`") && message.contains("`province`, `year`"), "{message}");

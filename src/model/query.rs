@@ -82,15 +82,56 @@ impl Scalar {
     }
 }
 
+/// Why an expression could not be read, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    /// Character offset in the expression of the part that is wrong.
+    pub offset: usize,
+    /// Set when the problem is a name that is not one of the table's fields.
+    pub unknown_field: Option<String>,
+}
+
 /// Parses `source`, checking every field against `columns`.
 pub fn parse(source: &str, columns: &[String]) -> Result<Expr, String> {
+    parse_located(source, columns).map_err(|e| e.message)
+}
+
+/// [`parse`], saying where in `source` a problem is.
+pub fn parse_located(source: &str, columns: &[String]) -> Result<Expr, ParseError> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser { tokens, position: 0, columns, right_side: false };
+    let end = source.chars().count();
+    let mut parser = Parser { tokens, position: 0, columns, right_side: false, end };
     let expr = parser.or()?;
     if let Some(token) = parser.tokens.get(parser.position) {
-        return Err(format!("unexpected `{}` in `{source}`", token.text));
+        return Err(ParseError {
+            message: format!("unexpected `{}` in `{source}`", token.text),
+            offset: token.offset,
+            unknown_field: None,
+        });
     }
     Ok(expr)
+}
+
+impl Expr {
+    /// The fields the expression reads, in order of first mention.
+    pub fn fields(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_fields(&mut out);
+        out
+    }
+
+    fn collect_fields(&self, out: &mut Vec<String>) {
+        match self {
+            Expr::Field(name) if !out.contains(name) => out.push(name.clone()),
+            Expr::Negate(inner) | Expr::Not(inner) => inner.collect_fields(out),
+            Expr::Binary(_, a, b) => {
+                a.collect_fields(out);
+                b.collect_fields(out);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Evaluates `expr` for one row.
@@ -114,7 +155,22 @@ pub fn evaluate(expr: &Expr, row: &Map<String, Value>) -> Result<Scalar, String>
 
 fn binary(op: Op, a: Scalar, b: Scalar) -> Result<Scalar, String> {
     use std::cmp::Ordering;
+    // Numbers written as text ("5.0" in quotes) compare as numbers.
+    let as_number = |s: &Scalar| match s {
+        Scalar::Number(n) => Some(*n),
+        Scalar::Text(t) => t.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+        _ => None,
+    };
+    let mixed = matches!((&a, &b), (Scalar::Number(_), Scalar::Text(_)) | (Scalar::Text(_), Scalar::Number(_)));
     let ordering = match (&a, &b) {
+        _ if mixed => match (as_number(&a), as_number(&b)) {
+            (Some(x), Some(y)) => x.partial_cmp(&y),
+            // Text that is not a number cannot be ordered against one: say so rather than guess.
+            _ if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) => {
+                return Err(format!("cannot compare {} with {}", a.describe(), b.describe()));
+            }
+            _ => None,
+        },
         (Scalar::Number(x), Scalar::Number(y)) => x.partial_cmp(y),
         (Scalar::Text(x), Scalar::Text(y)) => Some(x.cmp(y)),
         (Scalar::Bool(x), Scalar::Bool(y)) => Some(x.cmp(y)),
@@ -161,9 +217,12 @@ enum Kind {
 struct Token {
     kind: Kind,
     text: String,
+    /// Character offset of the token in the expression.
+    offset: usize,
 }
 
-fn tokenize(source: &str) -> Result<Vec<Token>, String> {
+fn tokenize(source: &str) -> Result<Vec<Token>, ParseError> {
+    let error = |message: String, offset: usize| ParseError { message, offset, unknown_field: None };
     let chars: Vec<char> = source.chars().collect();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -177,8 +236,8 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
-            let number = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
-            tokens.push(Token { kind: Kind::Number(number), text });
+            let number = text.parse().map_err(|_| error(format!("`{text}` is not a number"), start))?;
+            tokens.push(Token { kind: Kind::Number(number), text, offset: start });
         } else if c == '\'' || c == '"' {
             let start = i;
             i += 1;
@@ -188,20 +247,18 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
                 i += 1;
             }
             if i == chars.len() {
-                return Err(format!(
-                    "the text starting at `{}` is never closed with {c}",
-                    chars[start..].iter().collect::<String>()
-                ));
+                let rest: String = chars[start..].iter().collect();
+                return Err(error(format!("the quote in `{rest}` is not closed"), start));
             }
             i += 1;
-            tokens.push(Token { kind: Kind::Text(text.clone()), text: format!("{c}{text}{c}") });
+            tokens.push(Token { kind: Kind::Text(text.clone()), text: format!("{c}{text}{c}"), offset: start });
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
-            tokens.push(Token { kind: Kind::Ident(text.clone()), text });
+            tokens.push(Token { kind: Kind::Ident(text.clone()), text, offset: start });
         } else {
             let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
             let symbol = if ["==", "!=", "<=", ">="].contains(&two.as_str()) {
@@ -209,12 +266,13 @@ fn tokenize(source: &str) -> Result<Vec<Token>, String> {
             } else if "()+-*/<>".contains(c) {
                 c.to_string()
             } else if c == '=' {
-                return Err("use `==` to compare, not `=`".into());
+                return Err(error("write `==` to compare, not `=`".into(), i));
             } else {
-                return Err(format!("unexpected `{c}`"));
+                return Err(error(format!("unexpected `{c}`"), i));
             };
+            let offset = i;
             i += symbol.chars().count();
-            tokens.push(Token { kind: Kind::Symbol, text: symbol });
+            tokens.push(Token { kind: Kind::Symbol, text: symbol, offset });
         }
     }
     Ok(tokens)
@@ -226,6 +284,8 @@ struct Parser<'a> {
     columns: &'a [String],
     /// Parsing the right-hand side of a comparison, where a bare word may be text (`region == East`).
     right_side: bool,
+    /// The expression's length in characters, where an error at its end points.
+    end: usize,
 }
 
 impl Parser<'_> {
@@ -242,7 +302,7 @@ impl Parser<'_> {
         }
     }
 
-    fn or(&mut self) -> Result<Expr, String> {
+    fn or(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.and()?;
         while self.eat("or") {
             left = Expr::Binary(Op::Or, Box::new(left), Box::new(self.and()?));
@@ -250,7 +310,7 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Expr, String> {
+    fn and(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.not()?;
         while self.eat("and") {
             left = Expr::Binary(Op::And, Box::new(left), Box::new(self.not()?));
@@ -258,11 +318,11 @@ impl Parser<'_> {
         Ok(left)
     }
 
-    fn not(&mut self) -> Result<Expr, String> {
+    fn not(&mut self) -> Result<Expr, ParseError> {
         if self.eat("not") { Ok(Expr::Not(Box::new(self.not()?))) } else { self.comparison() }
     }
 
-    fn comparison(&mut self) -> Result<Expr, String> {
+    fn comparison(&mut self) -> Result<Expr, ParseError> {
         let left = self.sum()?;
         let op = match self.peek() {
             Some("==") => Op::Eq,
@@ -280,7 +340,7 @@ impl Parser<'_> {
         Ok(Expr::Binary(op, Box::new(left), Box::new(right?)))
     }
 
-    fn sum(&mut self) -> Result<Expr, String> {
+    fn sum(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.product()?;
         loop {
             let op = match self.peek() {
@@ -293,7 +353,7 @@ impl Parser<'_> {
         }
     }
 
-    fn product(&mut self) -> Result<Expr, String> {
+    fn product(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.unary()?;
         loop {
             let op = match self.peek() {
@@ -306,14 +366,19 @@ impl Parser<'_> {
         }
     }
 
-    fn unary(&mut self) -> Result<Expr, String> {
+    fn unary(&mut self) -> Result<Expr, ParseError> {
         if self.eat("-") { Ok(Expr::Negate(Box::new(self.unary()?))) } else { self.atom() }
     }
 
-    fn atom(&mut self) -> Result<Expr, String> {
+    fn atom(&mut self) -> Result<Expr, ParseError> {
         let Some(token) = self.tokens.get(self.position).cloned() else {
-            return Err("the expression ends where a value was expected".into());
+            return Err(ParseError {
+                message: "the expression ends where a value was expected".into(),
+                offset: self.end,
+                unknown_field: None,
+            });
         };
+        let error = |message: String| ParseError { message, offset: token.offset, unknown_field: None };
         self.position += 1;
         match token.kind {
             Kind::Number(n) => Ok(Expr::Number(n)),
@@ -326,19 +391,23 @@ impl Parser<'_> {
                 // A plain word compared against is text, as chart filters allow; anything with
                 // digits or underscores looks like a misspelt field and stays an error.
                 _ if self.right_side && name.chars().all(|c| c.is_alphabetic() || c == '-') => Ok(Expr::Text(name)),
-                _ => Err(format!(
-                    "`{name}` is not a field; the fields are {} (to compare with text, quote it: '{name}')",
-                    self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
-                )),
+                _ => Err(ParseError {
+                    message: format!(
+                        "`{name}` is not a field; the fields are {} (to compare with text, quote it: '{name}')",
+                        self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    offset: token.offset,
+                    unknown_field: Some(name),
+                }),
             },
             Kind::Symbol if token.text == "(" => {
                 let inner = self.or()?;
                 if !self.eat(")") {
-                    return Err("a `(` is never closed".into());
+                    return Err(error("a `(` is never closed".into()));
                 }
                 Ok(inner)
             }
-            Kind::Symbol => Err(format!("expected a value, found `{}`", token.text)),
+            Kind::Symbol => Err(error(format!("expected a value, found `{}`", token.text))),
         }
     }
 }
@@ -369,13 +438,38 @@ mod tests {
     }
 
     #[test]
+    fn text_missing_values_and_numbers_written_as_text_compare_sensibly() {
+        let columns: Vec<String> = ["name", "rank", "score"].iter().map(|c| c.to_string()).collect();
+        let check = |source: &str, r: &Map<String, Value>| evaluate(&parse(source, &columns).unwrap(), r);
+        let r = row(&[
+            ("name", Value::from("Research and development")),
+            ("rank", Value::Null),
+            ("score", Value::from("5.0")),
+        ]);
+        assert_eq!(check("name == 'Research and development'", &r), Ok(Scalar::Bool(true)), "and inside quotes");
+        assert_eq!(check("rank == 1", &r), Ok(Scalar::Bool(false)), "a missing value equals nothing");
+        assert_eq!(check("rank < 1", &r), Ok(Scalar::Bool(false)));
+        assert_eq!(check("rank != 1", &r), Ok(Scalar::Bool(true)), "but differs from everything");
+        assert_eq!(check("score >= 5", &r), Ok(Scalar::Bool(true)), "a number written as text is a number");
+        let r = row(&[("name", Value::from("A")), ("rank", Value::from("n/a")), ("score", Value::from(1))]);
+        assert!(check("rank < 3", &r).unwrap_err().contains("cannot compare the text \"n/a\" with the number 3"));
+        assert_eq!(check("rank == 3", &r), Ok(Scalar::Bool(false)), "equality needs no order");
+    }
+
+    #[test]
     fn unknown_fields_and_bad_syntax_are_explained() {
         let columns = vec!["region".to_string()];
         let err = parse("region == east_1", &columns).unwrap_err();
         assert!(err.contains("`east_1` is not a field") && err.contains("quote it: 'east_1'"), "{err}");
         assert_eq!(parse("region == East", &columns).unwrap(), parse("region == 'East'", &columns).unwrap());
         assert!(parse("East == region", &columns).is_err(), "a bare word is text only on the right");
-        assert!(parse("region = 'east'", &columns).unwrap_err().contains("use `==`"));
+        assert!(parse("region = 'east'", &columns).unwrap_err().contains("write `==`"));
+        assert_eq!(parse_located("region == 'a' and region = 'b'", &columns).unwrap_err().offset, 25);
         assert!(parse("(region == 'east'", &columns).unwrap_err().contains("never closed"));
+        assert!(parse("region == 'open", &columns).unwrap_err().contains("not closed"));
+        assert!(parse("region ==", &columns).unwrap_err().contains("ends where a value was expected"));
+        let columns: Vec<String> = vec!["rank".into(), "year".into()];
+        let unknown = parse_located("rank == 1 and yaer == 2025", &columns).unwrap_err();
+        assert_eq!((unknown.unknown_field.as_deref(), unknown.offset), (Some("yaer"), 14));
     }
 }

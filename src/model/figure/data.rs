@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Context;
-use super::filter::text_of;
 use super::spec::{ChartKind, ChartSpec, Sort};
+use super::text_of;
 use super::transform::{Record, describe};
 use crate::diagnostic::Error;
 

@@ -7,7 +7,6 @@
 //! pivot long data into series, then sort and limit the categories.
 
 mod data;
-mod filter;
 mod format;
 mod spec;
 mod transform;
@@ -15,15 +14,16 @@ mod transform;
 use std::path::Path;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::diagnostic::{Error, Location, Warning};
+use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
 pub use data::{Cell, ChartData, Column, DataRow, Role, Series};
 pub use format::{NumberFormat, decimals_for_step, plain_number, round_half_up};
 pub use spec::{Aggregate, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort};
 
-use filter::Filter;
 use spec::{FieldList, RawSpec};
 
 /// A numbered figure.
@@ -64,7 +64,7 @@ impl Context<'_> {
     /// `row 3 (Hebei)`: the 1-based row and its category, as messages name a data row.
     pub fn row_name(&self, index: usize) -> String {
         match self.table.rows.get(index).and_then(|r| r.fields.get(&self.x)).filter(|v| !v.is_null()) {
-            Some(value) => format!("row {} ({})", index + 1, filter::text_of(value)),
+            Some(value) => format!("row {} ({})", index + 1, text_of(value)),
             None => format!("row {}", index + 1),
         }
     }
@@ -437,7 +437,9 @@ fn aggregate(cx: &Context<'_>, raw: &RawSpec) -> Result<Option<Aggregate>, Error
     }
 }
 
-fn parse_filter(cx: &Context<'_>, text: &serde_saphyr::Spanned<String>) -> Result<Filter, Error> {
+/// Reads `filter` with the same condition language as the prose's `where`
+/// (`crate::model::query`), pointing any problem at its column in the spec.
+fn parse_filter(cx: &Context<'_>, text: &serde_saphyr::Spanned<String>) -> Result<Expr, Error> {
     let start = cx.at(&text.referenced);
     // The span starts at an opening quote when the filter is quoted; columns count from inside it.
     let quoted = start
@@ -446,45 +448,49 @@ fn parse_filter(cx: &Context<'_>, text: &serde_saphyr::Spanned<String>) -> Resul
         .and_then(|l| l.chars().nth(start.column - 1))
         .is_some_and(|c| c == '"' || c == '\'');
     let at_offset = |offset: usize| {
-        let column = start.column + usize::from(quoted) + text.value[..offset].chars().count();
+        let column = start.column + usize::from(quoted) + offset;
         Location::at_line(cx.file, cx.file_text, start.line, column)
     };
-    let filter = Filter::parse(&text.value).map_err(|e| {
-        Error::content(format!("chart `{}` has a filter it cannot read: {}", cx.id, e.message))
+    query::parse_located(&text.value, &cx.table.columns).map_err(|e| match &e.unknown_field {
+        Some(field) => Error::content(format!(
+            "chart `{}` filters on field `{field}`, which `{}` does not have",
+            cx.id, cx.table.name
+        ))
+        .at(at_offset(e.offset))
+        .with_help(format!(
+            "the fields of {} are: {}; to compare with text of several words, quote it: region == 'North East'",
+            cx.table.file.display(),
+            cx.table.column_list()
+        )),
+        None => Error::content(format!("chart `{}` has a filter it cannot read: {}", cx.id, e.message))
             .at(at_offset(e.offset))
-            .with_help("write conditions as FIELD OP VALUE joined by `and`, with OP one of == != < <= > >=, e.g. filter: \"rank == 1 and year == 2025\"")
-    })?;
-    for condition in &filter.conditions {
-        if !cx.table.columns.contains(&condition.field) {
-            return Err(Error::content(format!(
-                "chart `{}` filters on field `{}`, which `{}` does not have",
-                cx.id, condition.field, cx.table.name
-            ))
-            .at(at_offset(condition.offset))
-            .with_help(format!(
-                "the fields of {} are: {}",
-                cx.table.file.display(),
-                cx.table.column_list()
-            )));
-        }
+            .with_help("write conditions such as rank == 1 and year == 2025: fields by name, text in quotes, == != < <= > >=, and, or, not"),
+    })
+}
+
+/// A data value as text, the way it reads in the data file.
+pub fn text_of(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
     }
-    Ok(filter)
 }
 
 /// No row passed the filter: show the values each filtered field does have.
-fn empty_after_filter(cx: &Context<'_>, raw: &RawSpec, filter: Option<&Filter>) -> Error {
+fn empty_after_filter(cx: &Context<'_>, raw: &RawSpec, filter: Option<&Expr>) -> Error {
     let mut help = Vec::new();
-    for condition in filter.map(|f| f.conditions.as_slice()).unwrap_or_default() {
+    for field in filter.map(Expr::fields).unwrap_or_default() {
         let mut values: Vec<String> = Vec::new();
         for row in &cx.table.rows {
-            let value = row.fields.get(&condition.field).map(filter::text_of).unwrap_or_default();
+            let value = row.fields.get(&field).map(text_of).unwrap_or_default();
             if !values.contains(&value) {
                 values.push(value);
             }
         }
         let shown: Vec<&str> = values.iter().take(8).map(String::as_str).collect();
         let more = if values.len() > 8 { ", …" } else { "" };
-        help.push(format!("`{}` has: {}{more}", condition.field, shown.join(", ")));
+        help.push(format!("`{field}` has: {}{more}", shown.join(", ")));
     }
     let location = raw.filter.as_ref().map_or_else(|| cx.block(), |f| cx.at(&f.referenced));
     Error::content(format!(

@@ -10,9 +10,10 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::Context;
-use super::filter::{Filter, text_of};
 use super::spec::Aggregate;
+use super::text_of;
 use crate::diagnostic::Error;
+use crate::model::query::{self, Expr};
 
 /// One row on its way to the chart.
 #[derive(Debug, Clone)]
@@ -37,21 +38,28 @@ impl Record<'_> {
 }
 
 /// The rows that pass `filter` (all rows when there is none).
-pub fn filter<'a>(cx: &Context<'a>, filter: Option<&Filter>) -> Result<Vec<Record<'a>>, Error> {
+pub fn filter<'a>(cx: &Context<'a>, filter: Option<&Expr>) -> Result<Vec<Record<'a>>, Error> {
     let mut records = Vec::with_capacity(cx.table.rows.len());
     for (index, row) in cx.table.rows.iter().enumerate() {
         if let Some(filter) = filter {
-            let keep = filter.matches(|field| row.fields.get(field)).map_err(|bad| {
-                let value = row.fields.get(&bad.field).map(describe).unwrap_or_default();
-                Error::content(format!(
-                    "{} has {value} in `{}`, which chart `{}`'s filter compares with a number",
-                    cx.row_name(index),
-                    bad.field,
-                    cx.id
-                ))
-                .at(cx.table.field_location(index, &bad.field))
-                .with_help("write the number without quotes or units, or compare with quoted text instead")
-            })?;
+            let keep = query::evaluate(filter, &row.fields)
+                .map_err(|problem| {
+                    // The field whose text could not be compared as a number, to point at its value.
+                    let bad = filter
+                        .fields()
+                        .into_iter()
+                        .find(|f| row.fields.get(f).is_some_and(|v| v.is_string()))
+                        .unwrap_or_default();
+                    let value = row.fields.get(&bad).map(describe).unwrap_or_default();
+                    Error::content(format!(
+                        "{} has {value} in `{bad}`, which chart `{}`'s filter compares with a number ({problem})",
+                        cx.row_name(index),
+                        cx.id
+                    ))
+                    .at(cx.table.field_location(index, &bad))
+                    .with_help("write the number without quotes or units, or compare with quoted text instead")
+                })?
+                .truthy();
             if !keep {
                 continue;
             }
