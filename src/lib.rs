@@ -81,7 +81,9 @@ pub fn render_project(
 ) -> Result<Rendered, Error> {
     check_house_font(project)?;
     let briefing = Briefing::build(project, options.draft, warnings)?;
-    let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &project.fonts)?;
+    // One rasteriser (its font database is the costly part) serves the figures and the social card.
+    let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
+    let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser)?;
     let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print)?;
@@ -98,10 +100,9 @@ pub fn render_project(
     };
     let html = render::html::render(&briefing, &web, &links)?;
 
-    let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
     let lead_figure = svgs.first().map(String::as_str);
     let social = render::social::card_png(&briefing.meta, lead_figure, &rasteriser)?;
-    let pages = render::pages::render(&briefing, &web, &print, &project.fonts, options.source_date_epoch, warnings)?;
+    let pages = render::pages::render(&briefing, &web, &print, &pdf.fonts, options.source_date_epoch, warnings)?;
 
     let mut files = OutputSet::default();
     files.add("index.html", html);
@@ -137,11 +138,8 @@ fn check_house_font(project: &Project) -> Result<(), Error> {
     if project.fonts.has_family(font) {
         return Ok(());
     }
-    let file = project::shown(&project.root, "content/briefing.yaml");
-    let text = std::fs::read_to_string(project.root.join("content/briefing.yaml")).unwrap_or_default();
-    let line = text.lines().position(|l| l.trim_start().starts_with("font:")).map_or(1, |i| i + 1);
     Err(Error::content(format!("the font `{font}` named in style.font is not available"))
-        .at(diagnostic::Location::at_line(file, &text, line, 1))
+        .at(project.config.locate("font:"))
         .with_help(format!(
             "put its .ttf or .otf files in the project's fonts/ folder, or use one of: {}",
             project.fonts.families().join(", ")

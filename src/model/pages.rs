@@ -39,12 +39,7 @@ pub fn build(
     settings: ProseSettings,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<PageSet>, Error> {
-    let config_file = crate::project::shown(&project.root, "content/briefing.yaml");
-    let config_text = std::fs::read_to_string(project.root.join("content/briefing.yaml")).unwrap_or_default();
-    let at_config = |needle: &str| {
-        let line = config_text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
-        Location::at_line(&config_file, &config_text, line, 1)
-    };
+    let at_config = |needle: &str| project.config.locate(needle);
     let mut sets = Vec::new();
     for config in &project.config.pages {
         if ["assets", "figures", "images"].contains(&config.path.as_str()) {

@@ -1,6 +1,6 @@
 //! `content/briefing.yaml`: the briefing's metadata and house settings.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,17 @@ pub struct Config {
     pub pages: Vec<PageSetConfig>,
     #[serde(default)]
     pub print: PrintSettings,
+    /// The file as read, so later checks can point at the line of a setting.
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// Where `briefing.yaml` came from and what it said.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    /// As shown to users, e.g. `content/briefing.yaml`.
+    pub file: PathBuf,
+    pub text: String,
 }
 
 /// How the PDF is laid out and which standards it meets.
@@ -214,16 +225,21 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::io(shown, "read", &e).with_help("every project needs content/briefing.yaml; see the README")
         })?;
-        let config: Config = yaml::parse(shown, &text, &text, 1)?;
-        config.validate(shown, &text)?;
+        let mut config: Config = yaml::parse(shown, &text, &text, 1)?;
+        config.source = Source { file: shown.to_path_buf(), text };
+        config.validate()?;
         Ok(config)
     }
 
-    fn validate(&self, shown: &Path, text: &str) -> Result<(), Error> {
-        let at_key = |key: &str| {
-            let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
-            Location::at_line(shown, text, line, 1)
-        };
+    /// The first line of `briefing.yaml` that contains `needle` (e.g. `font:`), or its top.
+    pub fn locate(&self, needle: &str) -> Location {
+        let text = &self.source.text;
+        let line = text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1);
+        Location::at_line(&self.source.file, text, line, 1)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        let at_key = |key: &str| self.locate(&format!("{key}:"));
         if self.publication_date().is_none() {
             return Err(Error::content(format!("`date` must be an ISO date such as 2025-02-20, not {:?}", self.date))
                 .at(at_key("date"))

@@ -132,22 +132,18 @@ impl Table {
     /// A table from YAML text already in memory (as a file `shown` would hold), for
     /// tools and benchmarks that build a data set without touching the disk.
     pub fn from_yaml(stem: &str, shown: &Path, text: String) -> Result<Self, Error> {
-        parse_yaml(stem, shown, text)
+        let value: Value = yaml::parse(shown, &text, &text, 1)?;
+        let mut rows = Vec::new();
+        if let Value::Array(items) = &value
+            && !items.is_empty()
+            && items.iter().all(Value::is_object)
+        {
+            // Parse again keeping each row's position; the first parse already proved the YAML valid.
+            let spanned: Vec<serde_saphyr::Spanned<Map<String, Value>>> = yaml::parse(shown, &text, &text, 1)?;
+            rows = spanned.into_iter().map(|s| Row { line: s.referenced.line() as usize, fields: s.value }).collect();
+        }
+        Ok(make_table(stem, shown, text, rows, value))
     }
-}
-
-fn parse_yaml(stem: &str, shown: &Path, text: String) -> Result<Table, Error> {
-    let value: Value = yaml::parse(shown, &text, &text, 1)?;
-    let mut rows = Vec::new();
-    if let Value::Array(items) = &value
-        && !items.is_empty()
-        && items.iter().all(Value::is_object)
-    {
-        // Parse again keeping each row's position; the first parse already proved the YAML valid.
-        let spanned: Vec<serde_saphyr::Spanned<Map<String, Value>>> = yaml::parse(shown, &text, &text, 1)?;
-        rows = spanned.into_iter().map(|s| Row { line: s.referenced.line() as usize, fields: s.value }).collect();
-    }
-    Ok(make_table(stem, shown, text, rows, value))
 }
 
 fn load_csv(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
@@ -157,22 +153,18 @@ fn load_csv(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
 impl Table {
     /// A table from CSV text already in memory, like [`Table::from_yaml`].
     pub fn from_csv(stem: &str, shown: &Path, text: String) -> Result<Self, Error> {
-        parse_csv(stem, shown, text)
+        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| csv_error(shown, &text, &e))?.clone();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(|e| csv_error(shown, &text, &e))?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            let fields = headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), csv_value(v))).collect();
+            rows.push(Row { fields, line });
+        }
+        let value = Value::Array(rows.iter().map(|r| Value::Object(r.fields.clone())).collect());
+        Ok(make_table(stem, shown, text, rows, value))
     }
-}
-
-fn parse_csv(stem: &str, shown: &Path, text: String) -> Result<Table, Error> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| csv_error(shown, &text, &e))?.clone();
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(shown, &text, &e))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
-        let fields = headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), csv_value(v))).collect();
-        rows.push(Row { fields, line });
-    }
-    let value = Value::Array(rows.iter().map(|r| Value::Object(r.fields.clone())).collect());
-    Ok(make_table(stem, shown, text, rows, value))
 }
 
 /// CSV cells are text; numbers become numbers and empty cells null, so charts

@@ -69,7 +69,7 @@ impl Project {
             }
         }
         let logo = match &config.print.logo {
-            Some(relative) => Some(load_logo(root, relative)?),
+            Some(relative) => Some(load_logo(root, &config, relative)?),
             None => None,
         };
         let images = load_images(&root.join("content/images"), &shown(root, "content/images"))?;
@@ -93,11 +93,8 @@ fn load_images(dir: &Path, shown_dir: &Path) -> Result<BTreeMap<String, Vec<u8>>
 }
 
 /// Reads the logo at `content/<relative>`, which must be an SVG, PNG or JPEG inside the project.
-fn load_logo(root: &Path, relative: &str) -> Result<(String, Vec<u8>), Error> {
-    let config_file = shown(root, "content/briefing.yaml");
-    let text = std::fs::read_to_string(root.join("content/briefing.yaml")).unwrap_or_default();
-    let line = text.lines().position(|l| l.trim_start().starts_with("logo:")).map_or(1, |i| i + 1);
-    let at = crate::diagnostic::Location::at_line(&config_file, &text, line, 1);
+fn load_logo(root: &Path, config: &Config, relative: &str) -> Result<(String, Vec<u8>), Error> {
+    let at = config.locate("logo:");
     let extension = Path::new(relative).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") || relative.contains("..") {
         return Err(Error::content(format!(

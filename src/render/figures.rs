@@ -6,9 +6,9 @@
 use crate::diagnostic::Error;
 use crate::model::Figure;
 use crate::model::figure::Cell;
-use crate::project::FontSet;
 use crate::project::config::Style;
 use crate::render::chart;
+use crate::render::chart::png::Rasteriser;
 
 /// One figure's files.
 pub struct FigureFiles {
@@ -45,8 +45,7 @@ pub fn narrow_path(figure: &Figure) -> String {
 }
 
 /// Renders every figure's SVGs, PNG and CSV.
-pub fn render(figures: &[Figure], style: &Style, fonts: &FontSet) -> Result<Vec<FigureFiles>, Error> {
-    let rasteriser = chart::png::Rasteriser::new(fonts, &style.font);
+pub fn render(figures: &[Figure], style: &Style, rasteriser: &Rasteriser) -> Result<Vec<FigureFiles>, Error> {
     figures
         .iter()
         .map(|figure| {

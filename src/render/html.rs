@@ -61,7 +61,7 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
             "size": human_size(links.pdf_bytes),
             "pages": links.pdf_pages,
         },
-        "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        "generator": super::generator(),
         "social_image": match &briefing.meta.base_url {
             Some(base) => format!("{base}social.png"),
             None => "social.png".to_string(),

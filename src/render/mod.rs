@@ -16,6 +16,11 @@ use serde_json::{Value, json};
 
 use crate::model::{Block, Briefing, Piece};
 
+/// What made the pages, for their `generator` meta tag.
+pub fn generator() -> String {
+    format!("briefing {}", env!("CARGO_PKG_VERSION"))
+}
+
 /// The sections as template values, the same shape for both editions: each
 /// section's `id`, `title`, `title_text` and `blocks`, with prose and titles
 /// rendered by `render` into the key `markup` (`html` or `typst`) and figures

@@ -40,6 +40,7 @@ pub fn render(
             .iter()
             .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
             .collect();
+        let set_value = json!({"path": set.config.path, "index_title": set.config.index_title, "pages": listing});
         for (entry, pdf) in set.entries.iter().zip(&pdfs) {
             let pdf_link = pdf.as_ref().map(|(bytes, pages)| {
                 json!({"href": format!("{}.pdf", entry.slug), "size": human_size(bytes.len()), "pages": pages})
@@ -47,11 +48,11 @@ pub fn render(
             let context = json!({
                 "briefing": briefing.meta,
                 "root": "../../",
-                "set": {"path": set.config.path, "index_title": set.config.index_title, "pages": listing},
+                "set": set_value,
                 "page": page_context(entry, notes_html(entry.notes.as_deref())),
                 "pdf": pdf_link,
                 "data": briefing.data,
-                "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+                "generator": super::generator(),
             });
             let html = web.render(&set.config.template, &to_tera(&context)?)?;
             files.push((format!("{}/{}/index.html", set.config.path, entry.slug), html.into_bytes()));
@@ -62,9 +63,9 @@ pub fn render(
         let context = json!({
             "briefing": briefing.meta,
             "root": "../",
-            "set": {"path": set.config.path, "index_title": set.config.index_title, "pages": listing},
+            "set": set_value,
             "data": briefing.data,
-            "generator": format!("briefing {}", env!("CARGO_PKG_VERSION")),
+            "generator": super::generator(),
         });
         let index = web.render(&set.config.index_template, &to_tera(&context)?)?;
         files.push((format!("{}/index.html", set.config.path), index.into_bytes()));

@@ -16,6 +16,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
+use crate::project::config::{MIN_CHART_FONT, Paper};
+use crate::render::chart;
 use crate::render::templating::Engine;
 use crate::render::typst_markup::{self, Links};
 use crate::render::typst_world::BriefingWorld;
@@ -39,6 +41,9 @@ pub struct Pdf {
     pub pages: usize,
     /// The generated Typst source, for debugging templates.
     pub source: String,
+    /// The fonts it was set in, including any CJK fallback found on the machine:
+    /// further documents start from these, so the machine is searched once.
+    pub fonts: FontSet,
 }
 
 /// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order.
@@ -63,8 +68,8 @@ pub fn render(
     ))
     .map_err(|e| Error::content(format!("could not prepare the print template: {e}")))?;
     let mut source = engine.render(TEMPLATE, &context)?;
-    let fonts = &fonts_for(fonts, &source, warnings);
-    mask_uncovered(fonts, &mut source);
+    let fonts = fonts_for(fonts, &source, warnings);
+    mask_uncovered(&fonts, &mut source);
 
     let mut files = BTreeMap::new();
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
@@ -88,26 +93,33 @@ pub fn render(
         standards,
         template: Some(engine.source(TEMPLATE)),
     };
-    typeset(job, fonts, warnings)
+    let pdf = typeset(job, &fonts, warnings)?;
+    Ok(Pdf { fonts, ..pdf })
 }
 
-/// Smallest chart text in SVG units (ticks and keys); see `chart::Theme`.
-const SMALLEST_CHART_TEXT: f64 = 13.0;
-
-/// The print template shows a chart at the text width (164 mm on A4, 170 mm on
-/// US Letter) unless it is taller than 1.2 times its width, when it is capped at
-/// 200 mm (185 mm on Letter) high and so printed narrower. Warn when that shrinks its smallest text
-/// below 9 pt, the least a printed label should be.
-fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Vec<Warning>) {
-    let (text_width_mm, tallest_mm) = match briefing.meta.print.paper {
-        crate::project::config::Paper::A4 => (164.0, 200.0),
-        crate::project::config::Paper::UsLetter => (170.0, 185.0),
+/// The width the print template gives a chart: the full text width (164 mm on
+/// A4, 170 mm on US Letter), unless the chart is more than 1.2 times as tall as
+/// it is wide; then as wide as fits 200 mm (185 mm on Letter) of height, so the
+/// figure, its notes and its source stay on one page. `None` means full width.
+fn print_width_mm(svg: &str, paper: Paper) -> Option<f64> {
+    let (text_width, tallest) = match paper {
+        Paper::A4 => (164.0, 200.0),
+        Paper::UsLetter => (170.0, 185.0),
     };
+    let (width, height) = chart::svg_size(svg);
+    let aspect = f64::from(height) / f64::from(width.max(1));
+    // Rounded so the generated source stays short and stable.
+    (aspect > 1.2).then(|| ((tallest / aspect).min(text_width) * 10.0).round() / 10.0)
+}
+
+/// Warns when a chart printed at its width would show its smallest text under
+/// 9 pt, the least a printed label should be.
+fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Vec<Warning>) {
+    let text_width = if briefing.meta.print.paper == Paper::UsLetter { 170.0 } else { 164.0 };
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        let aspect = aspect_ratio(svg);
-        let printed_width_mm = if aspect > 1.2 { (tallest_mm / aspect).min(text_width_mm) } else { text_width_mm };
-        let width_units = svg_width(svg).unwrap_or(640.0);
-        let smallest_pt = SMALLEST_CHART_TEXT / width_units * printed_width_mm / 0.352_78;
+        let printed_mm = print_width_mm(svg, briefing.meta.print.paper).unwrap_or(text_width);
+        let units = f64::from(chart::svg_size(svg).0.max(1));
+        let smallest_pt = MIN_CHART_FONT / units * printed_mm / 0.352_78;
         if smallest_pt < 9.0 {
             warnings.push(
                 Warning::new(format!(
@@ -119,13 +131,6 @@ fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Ve
             );
         }
     }
-}
-
-/// The width of an SVG, from its `viewBox`.
-fn svg_width(svg: &str) -> Option<f64> {
-    let start = svg.find("viewBox=\"")? + "viewBox=\"".len();
-    let end = start + svg[start..].find('"')?;
-    svg[start..end].split_whitespace().nth(2)?.parse().ok()
 }
 
 /// PDF/UA requires a text alternative for every figure; name the ones without.
@@ -180,7 +185,7 @@ pub fn typeset(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning
         pretty: false,
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors, template))?;
-    Ok(Pdf { bytes, pages: document.pages().len(), source: job.source })
+    Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
 }
 
 /// The fonts `text` needs: the project's, plus a system CJK font when the
@@ -252,18 +257,6 @@ fn labels(briefing: &Briefing) -> BTreeSet<String> {
     labels
 }
 
-/// Height over width of an SVG, from its `viewBox`.
-fn aspect_ratio(svg: &str) -> f64 {
-    let parse = || -> Option<f64> {
-        let start = svg.find("viewBox=\"")? + "viewBox=\"".len();
-        let end = start + svg[start..].find('"')?;
-        let numbers: Vec<f64> = svg[start..end].split_whitespace().filter_map(|n| n.parse().ok()).collect();
-        (numbers.len() == 4 && numbers[2] > 0.0).then(|| numbers[3] / numbers[2])
-    };
-    // Rounded so the generated source stays short and stable.
-    parse().map_or(0.6, |r| (r * 1000.0).round() / 1000.0)
-}
-
 fn print_context(
     briefing: &Briefing,
     svgs: &[String],
@@ -284,7 +277,10 @@ fn print_context(
                 "source": f.spec.source,
                 "alt": f.description(),
                 "path": format!("/figures/figure-{}.svg", f.number),
-                "aspect": svgs.get(f.number - 1).map_or(0.6, |svg| aspect_ratio(svg)),
+                "print_width": svgs
+                    .get(f.number - 1)
+                    .and_then(|svg| print_width_mm(svg, briefing.meta.print.paper))
+                    .map_or_else(|| "100%".to_string(), |mm| format!("{mm}mm")),
             })
         })
         .collect();

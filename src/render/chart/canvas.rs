@@ -273,6 +273,16 @@ pub fn widest<'t>(texts: impl Iterator<Item = &'t str>, font: Font) -> f64 {
     texts.map(|t| if font.bold { bold_width(t, font.size) } else { text_width(t, font.size) }).fold(0.0, f64::max)
 }
 
+/// Where a plot with a [`value_axis_left`] can start: past the widest tick label.
+pub fn value_axis_left_edge(theme: &Theme, figure: &Figure, ticks: &Ticks) -> f64 {
+    let widest = ticks
+        .values
+        .iter()
+        .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
+        .fold(0.0, f64::max);
+    super::bars::PAD + widest + 8.0
+}
+
 /// A vertical value axis on the left: a grid line and a tick label per tick
 /// across `left..right`, and the axis title (`y_title`) above the plot. Shared
 /// by the charts whose values run up the page (column, line, scatter).

@@ -17,12 +17,7 @@ fn geometry(figure: &Figure, theme: &Theme) -> (f64, f64, crate::render::chart::
     let values = figure.data.rows.iter().filter_map(|r| r.values[0]);
     let (lo, hi) = zero_based(values, figure);
     let ticks = ticks(lo, hi, 5, super::whole(figure));
-    let widest_tick = ticks
-        .values
-        .iter()
-        .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
-        .fold(0.0, f64::max);
-    let left = PAD + widest_tick + 8.0;
+    let left = canvas::value_axis_left_edge(theme, figure, &ticks);
     let slot = (theme.width - left - PAD) / figure.data.rows.len().max(1) as f64;
     (left, slot, ticks)
 }

@@ -23,12 +23,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
     let small = theme.line_height(theme.small);
     let line = theme.line_height(theme.size);
     let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
-    let widest_tick = y_ticks
-        .values
-        .iter()
-        .map(|t| text_width(&figure.spec.format.tick(*t, y_ticks.step), theme.small))
-        .fold(0.0, f64::max);
-    let left = PAD + widest_tick + 8.0;
+    let left = canvas::value_axis_left_edge(theme, figure, &y_ticks);
 
     // End labels: the series name (when there are several) and its last value,
     // on one line if it fits, else the name wrapped over two and the value under it.

@@ -41,12 +41,7 @@ pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
 
     let small = theme.line_height(theme.small);
     let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
-    let widest_tick = y_ticks
-        .values
-        .iter()
-        .map(|t| text_width(&figure.spec.format.tick(*t, y_ticks.step), theme.small))
-        .fold(0.0, f64::max);
-    let left = PAD + widest_tick + 8.0;
+    let left = canvas::value_axis_left_edge(theme, figure, &y_ticks);
     // Half the last x tick label may stick out to the right of the plot.
     let last_x = plain_number(x_ticks.hi, x_ticks.step, true);
     let right = theme.width - PAD - text_width(&last_x, theme.small) / 2.0;
