@@ -76,13 +76,10 @@ impl Briefing {
     pub fn build(project: &Project, draft: bool, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
         let meta = Meta::from_config(&project.config);
         let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
-        let files = project
-            .content
-            .iter()
-            .map(|file| prose::evaluate(file, &project.data, &meta, settings, warnings))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut prose = prose::Prose::new(&project.data, &meta, settings);
+        let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, &project.images, warnings)?;
-        let page_sets = pages::build(project, &meta, settings, warnings)?;
+        let page_sets = pages::build(project, &mut prose, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
         Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data, page_sets })
     }

@@ -6,8 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Error, Location, Warning};
-use crate::model::meta::Meta;
-use crate::model::prose::{self, ProseSettings};
+use crate::model::prose::Prose;
 use crate::model::{Piece, markdown};
 use crate::project::Project;
 use crate::project::config::PageSetConfig;
@@ -33,12 +32,7 @@ pub struct PageSet {
 }
 
 /// Builds every page set declared in the project.
-pub fn build(
-    project: &Project,
-    meta: &Meta,
-    settings: ProseSettings,
-    warnings: &mut Vec<Warning>,
-) -> Result<Vec<PageSet>, Error> {
+pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) -> Result<Vec<PageSet>, Error> {
     let at_config = |needle: &str| project.config.locate(needle);
     let mut sets = Vec::new();
     for config in &project.config.pages {
@@ -130,7 +124,7 @@ pub fn build(
             }
             let notes = match project.page_notes.get(&config.path).and_then(|n| n.get(&slug)) {
                 Some(file) => {
-                    let evaluated = prose::evaluate(file, &project.data, meta, settings, warnings)?;
+                    let evaluated = prose.evaluate(file, warnings)?;
                     Some(markdown::simple_pieces(evaluated.body()))
                 }
                 None => None,

@@ -42,51 +42,63 @@ struct BrokenClaim {
 
 type Tables = Arc<BTreeMap<String, Table>>;
 
-/// Evaluates the template expressions in `file`'s body; returns the file with the result as its body.
-pub fn evaluate(
-    file: &ContentFile,
-    data: &DataSet,
-    meta: &Meta,
+/// The evaluator for one build: a Tera engine with the data functions and
+/// filters registered once, and the context (`data`, `briefing`) built once,
+/// for every content file and page note.
+pub struct Prose {
+    tera: Tera,
+    context: Context,
+    broken: Arc<Mutex<Vec<BrokenClaim>>>,
     settings: ProseSettings,
-    warnings: &mut Vec<Warning>,
-) -> Result<ContentFile, Error> {
-    let body = file.body();
-    if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
-        return Ok(file.clone());
-    }
-    let (template, protected) = protect_code(body);
-    let broken = Arc::new(Mutex::new(Vec::new()));
-    let mut tera = Tera::new();
-    register(&mut tera, Arc::new(data.tables.clone()), settings.spell_below, broken.clone());
-    let name = file.file.display().to_string();
-    let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
-    let to_error = |err: &tera::Error| prose_error(err, file, first_body_line);
-    tera.add_raw_template(&name, &template).map_err(|e| to_error(&e))?;
-    let mut context = Context::new();
-    context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), t.value.clone())).collect::<BTreeMap<_, _>>());
-    context.insert("briefing", meta);
-    let rendered = tera.render(&name, &context).map_err(|e| to_error(&e))?;
+}
 
-    let claims = broken.lock().map(|c| c.clone()).unwrap_or_default();
-    for claim in claims {
-        let line = body.lines().position(|l| l.contains(&claim.says)).map_or(first_body_line, |i| first_body_line + i);
-        let column = file.text.lines().nth(line - 1).and_then(|l| l.find(&claim.says)).map_or(1, |c| c + 1);
-        let location = Location::at_line(&file.file, &file.text, line, column);
-        let message = format!("the data no longer supports the claim \"{}\": {}", claim.says, claim.problem);
-        let help = "update the wording (or the claim's bounds) to match the data, or fix the data";
-        if settings.draft {
-            warnings.push(Warning::new(message).at(location).with_help(help));
-        } else {
-            return Err(Error::content(message)
-                .at(location)
-                .with_help(format!("{help}; `briefing build --draft` turns this into a warning")));
+impl Prose {
+    pub fn new(data: &DataSet, meta: &Meta, settings: ProseSettings) -> Self {
+        let broken = Arc::new(Mutex::new(Vec::new()));
+        let mut tera = Tera::new();
+        register(&mut tera, Arc::new(data.tables.clone()), settings.spell_below, broken.clone());
+        let mut context = Context::new();
+        context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), &t.value)).collect::<BTreeMap<_, _>>());
+        context.insert("briefing", meta);
+        Self { tera, context, broken, settings }
+    }
+
+    /// Evaluates the template expressions in `file`'s body; returns the file with the result as its body.
+    pub fn evaluate(&mut self, file: &ContentFile, warnings: &mut Vec<Warning>) -> Result<ContentFile, Error> {
+        let body = file.body();
+        if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
+            return Ok(file.clone());
         }
-    }
+        let (template, protected) = protect_code(body);
+        let name = file.file.display().to_string();
+        let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
+        let to_error = |err: &tera::Error| prose_error(err, file, first_body_line);
+        self.tera.add_raw_template(&name, &template).map_err(|e| to_error(&e))?;
+        let rendered = self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?;
 
-    let mut out = file.clone();
-    out.text = format!("{}{}", &file.text[..file.body_start], restore_code(&rendered, &protected));
-    out.written = Some(Written { lines: line_map(&file.text, &out.text), text: file.text.clone() });
-    Ok(out)
+        // The claims this file made that the data does not support.
+        let claims = self.broken.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
+        for claim in claims {
+            let line =
+                body.lines().position(|l| l.contains(&claim.says)).map_or(first_body_line, |i| first_body_line + i);
+            let column = file.text.lines().nth(line - 1).and_then(|l| l.find(&claim.says)).map_or(1, |c| c + 1);
+            let location = Location::at_line(&file.file, &file.text, line, column);
+            let message = format!("the data no longer supports the claim \"{}\": {}", claim.says, claim.problem);
+            let help = "update the wording (or the claim's bounds) to match the data, or fix the data";
+            if self.settings.draft {
+                warnings.push(Warning::new(message).at(location).with_help(help));
+            } else {
+                return Err(Error::content(message)
+                    .at(location)
+                    .with_help(format!("{help}; `briefing build --draft` turns this into a warning")));
+            }
+        }
+
+        let mut out = file.clone();
+        out.text = format!("{}{}", &file.text[..file.body_start], restore_code(&rendered, &protected));
+        out.written = Some(Written { lines: line_map(&file.text, &out.text), text: file.text.clone() });
+        Ok(out)
+    }
 }
 
 /// Replaces code spans and blocks with placeholders Tera passes through,
@@ -236,10 +248,16 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
     tera.register_function("share", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let table = table(&t, &kwargs)?;
         let part = rows(table, &kwargs)?.len() as f64;
-        let whole = match expression(table, &kwargs, "of")? {
-            Some(of) => table.rows.iter().filter(|r| query::evaluate(&of, &r.fields).is_ok_and(|v| v.truthy())).count(),
-            None => table.rows.len(),
-        } as f64;
+        let mut whole = 0usize;
+        let of = expression(table, &kwargs, "of")?;
+        for row in &table.rows {
+            let counts = match &of {
+                Some(of) => query::evaluate(of, &row.fields).map_err(|e| fail(format!("in `of`: {e}")))?.truthy(),
+                None => true,
+            };
+            whole += usize::from(counts);
+        }
+        let whole = whole as f64;
         Ok(Value::from(if whole == 0.0 { 0.0 } else { part / whole }))
     });
     for (name, reducer) in [("sum", 0u8), ("mean", 1)] {
