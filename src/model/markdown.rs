@@ -145,8 +145,9 @@ impl Walker {
                     }
                     self.note_bodies.insert(label, (body_pieces, location));
                 }
+                // Images come from content/images/: a remote one would be fetched at view time.
                 Event::Start(Tag::Image { ref dest_url, .. })
-                    if !dest_url.contains("://") && !self.images.iter().any(|i| i == dest_url.as_ref()) =>
+                    if !self.images.iter().any(|i| i == dest_url.as_ref()) =>
                 {
                     return Err(Error::content(format!("the image `{dest_url}` is not in content/images/"))
                         .at(locate(range.start))

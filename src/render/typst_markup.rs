@@ -155,17 +155,13 @@ impl Writer<'_, '_> {
             match event {
                 Event::Text(t) | Event::Code(t) => alt.push_str(t),
                 Event::End(TagEnd::Image) => {
+                    // The model admits only images under content/images/, which the PDF's world serves.
                     let (path, alt) = self.image.take().unwrap_or_default();
-                    if path.contains("://") {
-                        // Remote images are never fetched: show the description instead.
-                        self.out.push_str(&format!("#emph[{}];", escape_markup(&alt)));
-                    } else {
-                        self.out.push_str(&format!(
-                            "#box(image({}, width: 100%, alt: {}));",
-                            string_literal(&format!("/{path}")),
-                            string_literal(&alt)
-                        ));
-                    }
+                    self.out.push_str(&format!(
+                        "#box(image({}, width: 100%, alt: {}));",
+                        string_literal(&format!("/{path}")),
+                        string_literal(&alt)
+                    ));
                 }
                 _ => {}
             }
