@@ -50,7 +50,7 @@ fn main() {
         rates.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ")
     );
 
-    let fonts = FontSet::load(Path::new("benches/no-fonts"), Path::new("fonts")).expect("embedded fonts");
+    let fonts = FontSet::embedded();
     let rasteriser = chart::png::Rasteriser::new(&fonts, &style.font);
     let svgs: Vec<String> = (0..PNG_CHARTS).map(render).collect();
     let mut png_rates = Vec::new();

@@ -186,47 +186,4 @@ pub fn parse_tera_report(report: &str) -> Option<(String, String, usize, usize)>
     None
 }
 
-/// For each line of `generated`, the 1-based line of `written` it came from.
-/// Statement lines (`{% set … -%}`) vanish and expressions change their lines,
-/// but most lines pass through unchanged; those anchor a longest-common-
-/// subsequence alignment, and the changed lines between two anchors map in
-/// order onto the written lines between them.
-pub fn line_map(written: &str, generated: &str) -> Vec<usize> {
-    let a: Vec<&str> = written.lines().collect();
-    let b: Vec<&str> = generated.lines().collect();
-    // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
-    let mut map = vec![0usize; b.len()];
-    let (mut i, mut j) = (0, 0);
-    let mut pending: Vec<usize> = Vec::new();
-    let mut gap_start = 0;
-    let flush = |pending: &mut Vec<usize>, map: &mut Vec<usize>, from: usize, to: usize| {
-        // Generated lines between anchors take the last written lines of the gap, in
-        // order: vanished statement lines come first in a gap, changed lines last.
-        let n = pending.len();
-        for (k, line) in pending.drain(..).enumerate() {
-            map[line] = (to + 1).saturating_sub(n - k).max(from) + 1;
-        }
-    };
-    while j < b.len() {
-        if i < a.len() && a[i] == b[j] && lcs[i][j] == lcs[i + 1][j + 1] + 1 {
-            flush(&mut pending, &mut map, gap_start, i.saturating_sub(1).max(gap_start));
-            map[j] = i + 1;
-            i += 1;
-            j += 1;
-            gap_start = i;
-        } else if i < a.len() && lcs[i + 1][j] >= lcs[i][j + 1] {
-            i += 1;
-        } else {
-            pending.push(j);
-            j += 1;
-        }
-    }
-    flush(&mut pending, &mut map, gap_start, a.len().saturating_sub(1));
-    map
-}
+pub use crate::line_map::line_map;

@@ -10,13 +10,15 @@
 //!
 //! [`diagnostic`] is the vocabulary every layer uses to report problems.
 
+pub mod crash;
 pub mod diagnostic;
+pub mod line_map;
 pub mod model;
 pub mod project;
 pub mod render;
 pub mod write;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use diagnostic::{Error, Warning};
 use model::Briefing;
@@ -49,13 +51,23 @@ pub struct BuildReport {
     pub warnings: Vec<Warning>,
 }
 
-/// Loads, renders and writes a project.
+/// Loads, renders and writes a project. A panic anywhere inside becomes an error.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    crash::catch(|| build_unguarded(options)).unwrap_or_else(|message| {
+        Err(Error::content(format!("briefing crashed while building {}: {message}", options.project.display()))
+            .with_help("this is a bug in briefing or a library it uses; please report it with the files that cause it. The previous output was left as it was"))
+    })
+}
+
+fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
     let out_dir = options.out.clone().unwrap_or_else(|| options.project.join("output"));
-    guard_output(&options.project, &out_dir)?;
+    write::guard::check_output(&options.project, &out_dir)?;
     let project = Project::load(&options.project)?;
     let mut warnings = Vec::new();
-    let rendered = render_project(&project, options, &mut warnings)?;
+    let mut rendered = render_project(&project, options, &mut warnings)?;
+    let written: Vec<&str> = rendered.files.files.keys().map(String::as_str).collect();
+    let marker = write::guard::marker(&options.project, &out_dir, &written);
+    rendered.files.add(write::guard::MARKER, marker);
     write::write_atomically(&out_dir, &rendered.files)?;
     Ok(BuildReport {
         out_dir,
@@ -144,29 +156,4 @@ fn check_house_font(project: &Project) -> Result<(), Error> {
             "put its .ttf or .otf files in the project's fonts/ folder, or use one of: {}",
             project.fonts.families().join(", ")
         )))
-}
-
-/// Refuses output folders whose replacement would destroy the project.
-fn guard_output(project: &Path, out_dir: &Path) -> Result<(), Error> {
-    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let (project_abs, out_abs) = (absolute(project), absolute(out_dir));
-    if project_abs.starts_with(&out_abs) || out_abs.join("content").join("briefing.yaml").exists() {
-        return Err(Error::usage(format!(
-            "refusing to write to {}: replacing it would delete the project",
-            out_dir.display()
-        ))
-        .with_help("choose a separate folder, e.g. --out output"));
-    }
-    // The output folder is replaced whole; only replace one that is empty or holds a
-    // previous build, never a folder of someone's other files.
-    let holds_other_files = std::fs::read_dir(out_dir).is_ok_and(|mut entries| entries.next().is_some())
-        && !out_dir.join("index.html").is_file();
-    if holds_other_files {
-        return Err(Error::usage(format!(
-            "refusing to write to {}: it holds files that are not a previous build, and the build replaces the whole folder",
-            out_dir.display()
-        ))
-        .with_help("choose an empty or new folder, or delete this one first"));
-    }
-    Ok(())
 }

@@ -41,6 +41,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    briefing::crash::quiet_hook();
     match cli.command {
         Command::Build { project, out, typst, draft } => {
             let started = Instant::now();

@@ -25,7 +25,7 @@ fn briefing() -> Briefing {
 }
 
 fn fonts() -> FontSet {
-    FontSet::load(std::path::Path::new("/nonexistent"), std::path::Path::new("fonts")).expect("embedded fonts load")
+    FontSet::embedded()
 }
 
 /// Text made mostly of characters Typst gives a meaning, plus ordinary and accented letters.
@@ -140,7 +140,7 @@ proptest! {
             config,
             content: vec![content],
             data: Default::default(),
-            templates: briefing::project::TemplateSet::load(nowhere, nowhere).unwrap(),
+            templates: briefing::project::TemplateSet::embedded(),
             fonts: fonts(),
             page_notes: Default::default(),
             logo: None,

@@ -30,14 +30,16 @@ pub struct Parsed {
     pub notes: Vec<Note>,
 }
 
-/// Parses the content files, in order, into one document.
+/// Parses the content files, in order, into one document. Without `raw_html`,
+/// HTML written in the Markdown is left out (`web.raw_html: false`).
 pub fn parse(
     files: &[ContentFile],
     data: &DataSet,
     images: &BTreeMap<String, Vec<u8>>,
+    raw_html: bool,
     warnings: &mut Vec<Warning>,
 ) -> Result<Parsed, Error> {
-    let mut walker = Walker { images: images.keys().cloned().collect(), ..Walker::default() };
+    let mut walker = Walker { images: images.keys().cloned().collect(), strip_html: !raw_html, ..Walker::default() };
     for file in files {
         walker.file(file, data, warnings)?;
     }
@@ -59,28 +61,33 @@ struct Walker {
     used_ids: Vec<String>,
     /// The images the project has, by path relative to `content/`.
     images: Vec<String>,
+    /// Leave raw HTML out (`web.raw_html: false`).
+    strip_html: bool,
+    /// The top of the file being walked, where a lead without a heading starts.
+    file_start: Option<Location>,
+    /// Markdown containers open at this point (quotes, lists, …): a heading inside one is no section.
+    open: usize,
 }
+
+/// The parser's events with their byte ranges, as the walker consumes them.
+type Events<'a> = pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>;
 
 impl Walker {
     fn file(&mut self, file: &ContentFile, data: &DataSet, warnings: &mut Vec<Warning>) -> Result<(), Error> {
         let body = file.body();
         let locate = |offset: usize| file.locate(file.body_start + offset);
+        self.file_start = Some(locate(0));
         let mut events = Parser::new_ext(body, options()).into_offset_iter();
 
         while let Some((event, range)) = events.next() {
+            if let Event::Start(tag) = &event {
+                check_size(tag, &body[range.clone()], || locate(range.start))?;
+            }
+            self.check_image(&event, || locate(range.start))?;
             match event {
-                Event::Start(Tag::Heading { level: HeadingLevel::H1, id, .. }) => {
-                    self.flush_prose();
-                    let mut title = Vec::new();
-                    for (event, range) in events.by_ref() {
-                        if matches!(event, Event::End(TagEnd::Heading(_))) {
-                            break;
-                        }
-                        self.push_inline(&mut title, event, locate(range.start));
-                    }
-                    let title_text = plain_text(&title);
-                    let id = self.unique_id(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&title_text)));
-                    self.sections.push(Section { id, title, title_text, blocks: Vec::new() });
+                // A `#` heading inside a quote or list stays there, as a sub-heading.
+                Event::Start(Tag::Heading { level: HeadingLevel::H1, id, .. }) if self.open == 0 => {
+                    self.section(&mut events, id.as_deref(), locate(range.start), &locate)?;
                 }
                 Event::Start(Tag::Heading { level, id, classes, attrs }) => {
                     // Sub-headings stay in the prose, but get a stable anchor.
@@ -88,91 +95,25 @@ impl Walker {
                     let id = self.unique_id(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
                     let heading = Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs };
                     self.pending.push(Piece::Markdown(Event::Start(heading).into_static()));
+                    self.open += 1;
                 }
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
                     if info.split_whitespace().next() == Some("chart") =>
                 {
-                    let mut yaml = String::new();
-                    for (event, _) in events.by_ref() {
-                        match event {
-                            Event::Text(text) => yaml.push_str(&text),
-                            Event::End(TagEnd::CodeBlock) => break,
-                            _ => {}
-                        }
-                    }
-                    let fence = locate(range.start);
-                    let number = self.figures.len() + 1;
-                    let figure = Figure::from_block(
-                        number,
-                        &yaml,
-                        &file.file,
-                        file.written_text(),
-                        fence.line + 1,
-                        data,
-                        warnings,
-                    )?;
-                    if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
-                        return Err(Error::content(format!("two charts have the id `{}`", figure.id))
-                            .at(fence)
-                            .with_help(format!(
-                                "the other is at {}:{}; ids must be unique",
-                                other.location.file.display(),
-                                other.location.line
-                            )));
-                    }
-                    self.flush_prose();
-                    self.figures.push(figure);
-                    self.current_section().blocks.push(Block::Figure(number - 1));
+                    self.chart(&mut events, file, locate(range.start), data, warnings)?;
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let location = locate(range.start);
-                    let mut body_pieces = Vec::new();
-                    let mut depth = 0usize;
-                    for (event, range) in events.by_ref() {
-                        match &event {
-                            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
-                            Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
-                            Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
-                            _ => {}
-                        }
-                        self.push_inline(&mut body_pieces, event, locate(range.start));
-                    }
-                    let label = label.to_string();
-                    if self.note_bodies.contains_key(&label) {
-                        return Err(Error::content(format!("the note `[^{label}]` is defined twice"))
-                            .at(location)
-                            .with_help("give each footnote definition its own label"));
-                    }
-                    self.note_bodies.insert(label, (body_pieces, location));
+                    self.footnote(&mut events, label.to_string(), locate(range.start), &locate)?;
                 }
-                // Images come from content/images/: a remote one would be fetched at view time.
-                Event::Start(Tag::Image { ref dest_url, .. })
-                    if !self.images.iter().any(|i| i == dest_url.as_ref()) =>
-                {
-                    return Err(Error::content(format!("the image `{dest_url}` is not in content/images/"))
-                        .at(locate(range.start))
-                        .with_help(if self.images.is_empty() {
-                            "put the image in content/images/ and write ![Description](images/name.png)".to_string()
-                        } else {
-                            format!("the images are: {}", self.images.join(", "))
-                        }));
-                }
-                Event::Html(ref html) | Event::InlineHtml(ref html) if fetches_from_outside(html) => {
-                    return Err(Error::content("raw HTML here refers to an address outside the site")
-                        .at(locate(range.start))
-                        .with_help("the site must work offline: copy the file into the project (images go in content/images/) or link to it with Markdown"));
-                }
-                Event::Html(_) | Event::InlineHtml(_) => {
-                    warnings.push(
-                        Warning::new("raw HTML is kept in the web page but left out of the PDF")
-                            .at(locate(range.start))
-                            .with_help("use Markdown instead so both editions show it"),
-                    );
-                    self.pending.push(Piece::Markdown(event.into_static()));
-                }
+                Event::Html(_) | Event::InlineHtml(_) => self.raw_html(event, locate(range.start), warnings)?,
                 other => {
+                    match other {
+                        Event::Start(_) => self.open += 1,
+                        Event::End(_) => self.open = self.open.saturating_sub(1),
+                        _ => {}
+                    }
                     let mut pending = std::mem::take(&mut self.pending);
-                    self.push_inline(&mut pending, other, locate(range.start));
+                    self.push_inline(&mut pending, other, &|| locate(range.start));
                     self.pending = pending;
                 }
             }
@@ -181,8 +122,133 @@ impl Walker {
         Ok(())
     }
 
+    /// A top-level heading: starts a new section, its title read up to the heading's end.
+    fn section(
+        &mut self,
+        events: &mut Events<'_>,
+        id: Option<&str>,
+        at: Location,
+        locate: &dyn Fn(usize) -> Location,
+    ) -> Result<(), Error> {
+        self.flush_prose();
+        let mut title = Vec::new();
+        for (event, range) in events.by_ref() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+            self.check_image(&event, || locate(range.start))?;
+            self.push_inline(&mut title, event, &|| locate(range.start));
+        }
+        let title_text = plain_text(&title);
+        let id = self.unique_id(id.map(str::to_string).unwrap_or_else(|| slug(&title_text)));
+        self.sections.push(Section { id, title, title_text, blocks: Vec::new(), location: at });
+        Ok(())
+    }
+
+    /// Images come from content/images/: a remote one would be fetched at view time.
+    fn check_image(&self, event: &Event<'_>, at: impl Fn() -> Location) -> Result<(), Error> {
+        let Event::Start(Tag::Image { dest_url, .. }) = event else { return Ok(()) };
+        if self.images.iter().any(|i| i == dest_url.as_ref()) {
+            return Ok(());
+        }
+        Err(Error::content(format!("the image `{dest_url}` is not in content/images/")).at(at()).with_help(
+            if self.images.is_empty() {
+                "put the image in content/images/ and write ![Description](images/name.png)".to_string()
+            } else {
+                format!("the images are: {}", self.images.join(", "))
+            },
+        ))
+    }
+
+    /// A ```` ```chart ```` block: its spec becomes the next numbered figure.
+    fn chart(
+        &mut self,
+        events: &mut Events<'_>,
+        file: &ContentFile,
+        fence: Location,
+        data: &DataSet,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let mut yaml = String::new();
+        for (event, _) in events.by_ref() {
+            match event {
+                Event::Text(text) => yaml.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let number = self.figures.len() + 1;
+        let figure =
+            Figure::from_block(number, &yaml, &file.file, file.written_text(), fence.line + 1, data, warnings)?;
+        if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
+            return Err(Error::content(format!("two charts have the id `{}`", figure.id)).at(fence).with_help(
+                format!(
+                    "the other is at {}:{}; ids must be unique",
+                    other.location.file.display(),
+                    other.location.line
+                ),
+            ));
+        }
+        self.flush_prose();
+        self.figures.push(figure);
+        self.current_section().blocks.push(Block::Figure(number - 1));
+        Ok(())
+    }
+
+    /// A footnote definition: its body is kept until the notes are numbered.
+    fn footnote(
+        &mut self,
+        events: &mut Events<'_>,
+        label: String,
+        location: Location,
+        locate: &dyn Fn(usize) -> Location,
+    ) -> Result<(), Error> {
+        let mut body_pieces = Vec::new();
+        let mut depth = 0usize;
+        for (event, range) in events.by_ref() {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+                Event::End(TagEnd::FootnoteDefinition) if depth == 0 => break,
+                Event::End(TagEnd::FootnoteDefinition) => depth -= 1,
+                _ => {}
+            }
+            self.check_image(&event, || locate(range.start))?;
+            self.push_inline(&mut body_pieces, event, &|| locate(range.start));
+        }
+        if self.note_bodies.contains_key(&label) {
+            return Err(Error::content(format!("the note `[^{label}]` is defined twice"))
+                .at(location)
+                .with_help("give each footnote definition its own label"));
+        }
+        self.note_bodies.insert(label, (body_pieces, location));
+        Ok(())
+    }
+
+    /// HTML written in the Markdown: kept for the web page (it has no print form), left
+    /// out under `web.raw_html: false`, refused when it would fetch from another site.
+    fn raw_html(&mut self, event: Event<'_>, at: Location, warnings: &mut Vec<Warning>) -> Result<(), Error> {
+        if self.strip_html {
+            return Ok(());
+        }
+        if let Event::Html(html) | Event::InlineHtml(html) = &event
+            && fetches_from_outside(html)
+        {
+            return Err(Error::content("raw HTML here refers to an address outside the site")
+                .at(at)
+                .with_help("the site must work offline: copy the file into the project (images go in content/images/) or link to it with Markdown"));
+        }
+        warnings.push(
+            Warning::new("raw HTML is kept in the web page but left out of the PDF")
+                .at(at)
+                .with_help("use Markdown instead so both editions show it"),
+        );
+        self.pending.push(Piece::Markdown(event.into_static()));
+        Ok(())
+    }
+
     /// Appends `event` to `out`, turning footnote references and `@fig-id` into pieces.
-    fn push_inline(&mut self, out: &mut Vec<Piece>, event: Event<'_>, location: Location) {
+    /// `at` is only called where a location is kept: finding one costs a pass over the file.
+    fn push_inline(&mut self, out: &mut Vec<Piece>, event: Event<'_>, at: &dyn Fn() -> Location) {
         match event {
             Event::FootnoteReference(label) => {
                 let label = label.to_string();
@@ -190,7 +256,7 @@ impl Walker {
                     Some(i) => i,
                     None => {
                         self.note_labels.push(label);
-                        self.note_ref_locations.push(location);
+                        self.note_ref_locations.push(at());
                         self.note_labels.len() - 1
                     }
                 };
@@ -202,7 +268,7 @@ impl Walker {
                     if !before.is_empty() {
                         out.push(Piece::Markdown(Event::Text(before.to_string().into())));
                     }
-                    self.figure_refs.push((id.to_string(), location.clone()));
+                    self.figure_refs.push((id.to_string(), at()));
                     out.push(Piece::FigureRef(self.figure_refs.len() - 1));
                     rest = after;
                 }
@@ -217,7 +283,14 @@ impl Walker {
     fn current_section(&mut self) -> &mut Section {
         if self.sections.is_empty() {
             let id = self.unique_id("summary".to_string());
-            self.sections.push(Section { id, title: Vec::new(), title_text: String::new(), blocks: Vec::new() });
+            let location = self.file_start.clone().unwrap_or_else(|| Location::file("content"));
+            self.sections.push(Section {
+                id,
+                title: Vec::new(),
+                title_text: String::new(),
+                blocks: Vec::new(),
+                location,
+            });
         }
         self.sections.last_mut().expect("a section was just ensured")
     }
@@ -298,11 +371,51 @@ impl Walker {
     }
 }
 
+/// The most a heading, a paragraph (or list item, or table cell) and a code block may
+/// hold, in bytes of Markdown. Far above any real briefing's; the typesetter's work on one
+/// paragraph grows faster than its length, so a larger one would stall the build.
+const MAX_HEADING: usize = 2_000;
+const MAX_PARAGRAPH: usize = 20_000;
+const MAX_CODE: usize = 200_000;
+/// The longest run without a space: the PDF holds a line's unbroken text as one string,
+/// which PDF/A limits to 32,767 bytes (two a glyph).
+const MAX_WORD: usize = 4_000;
+
+/// Refuses a block longer than its limit, naming where it starts.
+fn check_size(tag: &Tag<'_>, markdown: &str, at: impl Fn() -> Location) -> Result<(), Error> {
+    let (what, limit, help) = match tag {
+        Tag::Heading { .. } => ("heading", MAX_HEADING, "shorten the heading and move the rest into the text"),
+        Tag::Paragraph | Tag::TableCell => ("paragraph", MAX_PARAGRAPH, "split it into several paragraphs"),
+        Tag::CodeBlock(_) => ("code block", MAX_CODE, "shorten it, or link to the full text"),
+        _ => return Ok(()),
+    };
+    // Bytes are never fewer than characters: count the characters only when it may matter.
+    let length = if markdown.len() > limit { markdown.chars().count() } else { 0 };
+    if length > limit {
+        return Err(Error::content(format!(
+            "this {what} has {length} characters, more than the {limit} a {what} may have"
+        ))
+        .at(at())
+        .with_help(help));
+    }
+    let longest_word = markdown.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
+    if longest_word > MAX_WORD {
+        return Err(Error::content(format!(
+            "this {what} holds a run of {longest_word} characters without a space, more than the {MAX_WORD} a line of print can break"
+        ))
+        .at(at())
+        .with_help("put spaces in it, or shorten it; a PDF cannot hold one unbroken word that long"));
+    }
+    Ok(())
+}
+
 /// Parses a short Markdown text (a page's notes) into plain pieces: no
-/// sections, figures or footnotes, which belong to the briefing itself.
-pub fn simple_pieces(text: &str) -> Vec<Piece> {
+/// sections, figures or footnotes, which belong to the briefing itself; raw HTML
+/// only with `raw_html`.
+pub fn simple_pieces(text: &str, raw_html: bool) -> Vec<Piece> {
     Parser::new_ext(text, options())
         .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+        .filter(|e| raw_html || !matches!(e, Event::Html(_) | Event::InlineHtml(_)))
         .map(|e| Piece::Markdown(e.into_static()))
         .collect()
 }

@@ -2,6 +2,7 @@
 //! every renderer reads. Figure and note numbers are assigned here, so
 //! "Figure 3" and note 1 are the same in the web page and in the PDF.
 
+pub mod escape;
 pub mod figure;
 pub mod house_style;
 pub mod markdown;
@@ -13,7 +14,7 @@ pub mod query;
 use pulldown_cmark::Event;
 use serde_json::Value;
 
-use crate::diagnostic::{Error, Warning};
+use crate::diagnostic::{Error, Location, Warning};
 use crate::project::Project;
 
 pub use figure::{ChartData, ChartKind, ChartSpec, Figure};
@@ -48,6 +49,8 @@ pub struct Section {
     /// The heading as plain text, for the contents and PDF outline.
     pub title_text: String,
     pub blocks: Vec<Block>,
+    /// Where the section starts: its heading, or the top of the file the lead is in.
+    pub location: Location,
 }
 
 /// An endnote, numbered in order of first reference.
@@ -78,7 +81,7 @@ impl Briefing {
         let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
         let mut prose = prose::Prose::new(&project.data, &meta, settings);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
-        let parsed = markdown::parse(&files, &project.data, &project.images, warnings)?;
+        let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
         let page_sets = pages::build(project, &mut prose, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
         Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data, page_sets })

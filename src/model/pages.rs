@@ -48,6 +48,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
             ))
             .at(at_config(&format!("path: {}", config.path))));
         }
+        check_templates(project, config)?;
         let table = project.data.get(&config.data).ok_or_else(|| {
             Error::content(format!(
                 "page set `{}` names data `{}`, but there is no such table",
@@ -125,7 +126,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
             let notes = match project.page_notes.get(&config.path).and_then(|n| n.get(&slug)) {
                 Some(file) => {
                     let evaluated = prose.evaluate(file, warnings)?;
-                    Some(markdown::simple_pieces(evaluated.body()))
+                    Some(markdown::simple_pieces(evaluated.body(), project.config.web.raw_html))
                 }
                 None => None,
             };
@@ -149,6 +150,30 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
         sets.push(PageSet { config: config.clone(), entries });
     }
     Ok(sets)
+}
+
+/// The templates a page set names must exist, or rendering would fail naming no line.
+fn check_templates(project: &Project, config: &PageSetConfig) -> Result<(), Error> {
+    let named = [
+        ("template", Some(&config.template)),
+        ("index_template", Some(&config.index_template)),
+        ("print_template", config.print_template.as_ref()),
+    ];
+    for (key, name) in named {
+        let Some(name) = name else { continue };
+        if project.templates.get(name).is_some() {
+            continue;
+        }
+        let folder = if key == "print_template" { "print/" } else { "web/" };
+        let known: Vec<&str> = project.templates.under(folder).map(|(n, _)| n).collect();
+        return Err(Error::content(format!(
+            "page set `{}` names the template `{name}`, which does not exist",
+            config.path
+        ))
+        .at(project.config.locate(&format!("{key}:")))
+        .with_help(format!("put the file at templates/{name} in the project, or use one of: {}", known.join(", "))));
+    }
+    Ok(())
 }
 
 /// Lowercase ASCII letters, digits and single inner hyphens.

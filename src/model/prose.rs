@@ -18,9 +18,9 @@ use serde_json::json;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::diagnostic::{Error, Location, Warning, line_map};
-use crate::model::house_style;
 use crate::model::meta::Meta;
 use crate::model::query::{self, Expr, Scalar};
+use crate::model::{escape, house_style};
 use crate::project::content::Written;
 use crate::project::{ContentFile, DataSet, Table};
 
@@ -56,6 +56,9 @@ impl Prose {
     pub fn new(data: &DataSet, meta: &Meta, settings: ProseSettings) -> Self {
         let broken = Arc::new(Mutex::new(Vec::new()));
         let mut tera = Tera::new();
+        // Values from the data are escaped for where they land in the Markdown (see `escape`).
+        tera.autoescape_on([".md"]);
+        tera.set_escape_fn(escape::mark);
         register(&mut tera, Arc::new(data.tables.clone()), settings.spell_below, broken.clone());
         let mut context = Context::new();
         context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), &t.value)).collect::<BTreeMap<_, _>>());
@@ -70,6 +73,7 @@ impl Prose {
             return Ok(file.clone());
         }
         let (template, protected) = protect_code(body);
+        let template = escape::protect_literals(&template);
         let name = file.file.display().to_string();
         let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
         let to_error = |err: &tera::Error| prose_error(err, file, first_body_line);
@@ -95,7 +99,8 @@ impl Prose {
         }
 
         let mut out = file.clone();
-        out.text = format!("{}{}", &file.text[..file.body_start], restore_code(&rendered, &protected));
+        let body = escape::settle(&restore_code(&rendered, &protected));
+        out.text = format!("{}{body}", &file.text[..file.body_start]);
         out.written = Some(Written { lines: line_map(&file.text, &out.text), text: file.text.clone() });
         Ok(out)
     }
@@ -134,11 +139,29 @@ fn placeholder(index: usize, newlines: usize) -> String {
     format!("\u{E000}{index}{}\u{E001}", "\n".repeat(newlines))
 }
 
+/// Puts the code back in place of its placeholders, in one pass over the text.
 fn restore_code(rendered: &str, protected: &[String]) -> String {
-    let mut out = rendered.to_string();
-    for (index, original) in protected.iter().enumerate() {
-        out = out.replacen(&placeholder(index, original.matches('\n').count()), original, 1);
+    let mut out = String::with_capacity(rendered.len());
+    let mut rest = rendered;
+    while let Some(start) = rest.find('\u{E000}') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + '\u{E000}'.len_utf8()..];
+        let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let original = after[..digits].parse::<usize>().ok().and_then(|i| protected.get(i));
+        let close = after.find('\u{E001}');
+        match (original, close) {
+            (Some(original), Some(close)) => {
+                out.push_str(original);
+                rest = &after[close + '\u{E001}'.len_utf8()..];
+            }
+            // Not one of ours (the author typed the character): keep it as it is.
+            _ => {
+                out.push('\u{E000}');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -159,9 +182,14 @@ fn prose_error(err: &tera::Error, file: &ContentFile, first_body_line: usize) ->
         Some(detail) => format!("{message}: {detail}"),
         None => message,
     };
+    let help = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+        "data expressions are listed in the README under \"Data-bound prose\"; to write `{{`, `{%` or `{#` as text, put a backslash before it: `\\{{`"
+    } else {
+        "data expressions are listed in the README under \"Data-bound prose\""
+    };
     Error::content(format!("in a data expression: {message}"))
         .at(Location::at_line(&file.file, &file.text, first_body_line + line - 1, column))
-        .with_help("data expressions are listed in the README under \"Data-bound prose\"")
+        .with_help(help)
 }
 
 fn fail(message: impl Into<String>) -> tera::Error {
@@ -425,17 +453,5 @@ fn scalar_text(scalar: &Scalar) -> String {
         Scalar::Text(s) => s.clone(),
         Scalar::Bool(b) => b.to_string(),
         Scalar::Null => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::diagnostic::line_map;
-
-    #[test]
-    fn generated_lines_map_back_to_the_lines_written() {
-        let written = "{% set a = 1 -%}\n{% set b = 2 -%}\nFirst {{ a }}.\n\nSecond.\n```chart\nid: x\n```\n";
-        let generated = "First 1.\n\nSecond.\n```chart\nid: x\n```\n";
-        assert_eq!(line_map(written, generated), vec![3, 4, 5, 6, 7, 8]);
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Error, Location};
-use crate::project::yaml;
+use crate::project::{Boundary, yaml};
 
 /// Everything `briefing.yaml` holds. Unknown keys are errors, so a misspelt
 /// setting is reported rather than silently ignored.
@@ -50,6 +50,8 @@ pub struct Config {
     pub pages: Vec<PageSetConfig>,
     #[serde(default)]
     pub print: PrintSettings,
+    #[serde(default)]
+    pub web: WebSettings,
     /// The file as read, so later checks can point at the line of a setting.
     #[serde(skip)]
     pub source: Source,
@@ -61,6 +63,21 @@ pub struct Source {
     /// As shown to users, e.g. `content/briefing.yaml`.
     pub file: PathBuf,
     pub text: String,
+}
+
+/// How the web edition treats what authors write.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// Keep raw HTML written in the Markdown (default `true`); `false` strips it,
+    /// for sites that take content from many hands.
+    pub raw_html: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { raw_html: true }
+    }
 }
 
 /// How the PDF is laid out and which standards it meets.
@@ -221,10 +238,8 @@ fn default_pdf() -> String {
 
 impl Config {
     /// Reads and validates `briefing.yaml` at `path` (shown to users as `shown`).
-    pub fn load(path: &Path, shown: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(shown, "read", &e).with_help("every project needs content/briefing.yaml; see the README")
-        })?;
+    pub fn load(boundary: &Boundary, path: &Path, shown: &Path) -> Result<Self, Error> {
+        let text = boundary.read_text(path, shown)?;
         let mut config: Config = yaml::parse(shown, &text, &text, 1)?;
         config.source = Source { file: shown.to_path_buf(), text };
         config.validate()?;
@@ -263,6 +278,17 @@ impl Config {
                 return Err(Error::content(format!("style colour {value:?} in `palette` must be #rrggbb"))
                     .at(at_key("palette"))
                     .with_help("for example: palette: [\"#00656e\", \"#E69F00\", \"#56B4E9\"] (quote each colour)"));
+            }
+        }
+        for set in &self.pages {
+            let plain = |p: &str| Path::new(p).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if let Some(notes) = set.notes.as_deref().filter(|n| n.is_empty() || !plain(n)) {
+                return Err(Error::content(format!(
+                    "the page set `{}` takes its notes from {notes:?}, which is not a folder under content/",
+                    set.path
+                ))
+                .at(at_key("notes"))
+                .with_help("name a folder inside content/ by a relative path without `..`, e.g. notes: provinces"));
             }
         }
         let size = self.style.chart_font_size;

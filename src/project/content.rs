@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostic::{Error, Location};
-use crate::project::yaml;
+use crate::project::{Boundary, yaml};
 
 /// Settings a Markdown file may give in a `---` fenced YAML block at its top.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -73,21 +73,18 @@ impl ContentFile {
 }
 
 /// Loads the `.md` files directly inside `dir`, sorted by file name, skipping drafts.
-/// A missing folder holds no files.
-pub fn load(dir: &Path, shown_dir: &Path) -> Result<Vec<ContentFile>, Error> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(shown_dir, "list", &e))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "md"))
-        .collect();
-    paths.sort();
+/// A missing folder holds no files; every file must lie inside the project.
+pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<Vec<ContentFile>, Error> {
     let mut files = Vec::new();
-    for path in paths {
+    for path in boundary.list(dir, shown_dir)? {
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
         let shown = shown_dir.join(path.file_name().unwrap_or_default());
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, "read", &e))?;
+        if !boundary.resolve(&path, &shown)?.is_some_and(|p| p.is_file()) {
+            continue;
+        }
+        let text = boundary.read_text(&path, &shown)?;
         let (front, body_start) = split_front_matter(&shown, &text)?;
         if !front.draft {
             files.push(ContentFile { file: shown, text, front, body_start, written: None });

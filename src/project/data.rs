@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Error, Location};
-use crate::project::yaml;
+use crate::project::{Boundary, yaml};
 
 /// One data file.
 #[derive(Debug, Clone)]
@@ -76,27 +76,22 @@ pub struct DataSet {
 }
 
 impl DataSet {
-    /// Loads every `.yaml`, `.yml` and `.csv` file directly inside `dir`.
-    pub fn load(dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
+    /// Loads every `.yaml`, `.yml` and `.csv` file directly inside `dir`; each must lie inside the project.
+    pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
         let mut set = DataSet::default();
-        if !dir.is_dir() {
-            return Ok(set);
-        }
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map_err(|e| Error::io(shown_dir, "list", &e))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file())
-            .collect();
-        paths.sort();
+        let paths = boundary.list(dir, shown_dir)?;
         for path in paths {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             let shown = shown_dir.join(path.file_name().unwrap_or_default());
-            let table = match ext.as_str() {
-                "yaml" | "yml" => load_yaml(&path, &shown, stem)?,
-                "csv" => load_csv(&path, &shown, stem)?,
-                _ => continue,
-            };
+            if !matches!(ext.as_str(), "yaml" | "yml" | "csv")
+                || !boundary.resolve(&path, &shown)?.is_some_and(|p| p.is_file())
+            {
+                continue;
+            }
+            let text = boundary.read_text(&path, &shown)?;
+            let table =
+                if ext == "csv" { Table::from_csv(stem, &shown, text)? } else { Table::from_yaml(stem, &shown, text)? };
             if let Some(previous) = set.tables.get(stem) {
                 return Err(Error::content(format!(
                     "two data files are both named `{stem}`: {} and {}",
@@ -120,14 +115,6 @@ impl DataSet {
     }
 }
 
-fn read(path: &Path, shown: &Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(shown, "read", &e))
-}
-
-fn load_yaml(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
-    Table::from_yaml(stem, shown, read(path, shown)?)
-}
-
 impl Table {
     /// A table from YAML text already in memory (as a file `shown` would hold), for
     /// tools and benchmarks that build a data set without touching the disk.
@@ -144,10 +131,6 @@ impl Table {
         }
         Ok(make_table(stem, shown, text, rows, value))
     }
-}
-
-fn load_csv(path: &Path, shown: &Path, stem: &str) -> Result<Table, Error> {
-    Table::from_csv(stem, shown, read(path, shown)?)
 }
 
 impl Table {

@@ -9,6 +9,7 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
 use crate::diagnostic::{Error, Location};
+use crate::project::Boundary;
 
 const SYSTEM_FONT_DIRS: &[&str] =
     &["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "/System/Library/Fonts", "C:\\Windows\\Fonts"];
@@ -54,37 +55,39 @@ pub struct FontSet {
 }
 
 impl FontSet {
-    /// Loads project fonts from `dir` (if present) plus the embedded ones.
-    pub fn load(dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
+    /// The fonts that ship with briefing, alone.
+    pub fn embedded() -> Self {
+        Self::with_embedded(Vec::new())
+    }
+
+    /// Loads project fonts from `dir` (if present, and inside the project) plus the embedded ones.
+    pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
         let mut fonts = Vec::new();
-        if dir.is_dir() {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)
-                .map_err(|e| Error::io(shown_dir, "list", &e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-                })
-                .collect();
-            paths.sort();
-            for path in paths {
-                let shown = shown_dir.join(path.file_name().unwrap_or_default());
-                let data = std::fs::read(&path).map_err(|e| Error::io(&shown, "read", &e))?;
-                let before = fonts.len();
-                fonts.extend(Font::iter(Bytes::new(data)));
-                if fonts.len() == before {
-                    return Err(Error::content("not a font file Typst can read")
-                        .at(Location::file(shown))
-                        .with_help("use a TrueType (.ttf) or OpenType (.otf) font, or remove the file"));
-                }
+        for path in boundary.list(dir, shown_dir)? {
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            if !matches!(extension.as_str(), "ttf" | "otf" | "ttc" | "otc") {
+                continue;
+            }
+            let shown = shown_dir.join(path.file_name().unwrap_or_default());
+            let data = boundary.read(&path, &shown)?;
+            let before = fonts.len();
+            fonts.extend(Font::iter(Bytes::new(data)));
+            if fonts.len() == before {
+                return Err(Error::content("not a font file Typst can read")
+                    .at(Location::file(shown))
+                    .with_help("use a TrueType (.ttf) or OpenType (.otf) font, or remove the file"));
             }
         }
+        Ok(Self::with_embedded(fonts))
+    }
+
+    /// `fonts` followed by the embedded faces, so the project's win ties.
+    fn with_embedded(mut fonts: Vec<Font>) -> Self {
         for data in [notosans::REGULAR_TTF, notosans::BOLD_TTF, notosans::ITALIC_TTF, notosans::BOLD_ITALIC_TTF] {
             fonts.extend(Font::iter(Bytes::new(data)));
         }
         fonts.extend(typst_kit::fonts::embedded().map(|(font, _)| font));
-        Self::from_fonts(fonts)
+        Self { fonts }
     }
 
     /// Wraps `fonts`, refusing an empty set: Typst would write a PDF with no text.

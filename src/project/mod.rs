@@ -4,6 +4,7 @@
 //! This is the first layer: it reads files and checks their syntax, and knows
 //! nothing about the document model or the outputs built from it.
 
+pub mod boundary;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Error;
 
+pub use boundary::Boundary;
 pub use config::Config;
 pub use content::ContentFile;
 pub use data::{DataSet, Table};
@@ -40,10 +42,11 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads the project rooted at `root`.
+    /// Reads the project rooted at `root`. Every file read lies inside it once
+    /// links are resolved (see [`Boundary`]).
     pub fn load(root: &Path) -> Result<Self, Error> {
         let config_path = root.join("content").join("briefing.yaml");
-        if !config_path.is_file() {
+        if std::fs::symlink_metadata(&config_path).is_err() {
             return Err(Error::usage(format!(
                 "{} is not a briefing project: {} does not exist",
                 root.display(),
@@ -51,63 +54,81 @@ impl Project {
             ))
             .with_help("run briefing in a project folder, or pass --project DIR"));
         }
-        let config = Config::load(&config_path, &shown(root, "content/briefing.yaml"))?;
-        let content = content::load(&root.join("content"), &shown(root, "content"))?;
-        let data = DataSet::load(&root.join("content").join("data"), &shown(root, "content/data"))?;
-        let templates = TemplateSet::load(&root.join("templates"), &shown(root, "templates"))?;
-        let fonts = FontSet::load(&root.join("fonts"), &shown(root, "fonts"))?;
-        let mut page_notes = BTreeMap::new();
-        for set in &config.pages {
-            if let Some(folder) = &set.notes {
-                let relative = format!("content/{}", folder.trim_matches('/'));
-                let files = content::load(&root.join(&relative), &shown(root, &relative))?;
-                let by_slug = files
-                    .into_iter()
-                    .filter_map(|f| Some((f.file.file_stem()?.to_string_lossy().to_string(), f)))
-                    .collect();
-                page_notes.insert(set.path.clone(), by_slug);
-            }
-        }
+        let boundary = Boundary::new(root)?;
+        let at = |relative: &str| (root.join(relative), shown(root, relative));
+        let (path, shown_path) = at("content/briefing.yaml");
+        let config = Config::load(&boundary, &path, &shown_path)?;
+        let (path, shown_path) = at("content");
+        let content = content::load(&boundary, &path, &shown_path)?;
+        let (path, shown_path) = at("content/data");
+        let data = DataSet::load(&boundary, &path, &shown_path)?;
+        let (path, shown_path) = at("templates");
+        let templates = TemplateSet::load(&boundary, &path, &shown_path)?;
+        let (path, shown_path) = at("fonts");
+        let fonts = FontSet::load(&boundary, &path, &shown_path)?;
+        let page_notes = load_page_notes(&boundary, root, &config)?;
         let logo = match &config.print.logo {
-            Some(relative) => Some(load_logo(root, &config, relative)?),
+            Some(relative) => Some(load_logo(&boundary, root, &config, relative)?),
             None => None,
         };
-        let images = load_images(&root.join("content/images"), &shown(root, "content/images"))?;
+        let (path, shown_path) = at("content/images");
+        let images = load_images(&boundary, &path, &shown_path)?;
         Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes, logo, images })
     }
 }
 
+/// The Markdown notes of each page set that has a `notes` folder, by set path then slug.
+fn load_page_notes(
+    boundary: &Boundary,
+    root: &Path,
+    config: &Config,
+) -> Result<BTreeMap<String, BTreeMap<String, ContentFile>>, Error> {
+    let mut page_notes = BTreeMap::new();
+    for set in &config.pages {
+        let Some(folder) = &set.notes else { continue };
+        let relative = format!("content/{}", folder.trim_matches('/'));
+        let files = content::load(boundary, &root.join(&relative), &shown(root, &relative)).map_err(|e| {
+            if e.location.as_ref().is_some_and(|l| l.line == 0) { e.at(config.locate("notes:")) } else { e }
+        })?;
+        let by_slug =
+            files.into_iter().filter_map(|f| Some((f.file.file_stem()?.to_string_lossy().to_string(), f))).collect();
+        page_notes.insert(set.path.clone(), by_slug);
+    }
+    Ok(page_notes)
+}
+
 /// Reads the SVG, PNG and JPEG files directly inside `dir`, keyed `images/<name>`.
-fn load_images(dir: &Path, shown_dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+fn load_images(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
     let mut images = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(images) };
-    for path in entries.flatten().map(|e| e.path()) {
+    for path in boundary.list(dir, shown_dir)? {
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        if path.is_file() && matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
-            let bytes = std::fs::read(&path).map_err(|e| Error::io(&shown_dir.join(&name), "read", &e))?;
-            images.insert(format!("images/{name}"), bytes);
+        if matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
+            let shown_path = shown_dir.join(&name);
+            if boundary.resolve(&path, &shown_path)?.is_some_and(|p| p.is_file()) {
+                images.insert(format!("images/{name}"), boundary.read(&path, &shown_path)?);
+            }
         }
     }
     Ok(images)
 }
 
 /// Reads the logo at `content/<relative>`, which must be an SVG, PNG or JPEG inside the project.
-fn load_logo(root: &Path, config: &Config, relative: &str) -> Result<(String, Vec<u8>), Error> {
+fn load_logo(boundary: &Boundary, root: &Path, config: &Config, relative: &str) -> Result<(String, Vec<u8>), Error> {
     let at = config.locate("logo:");
     let extension = Path::new(relative).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") || relative.contains("..") {
+    let plain = Path::new(relative).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") || !plain {
         return Err(Error::content(format!(
-            "the logo {relative:?} must be an .svg, .png or .jpg file inside content/"
+            "the logo {relative:?} must be an .svg, .png or .jpg file inside content/, named by a relative path"
         ))
         .at(at)
         .with_help("for example: logo: images/logo.svg"));
     }
-    let path = root.join("content").join(relative);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        Error::io(&shown(root, &format!("content/{relative}")), "read", &e)
-            .at(at)
-            .with_help("put the logo under content/ or fix the path in print.logo")
+    let shown_path = shown(root, &format!("content/{relative}"));
+    let bytes = boundary.read(&root.join("content").join(relative), &shown_path).map_err(|e| {
+        let help = e.help.clone().unwrap_or_else(|| "put the logo under content/ or fix the path in print.logo".into());
+        e.at(at).with_help(help)
     })?;
     Ok((extension, bytes))
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Error;
+use crate::project::Boundary;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
@@ -31,19 +32,23 @@ pub struct TemplateSet {
 }
 
 impl TemplateSet {
-    /// The embedded defaults, then every file under `dir` (if it exists) on top.
-    pub fn load(dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
+    /// The embedded defaults alone.
+    pub fn embedded() -> Self {
         let mut set = TemplateSet::default();
         for (name, bytes) in embedded::EMBEDDED {
             set.files.insert((*name).to_string(), TemplateFile { bytes: bytes.to_vec(), origin: Origin::Embedded });
         }
-        if dir.is_dir() {
-            let mut found = Vec::new();
-            walk(dir, dir, &mut found)?;
-            for (name, path) in found {
-                let bytes = std::fs::read(&path).map_err(|e| Error::io(&shown_dir.join(&name), "read", &e))?;
-                set.files.insert(name.clone(), TemplateFile { bytes, origin: Origin::Project(shown_dir.join(&name)) });
-            }
+        set
+    }
+
+    /// The embedded defaults, then every file under `dir` (if it exists) on top;
+    /// each must lie inside the project.
+    pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<Self, Error> {
+        let mut set = Self::embedded();
+        for (name, path) in boundary.walk(dir, shown_dir)? {
+            let shown = shown_dir.join(&name);
+            let bytes = boundary.read(&path, &shown)?;
+            set.files.insert(name, TemplateFile { bytes, origin: Origin::Project(shown) });
         }
         Ok(set)
     }
@@ -73,21 +78,4 @@ impl TemplateSet {
             _ => format!("built-in template {name}"),
         }
     }
-}
-
-fn walk(base: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> Result<(), Error> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, "list", &e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(base, &path, found)?;
-        } else if let Ok(relative) = path.strip_prefix(base) {
-            let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            found.push((name, path));
-        }
-    }
-    Ok(())
 }

@@ -55,7 +55,7 @@ pub fn render(
     source_date_epoch: Option<i64>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Pdf, Error> {
-    let Resources { fonts, logo, images } = *resources;
+    let Resources { fonts, logo, .. } = *resources;
     check_alt_texts(briefing)?;
     check_print_text_size(briefing, svgs, warnings);
     let labels = labels(briefing);
@@ -71,16 +71,7 @@ pub fn render(
     let fonts = fonts_for(fonts, &source, warnings);
     mask_uncovered(&fonts, &mut source);
 
-    let mut files = BTreeMap::new();
-    for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
-    }
-    for (path, bytes) in images {
-        files.insert(format!("/{path}"), bytes.clone());
-    }
-    if let Some((extension, bytes)) = logo {
-        files.insert(format!("/logo.{extension}"), bytes.clone());
-    }
+    let files = world_files(briefing, svgs, resources);
     let m = &briefing.meta;
     let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
     let ident = format!("{}/{}", m.title, m.date);
@@ -93,8 +84,66 @@ pub fn render(
         standards,
         template: Some(engine.source(TEMPLATE)),
     };
-    let pdf = typeset(job, &fonts, warnings)?;
+    let pdf = match typeset_guarded(job, &fonts, warnings) {
+        Ok(result) => result?,
+        Err(crash) => return Err(crash_error(briefing, svgs, engine, resources, &fonts, &crash)),
+    };
     Ok(Pdf { fonts, ..pdf })
+}
+
+/// The error for a crash of the typesetter: it names the first section that
+/// crashes it on its own, found by typesetting each section alone.
+fn crash_error(
+    briefing: &Briefing,
+    svgs: &[String],
+    engine: &Engine<'_>,
+    resources: &Resources<'_>,
+    fonts: &FontSet,
+    crash: &str,
+) -> Error {
+    let error = Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})"));
+    let help = "this is a bug in the Typst library that briefing uses; rewording the text at this place (unusual punctuation, deep nesting) avoids it. Please report it with this section's text";
+    for section in &briefing.sections {
+        let alone = Briefing { sections: vec![section.clone()], ..briefing.clone() };
+        let links_labels = labels(&alone);
+        let links = Links::new(&alone, &links_labels);
+        let Ok(context) = tera::Context::from_serialize(&print_context(&alone, svgs, &links, None)) else { continue };
+        let Ok(source) = engine.render(TEMPLATE, &context) else { continue };
+        let job = Typesetting {
+            source,
+            files: world_files(briefing, svgs, resources),
+            ident: "crash".into(),
+            time: fixed_time(chrono::NaiveDate::default(), None),
+            standards: &[PdfStandard::A_2b],
+            template: None,
+        };
+        if typeset_guarded(job, fonts, &mut Vec::new()).is_err() {
+            let name = if section.title_text.is_empty() {
+                "the opening text".to_string()
+            } else {
+                format!("the section \"{}\"", section.title_text)
+            };
+            return Error::content(format!("{} could not be typeset: the Typst engine crashed on it ({crash})", name))
+                .at(section.location.clone())
+                .with_help(help);
+        }
+    }
+    error.with_help(help)
+}
+
+/// The files the print source refers to, by virtual path: charts, images and the logo.
+fn world_files(briefing: &Briefing, svgs: &[String], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for (figure, svg) in briefing.figures.iter().zip(svgs) {
+        files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
+    }
+    for (path, bytes) in resources.images {
+        files.insert(format!("/{path}"), bytes.clone());
+    }
+    if let Some((extension, bytes)) = resources.logo {
+        files.insert(format!("/logo.{extension}"), bytes.clone());
+    }
+    files
 }
 
 /// The width the print template gives a chart: the full text width (164 mm on
@@ -164,8 +213,25 @@ pub struct Typesetting<'a> {
     pub template: Option<(String, String)>,
 }
 
-/// Compiles a Typst document to PDF.
+/// Compiles a Typst document to PDF. A crash of the engine is an error naming it.
 pub fn typeset(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
+    typeset_guarded(job, fonts, warnings).unwrap_or_else(|crash| {
+        Err(Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
+            "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
+        ))
+    })
+}
+
+/// [`typeset`], with a panic inside Typst returned as its message.
+fn typeset_guarded(
+    job: Typesetting<'_>,
+    fonts: &FontSet,
+    warnings: &mut Vec<Warning>,
+) -> Result<Result<Pdf, Error>, String> {
+    crate::crash::catch(|| typeset_unguarded(job, fonts, warnings))
+}
+
+fn typeset_unguarded(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
     let world = BriefingWorld::new(job.source.clone(), job.files, &fonts.fonts, job.time);
     let template = job.template.as_ref();
     let compiled = typst::compile::<PagedDocument>(&world);
@@ -233,7 +299,10 @@ pub fn mask_uncovered(fonts: &FontSet, source: &mut String) {
 fn labels(briefing: &Briefing) -> BTreeSet<String> {
     let mut labels = BTreeSet::new();
     for section in &briefing.sections {
-        labels.insert(section.id.clone());
+        // The template labels a section only where it sets its heading.
+        if !section.title_text.is_empty() {
+            labels.insert(section.id.clone());
+        }
         for block in &section.blocks {
             if let Block::Prose(pieces) = block {
                 for piece in pieces {

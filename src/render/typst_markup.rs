@@ -51,6 +51,8 @@ pub fn escape_markup(text: &str) -> String {
         match c {
             // Newlines inside text would start new markup lines; text events never need them.
             '\n' | '\r' => out.push(' '),
+            // Control characters have no glyph and PDF/A forbids them; the web page shows nothing for them either.
+            c if c.is_control() => {}
             _ => out.push(c),
         }
         previous = Some(c);
@@ -69,6 +71,7 @@ pub fn string_literal(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            c if c.is_control() => {}
             _ => out.push(c),
         }
     }
@@ -90,8 +93,15 @@ pub fn convert(pieces: &[Piece], links: &Links<'_>) -> String {
     writer.out.trim_end().to_string()
 }
 
+/// Containers nested deeper than this are written flat (their text kept, their
+/// nesting dropped): Typst's parser has a depth limit, and no reader follows a
+/// quote inside sixteen quotes (Typst gives up near thirty).
+const MAX_NESTING: usize = 16;
+
 /// What an open Markdown container must write when it closes.
 enum Open {
+    /// Nested too deep: written as plain content, separated by a space.
+    Flat,
     /// Close with `];` (and an optional label).
     Call(Option<String>),
     /// A content-only container (paragraph, table row, dropped link): nothing.
@@ -185,6 +195,10 @@ impl Writer<'_, '_> {
     }
 
     fn start(&mut self, tag: &Tag<'_>) {
+        if self.flattens(tag) {
+            self.stack.push(Open::Flat);
+            return;
+        }
         let open = match tag {
             Tag::Paragraph => Open::Nothing,
             Tag::Heading { level, id, .. } => {
@@ -260,6 +274,18 @@ impl Writer<'_, '_> {
         self.stack.push(open);
     }
 
+    /// Whether `tag` is written flat: past [`MAX_NESTING`], and always inside a flat
+    /// list or table, whose items and cells have no call to belong to.
+    fn flattens(&self, tag: &Tag<'_>) -> bool {
+        let parent_flat = matches!(self.stack.last(), Some(Open::Flat));
+        match tag {
+            Tag::Item | Tag::TableHead | Tag::TableRow | Tag::TableCell => parent_flat,
+            // Leaf-like calls (code, images) never nest further.
+            Tag::CodeBlock(_) | Tag::Image { .. } => false,
+            _ => self.stack.len() >= MAX_NESTING,
+        }
+    }
+
     fn call(&mut self, opening: &str) -> Open {
         self.out.push_str(opening);
         Open::Call(None)
@@ -278,6 +304,7 @@ impl Writer<'_, '_> {
             Open::Args => self.out.push_str("),"),
             Open::Arg => self.out.push_str("],"),
             Open::Nothing => {}
+            Open::Flat => self.out.push(' '),
         }
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::BlockQuote(_) | TagEnd::HtmlBlock => {
@@ -313,7 +340,11 @@ fn alignment(a: Alignment) -> &'static str {
 }
 
 /// `#id` links go to a label when it exists; other URLs become string targets.
+/// An empty destination (`[text]()`) links nowhere, so only its text is kept.
 fn link_target(url: &str, labels: &BTreeSet<String>) -> Option<String> {
+    if url.trim().is_empty() {
+        return None;
+    }
     if let Some(anchor) = url.strip_prefix('#') {
         return (is_label(anchor) && labels.contains(anchor)).then(|| format!("<{anchor}>"));
     }

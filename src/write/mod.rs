@@ -3,13 +3,15 @@
 //! Everything is rendered in memory first. The files are then written to a
 //! temporary folder beside the output and swapped in by renaming, so a failed
 //! build — or one interrupted while writing — leaves the previous `output/`
-//! exactly as it was.
+//! exactly as it was. [`guard`] decides which folders may be replaced at all.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Error;
+
+pub mod guard;
 
 /// The files of one build, by path relative to the output folder.
 #[derive(Debug, Default, Clone)]
