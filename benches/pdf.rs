@@ -32,7 +32,8 @@ fn main() {
         let mut warnings = Vec::new();
         let briefing = Briefing::build(&project, false, &mut warnings).expect("model");
         let svgs: Vec<String> = briefing.figures.iter().map(|f| chart::svg(f, &briefing.meta.style)).collect();
-        let engine = Engine::new(&project.templates, Flavour::Print).expect("print templates");
+        let engine = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)
+            .expect("print templates");
         let resources = pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
         let rendered = pdf::render(&briefing, &svgs, &engine, &resources, None, &mut warnings).expect("PDF");
         times.push(started.elapsed());

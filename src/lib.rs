@@ -98,12 +98,12 @@ pub fn render_project(
     let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser)?;
     let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
 
-    let print = Engine::new(&project.templates, Flavour::Print)?;
+    let print = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)?;
     let resources =
         render::pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
     let pdf = render::pdf::render(&briefing, &svgs, &print, &resources, options.source_date_epoch, warnings)?;
 
-    let web = Engine::new(&project.templates, Flavour::Web)?;
+    let web = Engine::new(&project.templates, Flavour::Web, project.config.numbers.spell_out_below)?;
     let links = render::html::PageLinks {
         pdf_href: briefing.meta.pdf.clone(),
         pdf_bytes: pdf.bytes.len(),

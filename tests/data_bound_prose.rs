@@ -255,3 +255,33 @@ fn errors_in_a_file_with_data_expressions_point_at_the_lines_as_written() {
     let message = stderr(&build(project.path(), &[]));
     assert!(message.contains(&format!("content/02-targets.md:{ref_line}:")), "line {ref_line}: {message}");
 }
+
+#[test]
+fn prose_charts_and_templates_write_numbers_alike() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let fujian = fs::read_to_string(project.path().join("output/provinces/fujian/index.html")).unwrap();
+    let fujian = fujian.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(fujian.contains("account for 34 of the 38 mentions"), "whole numbers print whole: {fujian}");
+    assert!(!fujian.contains("34.0") && !fujian.contains("38.0"));
+
+    let data = "name,change\nAlpha,-5\nBeta,7\n";
+    let markdown = "# Numbers\n\nAlpha changed by {{ value(table=\"changes\", field=\"change\", where=\"name == Alpha\") | number }} \
+                    and Beta by {{ sum(table=\"changes\", field=\"change\", where=\"name == Beta\") }}.\n\n\
+                    ```chart\nid: c\ntitle: Changes\ndata: changes\nx: name\ny: change\nsource: S\nalt: A\n```\n";
+    let project = common::project(&[("01.md", markdown)], &[("changes.csv", data)]);
+    let web = project.path().join("templates/web");
+    fs::create_dir_all(&web).unwrap();
+    let page = fs::read_to_string(repo().join("templates/web/index.html")).unwrap();
+    fs::write(
+        web.join("index.html"),
+        page.replace("<main", "<p class=\"probe\">{{ 7 | number }} and {{ -5 | number }}</p><main"),
+    )
+    .unwrap();
+    assert_success(&build(project.path(), &[]));
+    let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
+    assert!(html.contains("Alpha changed by \u{2212}5 and Beta by 7."), "{html}");
+    assert!(html.contains("<p class=\"probe\">seven and \u{2212}5</p>"), "templates use the prose's filters: {html}");
+    let svg = fs::read_to_string(project.path().join("output/figures/figure-1.svg")).unwrap();
+    assert!(svg.contains("\u{2212}5"), "the chart writes the same minus");
+}

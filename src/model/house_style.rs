@@ -2,7 +2,9 @@
 //! times", and small numbers spelled out ("nine provinces") when the style
 //! asks for it. One place, so every number in a briefing reads the same way.
 
-use crate::model::figure::round_half_up;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::model::numbers::{self, round_half_up};
 
 const ONES: [&str; 20] = [
     "zero",
@@ -38,22 +40,9 @@ fn words(n: u64) -> String {
     }
 }
 
-/// `value` with `decimals` places and thousands separated by commas: 134,031.3.
+/// `value` with `decimals` places and thousands separated by commas: 134,031.3, −5.
 pub fn group_thousands(value: f64, decimals: usize) -> String {
-    let text = round_half_up(value.abs(), decimals);
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
+    numbers::number(value, decimals)
 }
 
 /// A count as the house writes it: words below `spell_below` (0 turns spelling off), else digits.
@@ -107,6 +96,40 @@ pub fn times(ratio: f64, verb: bool) -> String {
         (_, false) => format!("{} times", words(n)),
     };
     format!("{qualifier}{phrase}")
+}
+
+/// The house-style filters, registered alike in the prose and in every template
+/// engine, so `{{ x | number }}` reads the same in a paragraph and in a template:
+/// `per_cent`, `percentage`, `out_of`, `times`, `number` and `date_format`.
+pub fn register_filters(tera: &mut Tera, spell_below: u32) {
+    tera.register_filter("per_cent", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
+        Ok(Value::from(per_cent(value, decimals)))
+    });
+    tera.register_filter("percentage", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
+        Ok(Value::from(per_cent(value * 100.0, decimals)))
+    });
+    tera.register_filter("out_of", move |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let total: f64 = kwargs.must_get("total")?;
+        Ok(Value::from(out_of(value, total, spell_below)))
+    });
+    tera.register_filter("times", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let verb: bool = kwargs.get("verb")?.unwrap_or(false);
+        Ok(Value::from(times(value, verb)))
+    });
+    tera.register_filter("number", move |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        Ok(Value::from(match kwargs.get::<usize>("decimals")? {
+            Some(decimals) => group_thousands(value, decimals),
+            None => count(value, spell_below),
+        }))
+    });
+    tera.register_filter("date_format", |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let format: &str = kwargs.get("format")?.unwrap_or("%-d %B %Y");
+        let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_err(|_| tera::Error::message(format!("{value:?} is not an ISO date such as 2025-02-20")))?;
+        Ok(Value::from(date.format(format).to_string()))
+    });
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod figure;
 pub mod house_style;
 pub mod markdown;
 pub mod meta;
+pub mod numbers;
 pub mod pages;
 pub mod prose;
 pub mod query;

@@ -20,7 +20,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::meta::Meta;
 use crate::model::query::{self, Expr, Scalar};
-use crate::model::{escape, house_style};
+use crate::model::{escape, house_style, numbers};
 use crate::project::content::Written;
 use crate::project::{ContentFile, DataSet, Table};
 
@@ -297,7 +297,7 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
             if reducer == 1 && values.is_empty() {
                 return Err(fail("no rows match, so there is no mean"));
             }
-            Ok(Value::from(if reducer == 0 { total } else { total / values.len() as f64 }))
+            Ok(number_value(if reducer == 0 { total } else { total / values.len() as f64 }))
         });
     }
     let t = tables.clone();
@@ -334,7 +334,7 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
             let names: Vec<String> =
                 winners.iter().map(|r| Scalar::from_json(r.fields.get(name_field))).map(|s| scalar_text(&s)).collect();
             Ok(Value::from_serializable(&json!({
-                "value": best,
+                "value": numbers::value(best),
                 "name": names.join(" and "),
                 "ties": winners.len(),
                 "row": winners[0].fields,
@@ -372,7 +372,7 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         let field = expression(table, &kwargs, "field")?.ok_or_else(|| fail("`field` is required"))?;
         let scalar = query::evaluate(&field, &rows[0].fields).map_err(|e| fail(format!("in `field`: {e}")))?;
         Ok(match scalar {
-            Scalar::Number(n) => Value::from(n),
+            Scalar::Number(n) => number_value(n),
             Scalar::Text(s) => Value::from(s),
             Scalar::Bool(b) => Value::from(b),
             Scalar::Null => Value::none(),
@@ -417,34 +417,12 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         Ok(Value::from(says))
     });
 
-    tera.register_filter("per_cent", |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
-        Ok(Value::from(house_style::per_cent(value, decimals)))
-    });
-    tera.register_filter("percentage", |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
-        Ok(Value::from(house_style::per_cent(value * 100.0, decimals)))
-    });
-    tera.register_filter("out_of", move |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let total: f64 = kwargs.must_get("total")?;
-        Ok(Value::from(house_style::out_of(value, total, spell_below)))
-    });
-    tera.register_filter("times", |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let verb: bool = kwargs.get("verb")?.unwrap_or(false);
-        Ok(Value::from(house_style::times(value, verb)))
-    });
-    tera.register_filter("number", move |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        Ok(Value::from(match kwargs.get::<usize>("decimals")? {
-            Some(decimals) => house_style::group_thousands(value, decimals),
-            None => house_style::count(value, spell_below),
-        }))
-    });
-    tera.register_filter("date_format", |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let format: &str = kwargs.get("format")?.unwrap_or("%-d %B %Y");
-        let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .map_err(|_| fail(format!("{value:?} is not an ISO date such as 2025-02-20")))?;
-        Ok(Value::from(date.format(format).to_string()))
-    });
+    house_style::register_filters(tera, spell_below);
+}
+
+/// A number from the data as a template value: whole numbers stay whole (`34`, not `34.0`).
+fn number_value(number: f64) -> Value {
+    Value::from_serializable(&numbers::value(number))
 }
 
 fn scalar_text(scalar: &Scalar) -> String {

@@ -37,9 +37,11 @@ pub struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    pub fn new(templates: &'a TemplateSet, flavour: Flavour) -> Result<Self, Error> {
+    /// `spell_below` is the house's `numbers.spell_out_below`, for the number filters.
+    pub fn new(templates: &'a TemplateSet, flavour: Flavour, spell_below: u32) -> Result<Self, Error> {
         let mut tera = Tera::new();
         register_filters(&mut tera);
+        crate::model::house_style::register_filters(&mut tera, spell_below);
         match flavour {
             Flavour::Web => tera.autoescape_on([".html", ".xml"]),
             Flavour::Print => {
@@ -76,11 +78,6 @@ fn register_filters(tera: &mut Tera) {
     // `{{ x | typst_string }}`: a Typst string literal, for values inside Typst code.
     tera.register_filter("typst_string", |value: &str, _: Kwargs, _: &State| {
         Value::safe_string(&string_literal(value))
-    });
-    // `{{ x | number(decimals=1) }}`: house number style, 134,031.3.
-    tera.register_filter("number", |value: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
-        Ok(Value::from(crate::model::house_style::group_thousands(value, decimals)))
     });
     // `{{ x | typst_markup }}`: explicit markup escaping, for templates that turn autoescape off.
     tera.register_filter("typst_markup", |value: &str, _: Kwargs, _: &State| Value::safe_string(&escape_markup(value)));

@@ -120,10 +120,12 @@ fn check_previous_build(project: &Path, out_dir: &Path, out_path: &Path) -> Resu
         .and_then(|_| std::fs::read_to_string(&marker_path).ok())
         .filter(|t| t.starts_with(MARKER_HEADING));
     let Some(marker_text) = marker_text else {
-        return refuse(format!(
-            "it holds files that are not a previous build (no {MARKER} marker), e.g. {}",
+        return Err(Error::usage(format!(
+            "refusing to replace {}: it holds files that are not a previous build (no {MARKER} marker), e.g. {}",
+            out_dir.display(),
             sample(&listing(out_path), &BTreeSet::new())
-        ));
+        ))
+        .with_help("the build replaces the whole folder; choose an empty or new folder. If it is a build by an earlier version of briefing, which wrote no marker, delete it once"));
     };
     let mut project_line = None;
     let mut written = BTreeSet::new();

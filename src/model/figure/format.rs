@@ -1,8 +1,12 @@
 //! How a chart prints its numbers: prefix, rounding and unit (`¥4,984`,
 //! `5.3%`), shared by the chart, the data table and the alt-text summary so
-//! every output spells a value the same way.
+//! every output spells a value the same way; the digits come from
+//! [`crate::model::numbers`], as the prose's do.
 
 use serde::Serialize;
+
+use crate::model::numbers;
+pub use crate::model::numbers::round_half_up;
 
 /// The number format a chart spec asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,20 +31,17 @@ impl NumberFormat {
     }
 
     fn with_decimals(&self, value: f64, decimals: usize) -> String {
-        let digits = group_thousands(&round_half_up(value.abs(), decimals));
-        // "-0.0" would read as a negative number; only a non-zero result takes the sign.
-        let negative = value < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b));
-        format!("{}{}{digits}{}", if negative { "\u{2212}" } else { "" }, self.prefix, self.unit)
+        let (negative, digits) = numbers::unsigned(value, decimals, true);
+        let sign = if negative { numbers::MINUS.to_string() } else { String::new() };
+        format!("{sign}{}{digits}{}", self.prefix, self.unit)
     }
 }
 
 /// A number without prefix or unit, for axes that are not the value axis
 /// (a scatter's x, a line's years): thousands grouped unless `plain`.
 pub fn plain_number(value: f64, step: f64, grouped: bool) -> String {
-    let text = round_half_up(value.abs(), decimals_for_step(step));
-    let text = if grouped { group_thousands(&text) } else { text };
-    let negative = value < 0.0 && text.bytes().any(|b| (b'1'..=b'9').contains(&b));
-    format!("{}{text}", if negative { "\u{2212}" } else { "" })
+    let (negative, digits) = numbers::unsigned(value, decimals_for_step(step), grouped);
+    if negative { format!("{}{digits}", numbers::MINUS) } else { digits }
 }
 
 /// The fewest decimals (up to 4) that show every multiple of `step` exactly.
@@ -48,47 +49,9 @@ pub fn decimals_for_step(step: f64) -> usize {
     (0..4).find(|d| ((step * 10f64.powi(*d as i32)).round() - step * 10f64.powi(*d as i32)).abs() < 1e-6).unwrap_or(4)
 }
 
-/// `value` with `decimals` places, halves rounded away from zero as readers
-/// expect (5.25 → 5.3), where Rust's formatting would round 5.25 to 5.2.
-pub fn round_half_up(value: f64, decimals: usize) -> String {
-    let scale = 10f64.powi(decimals as i32);
-    // Nudge by a relative epsilon so binary near-halves (e.g. 0.285) round as written.
-    let scaled = value * scale;
-    let rounded = (scaled + scaled.signum() * scaled.abs() * 1e-12).round() / scale;
-    format!("{rounded:.decimals$}")
-}
-
-/// `12345.6` → `12,345.6`: four-digit and longer numbers are grouped, as English style guides ask.
-fn group_thousands(digits: &str) -> String {
-    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
-    if int.len() < 4 || !int.bytes().all(|b| b.is_ascii_digit()) {
-        return digits.to_string();
-    }
-    let mut out = String::with_capacity(digits.len() + int.len() / 3);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(frac) = frac {
-        out.push('.');
-        out.push_str(frac);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn halves_round_away_from_zero_as_readers_expect() {
-        assert_eq!(round_half_up(5.25, 1), "5.3");
-        assert_eq!(round_half_up(0.285, 2), "0.29");
-        assert_eq!(round_half_up(-2.5, 0), "-3");
-        assert_eq!(round_half_up(5.0, 1), "5.0");
-    }
 
     #[test]
     fn values_carry_prefix_unit_grouping_and_a_true_minus() {
