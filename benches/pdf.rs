@@ -26,6 +26,7 @@ fn main() {
     let project = Project::load(root).expect("the bundled project loads");
     let mut source = String::new();
     let mut figures = Vec::new();
+    let mut paths = Vec::new();
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let started = Instant::now();
@@ -39,6 +40,7 @@ fn main() {
         times.push(started.elapsed());
         source = rendered.source;
         figures = svgs;
+        paths = briefing.figures.iter().map(|f| briefing::render::figures::path(f, "svg")).collect();
     }
     let in_process = median(times);
     println!(
@@ -52,8 +54,8 @@ fn main() {
     std::fs::create_dir_all(dir.join("figures")).unwrap();
     std::fs::create_dir_all(dir.join("fonts")).unwrap();
     std::fs::write(dir.join("briefing.typ"), &source).unwrap();
-    for (i, svg) in figures.iter().enumerate() {
-        std::fs::write(dir.join(format!("figures/figure-{}.svg", i + 1)), svg).unwrap();
+    for (path, svg) in paths.iter().zip(&figures) {
+        std::fs::write(dir.join(path), svg).unwrap();
     }
     for (i, font) in
         [notosans::REGULAR_TTF, notosans::BOLD_TTF, notosans::ITALIC_TTF, notosans::BOLD_ITALIC_TTF].iter().enumerate()

@@ -17,7 +17,7 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(html.contains("<title>Inside China’s Two Sessions: What 31 provincial work reports"), "{html}");
     assert!(html.contains("<span class=\"figure-number\">Figure 1</span>"));
-    assert!(html.contains("<img src=\"figures/figure-1.svg\""));
+    assert!(html.contains("<img src=\"figures/targets.svg\""), "figures are named by their id");
     assert!(
         html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure 1</a>"),
         "the prose reference links to the figure"
@@ -26,7 +26,7 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     assert!(html.contains("<li id=\"note-1\">"), "footnotes become endnotes");
     assert!(out.join("assets/style.css").is_file());
 
-    let svg = fs::read_to_string(out.join("figures/figure-1.svg")).unwrap();
+    let svg = fs::read_to_string(out.join("figures/targets.svg")).unwrap();
     assert!(svg.contains("role=\"img\""));
     assert!(
         svg.contains("<title id=\"fig-targets-title\">Figure 1: Most provinces held or trimmed their growth targets")
@@ -36,9 +36,12 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     for province in ["Tibet (Xizang)", "Inner Mongolia", "Heilongjiang"] {
         assert!(svg.contains(province), "every province is labelled: {province}");
     }
+    let ids: Vec<&str> =
+        html.split("<figure class=\"chart\" id=\"fig-").skip(1).filter_map(|rest| rest.split('"').next()).collect();
+    assert_eq!(ids.len(), 11);
     for kind in ["svg", "png", "csv"] {
-        for n in 1..=11 {
-            assert!(out.join(format!("figures/figure-{n}.{kind}")).is_file(), "figure {n} has its {kind}");
+        for id in &ids {
+            assert!(out.join(format!("figures/{id}.{kind}")).is_file(), "figure {id} has its {kind}");
         }
     }
 
@@ -298,4 +301,34 @@ fn a_folder_of_other_files_is_never_replaced_by_the_output() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("holds files that are not a previous build"), "{}", stderr(&output));
     assert_eq!(fs::read(documents.join("thesis.docx")).unwrap(), b"years of work");
+}
+
+#[test]
+fn figure_files_are_named_by_id_so_a_new_chart_renames_nothing() {
+    let chart =
+        |id: &str| format!("```chart\nid: {id}\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\nalt: A\n```\n\n");
+    let data = [("things.csv", "name,value\nAlpha,1\nBeta,2\n")];
+    let project = project(&[("01.md", &format!("# A\n\n{}", chart("second")))], &data);
+    assert_success(&build(project.path(), &[]));
+    let before = fs::read(project.path().join("output/figures/second.svg")).unwrap();
+    fs::write(project.path().join("content/01.md"), format!("# A\n\n{}{}", chart("first"), chart("second"))).unwrap();
+    assert_success(&build(project.path(), &[]));
+    let out = project.path().join("output/figures");
+    for file in ["first.svg", "first-narrow.svg", "first.png", "first.csv", "second.svg", "second-narrow.svg"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+    let after = String::from_utf8(fs::read(out.join("second.svg")).unwrap()).unwrap();
+    assert!(
+        after.contains("Figure 2: T") && String::from_utf8(before).unwrap().contains("Figure 1: T"),
+        "numbers stay for display"
+    );
+
+    fs::write(project.path().join("content/01.md"), format!("# A\n\n{}{}", chart("map"), chart("map-narrow"))).unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("two charts have ids whose files would clash: `map` and `map-narrow`"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -37,11 +37,18 @@ fn built_fixture() -> tempfile::TempDir {
     project
 }
 
-/// A figure's file: `extension` is `svg`, `png`, `csv` or `narrow.svg` (for `figure-N-narrow.svg`).
+/// Figure `number`'s file: `extension` is `svg`, `png`, `csv` or `narrow.svg` (for `<id>-narrow.svg`).
+/// Files are named by the chart's id; the page lists the figures in order.
 fn figure_file(project: &Path, number: usize, extension: &str) -> Vec<u8> {
+    let html = fs::read_to_string(project.join("output/index.html")).unwrap();
+    let id = html
+        .split("<figure class=\"chart\" id=\"fig-")
+        .nth(number)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the page has a figure {number}"));
     let name = match extension.strip_suffix(".svg") {
-        Some(variant) => format!("figure-{number}-{variant}.svg"),
-        None => format!("figure-{number}.{extension}"),
+        Some(variant) => format!("{id}-{variant}.svg"),
+        None => format!("{id}.{extension}"),
     };
     let path = project.join("output/figures").join(name);
     fs::read(&path).unwrap_or_else(|e| panic!("{} should exist: {e}", path.display()))
@@ -193,8 +200,8 @@ fn the_web_figure_has_a_data_table_per_series_and_download_links() {
     assert_eq!((width.as_str(), narrow_width.as_str()), ("640", "400"));
     assert!(
         grouped.contains(&format!(
-            "<picture><source media=\"(max-width: 34rem)\" srcset=\"figures/figure-3-narrow.svg\" \
-             width=\"400\" height=\"{narrow_height}\"><img src=\"figures/figure-3.svg\" \
+            "<picture><source media=\"(max-width: 34rem)\" srcset=\"figures/grouped-narrow.svg\" \
+             width=\"400\" height=\"{narrow_height}\"><img src=\"figures/grouped.svg\" \
              alt=\"Grouped bars of first priorities by year.\" width=\"640\" height=\"{height}\" loading=\"lazy\" \
              decoding=\"async\"></picture>"
         )),
@@ -209,8 +216,8 @@ fn the_web_figure_has_a_data_table_per_series_and_download_links() {
             "<tr><th scope=\"row\">Domestic demand</th><td class=\"num\">3</td><td class=\"num\">7</td></tr>"
         )
     );
-    assert!(grouped.contains("<a href=\"figures/figure-3.csv\" download>Download the data (CSV)</a>"));
-    assert!(grouped.contains("<a href=\"figures/figure-3.png\" download>"));
+    assert!(grouped.contains("<a href=\"figures/grouped.csv\" download>Download the data (CSV)</a>"));
+    assert!(grouped.contains("<a href=\"figures/grouped.png\" download>"));
     assert!(grouped.contains("Source: Fixture."));
     // Values in the table use the chart's number format.
     let line = &html[html.find("id=\"fig-line\"").unwrap()..];

@@ -282,6 +282,6 @@ fn prose_charts_and_templates_write_numbers_alike() {
     let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
     assert!(html.contains("Alpha changed by \u{2212}5 and Beta by 7."), "{html}");
     assert!(html.contains("<p class=\"probe\">seven and \u{2212}5</p>"), "templates use the prose's filters: {html}");
-    let svg = fs::read_to_string(project.path().join("output/figures/figure-1.svg")).unwrap();
+    let svg = fs::read_to_string(project.path().join("output/figures/c.svg")).unwrap();
     assert!(svg.contains("\u{2212}5"), "the chart writes the same minus");
 }

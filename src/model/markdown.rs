@@ -180,14 +180,24 @@ impl Walker {
         let number = self.figures.len() + 1;
         let figure =
             Figure::from_block(number, &yaml, &file.file, file.written_text(), fence.line + 1, data, warnings)?;
-        if let Some(other) = self.figures.iter().find(|f| f.id == figure.id) {
-            return Err(Error::content(format!("two charts have the id `{}`", figure.id)).at(fence).with_help(
-                format!(
-                    "the other is at {}:{}; ids must be unique",
-                    other.location.file.display(),
-                    other.location.line
-                ),
-            ));
+        // Files are named by id, and some file systems ignore case: `Targets` and `targets`, or
+        // `a` and `a-narrow` (whose phone variant is `a-narrow.svg`), would share a file.
+        let clash = |a: &str, b: &str| {
+            let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+            a == b || a == format!("{b}-narrow") || b == format!("{a}-narrow")
+        };
+        if let Some(other) = self.figures.iter().find(|f| clash(&f.id, &figure.id)) {
+            let what = if other.id == figure.id { "the id" } else { "ids whose files would clash:" };
+            let ids = if other.id == figure.id {
+                format!("`{}`", figure.id)
+            } else {
+                format!("`{}` and `{}`", other.id, figure.id)
+            };
+            return Err(Error::content(format!("two charts have {what} {ids}")).at(fence).with_help(format!(
+                "the other is at {}:{}; ids must be unique",
+                other.location.file.display(),
+                other.location.line
+            )));
         }
         self.flush_prose();
         self.figures.push(figure);

@@ -1,7 +1,8 @@
 //! The figure bundle: for every figure, its accessible SVG, a narrow SVG laid
 //! out for phones, a PNG copy of the full-width SVG at twice the size, and a
 //! CSV of exactly the rows the chart draws (after filter, group, sort and
-//! limit), written as `figures/figure-N.*` and `figures/figure-N-narrow.svg`.
+//! limit), written as `figures/<id>.*` and `figures/<id>-narrow.svg`: named by the
+//! chart's id, so inserting a chart renames no other chart's files.
 
 use crate::diagnostic::Error;
 use crate::model::Figure;
@@ -36,12 +37,12 @@ impl FigureFiles {
 
 /// Where a figure's files go, relative to the output folder (and the page).
 pub fn path(figure: &Figure, extension: &str) -> String {
-    format!("figures/figure-{}.{extension}", figure.number)
+    format!("figures/{}.{extension}", figure.id)
 }
 
 /// Where a figure's narrow SVG goes, relative to the output folder (and the page).
 pub fn narrow_path(figure: &Figure) -> String {
-    format!("figures/figure-{}-narrow.svg", figure.number)
+    format!("figures/{}-narrow.svg", figure.id)
 }
 
 /// Renders every figure's SVGs, PNG and CSV.

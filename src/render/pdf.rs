@@ -135,7 +135,7 @@ fn crash_error(
 fn world_files(briefing: &Briefing, svgs: &[String], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        files.insert(format!("/figures/figure-{}.svg", figure.number), svg.as_bytes().to_vec());
+        files.insert(format!("/{}", super::figures::path(figure, "svg")), svg.as_bytes().to_vec());
     }
     for (path, bytes) in resources.images {
         files.insert(format!("/{path}"), bytes.clone());
@@ -201,7 +201,7 @@ fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
 /// One Typst document to typeset.
 pub struct Typesetting<'a> {
     pub source: String,
-    /// Other files the source refers to, by virtual path (`/figures/figure-1.svg`).
+    /// Other files the source refers to, by virtual path (`/figures/targets.svg`).
     pub files: BTreeMap<String, Vec<u8>>,
     /// Names the document stably across rebuilds (hashed into the PDF's identifier).
     pub ident: String,
@@ -345,7 +345,7 @@ fn print_context(
                 "notes": f.spec.notes,
                 "source": f.spec.source,
                 "alt": f.description(),
-                "path": format!("/figures/figure-{}.svg", f.number),
+                "path": format!("/{}", super::figures::path(f, "svg")),
                 "print_width": svgs
                     .get(f.number - 1)
                     .and_then(|svg| print_width_mm(svg, briefing.meta.print.paper))

@@ -17,7 +17,7 @@ pub struct BriefingWorld {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
     main: Source,
-    /// Other files by absolute virtual path, e.g. `/figures/figure-1.svg`.
+    /// Other files by absolute virtual path, e.g. `/figures/targets.svg`.
     files: BTreeMap<String, Bytes>,
     today: Datetime,
 }
