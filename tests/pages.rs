@@ -81,3 +81,18 @@ fn the_generic_page_template_lists_the_row() {
     assert!(page.contains("<dt>population</dt><dd>1200</dd>"), "{page}");
     assert!(!project.path().join("output/places/north/north.pdf").exists(), "no print template, no PDF");
 }
+
+#[test]
+fn profiles_meet_the_same_pdf_standards_as_the_briefing() {
+    let project = bundled_copy();
+    let config = project.path().join("content/briefing.yaml");
+    fs::write(&config, fs::read_to_string(&config).unwrap() + "print:\n  pdf_ua: true\n").unwrap();
+    assert_success(&build(project.path(), &[]));
+    let out = project.path().join("output");
+    let declares =
+        |path: &str, marker: &[u8]| fs::read(out.join(path)).unwrap().windows(marker.len()).any(|w| w == marker);
+    for pdf in ["two-sessions-briefing-2025.pdf", "provinces/qinghai/qinghai.pdf", "provinces/fujian/fujian.pdf"] {
+        assert!(declares(pdf, b"<pdfuaid:part>1</pdfuaid:part>"), "{pdf} declares PDF/UA-1");
+        assert!(declares(pdf, b"<pdfaid:part>2</pdfaid:part>"), "{pdf} declares PDF/A-2");
+    }
+}

@@ -9,6 +9,7 @@ pub mod pdf;
 pub mod sitemap;
 pub mod social;
 pub mod templating;
+pub mod typeset;
 pub mod typst_markup;
 pub mod typst_world;
 

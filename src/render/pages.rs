@@ -128,14 +128,12 @@ fn typeset_all(
         pdf::mask_uncovered(fonts, source);
     }
     let m = &briefing.meta;
-    let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
-    let time = pdf::fixed_time(date, source_date_epoch);
     let jobs: Vec<(usize, String, String)> = set
         .entries
         .iter()
         .zip(sources)
         .enumerate()
-        .map(|(i, (entry, source))| (i, format!("{}/{}/{}", m.title, set.config.path, entry.slug), source))
+        .map(|(i, (entry, source))| (i, format!("{}/{}", set.config.path, entry.slug), source))
         .collect();
     let half = jobs.len().div_ceil(2);
     let results: BTreeMap<usize, (Result<pdf::Pdf, Error>, Vec<Warning>)> = std::thread::scope(|scope| {
@@ -145,16 +143,17 @@ fn typeset_all(
                 scope.spawn(move || {
                     chunk
                         .iter()
-                        .map(|(i, ident, source)| {
+                        .map(|(i, name, source)| {
                             let mut local = Vec::new();
-                            let job = pdf::Typesetting {
-                                source: source.clone(),
-                                files: BTreeMap::new(),
-                                ident: ident.clone(),
-                                time,
-                                standards: &[typst_pdf::PdfStandard::A_2b],
-                                template: Some(print.source(template)),
-                            };
+                            let template = Some(print.source(template));
+                            let job = pdf::Typesetting::new(
+                                m,
+                                name,
+                                source.clone(),
+                                BTreeMap::new(),
+                                source_date_epoch,
+                                template,
+                            );
                             let pdf = pdf::typeset(job, fonts, &mut local);
                             (*i, (pdf, local))
                         })

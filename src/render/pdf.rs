@@ -9,18 +9,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
-use typst::foundations::{Datetime, Smart};
-use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::diagnostic::{Error, Location, Warning, line_map};
+use crate::diagnostic::{Error, Warning};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
 use crate::render::chart;
 use crate::render::templating::Engine;
+use crate::render::typeset::typeset_guarded;
+pub use crate::render::typeset::{Pdf, Typesetting, fixed_time, typeset};
 use crate::render::typst_markup::{self, Links};
-use crate::render::typst_world::BriefingWorld;
 
 /// The print template every build starts from.
 pub const TEMPLATE: &str = "print/briefing.typ";
@@ -33,17 +31,6 @@ pub struct Resources<'a> {
     pub logo: Option<&'a (String, Vec<u8>)>,
     /// Images referenced from the Markdown, by path under `content/`.
     pub images: &'a BTreeMap<String, Vec<u8>>,
-}
-
-/// Everything the PDF renderer produces.
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-    /// The generated Typst source, for debugging templates.
-    pub source: String,
-    /// The fonts it was set in, including any CJK fallback found on the machine:
-    /// further documents start from these, so the machine is searched once.
-    pub fonts: FontSet,
 }
 
 /// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order.
@@ -73,17 +60,7 @@ pub fn render(
 
     let files = world_files(briefing, svgs, resources);
     let m = &briefing.meta;
-    let date = chrono::NaiveDate::from_ymd_opt(m.year, m.month, m.day).unwrap_or_default();
-    let ident = format!("{}/{}", m.title, m.date);
-    let standards = if m.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1][..] } else { &[PdfStandard::A_2b][..] };
-    let job = Typesetting {
-        source,
-        files,
-        ident,
-        time: fixed_time(date, source_date_epoch),
-        standards,
-        template: Some(engine.source(TEMPLATE)),
-    };
+    let job = Typesetting::new(m, &m.date, source, files, source_date_epoch, Some(engine.source(TEMPLATE)));
     let pdf = match typeset_guarded(job, &fonts, warnings) {
         Ok(result) => result?,
         Err(crash) => return Err(crash_error(briefing, svgs, engine, resources, &fonts, &crash)),
@@ -109,14 +86,7 @@ fn crash_error(
         let links = Links::new(&alone, &links_labels);
         let Ok(context) = tera::Context::from_serialize(&print_context(&alone, svgs, &links, None)) else { continue };
         let Ok(source) = engine.render(TEMPLATE, &context) else { continue };
-        let job = Typesetting {
-            source,
-            files: world_files(briefing, svgs, resources),
-            ident: "crash".into(),
-            time: fixed_time(chrono::NaiveDate::default(), None),
-            standards: &[PdfStandard::A_2b],
-            template: None,
-        };
+        let job = Typesetting::new(&briefing.meta, "crash", source, world_files(briefing, svgs, resources), None, None);
         if typeset_guarded(job, fonts, &mut Vec::new()).is_err() {
             let name = if section.title_text.is_empty() {
                 "the opening text".to_string()
@@ -196,62 +166,6 @@ fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
         .with_help("add `alt:` to the chart, describing what it shows")),
         None => Ok(()),
     }
-}
-
-/// One Typst document to typeset.
-pub struct Typesetting<'a> {
-    pub source: String,
-    /// Other files the source refers to, by virtual path (`/figures/targets.svg`).
-    pub files: BTreeMap<String, Vec<u8>>,
-    /// Names the document stably across rebuilds (hashed into the PDF's identifier).
-    pub ident: String,
-    /// The creation time written into the PDF.
-    pub time: Datetime,
-    pub standards: &'a [PdfStandard],
-    /// The template the source was generated from — its name as users see it and
-    /// its text — so a Typst error can point at the template's line.
-    pub template: Option<(String, String)>,
-}
-
-/// Compiles a Typst document to PDF. A crash of the engine is an error naming it.
-pub fn typeset(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
-    typeset_guarded(job, fonts, warnings).unwrap_or_else(|crash| {
-        Err(Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
-            "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
-        ))
-    })
-}
-
-/// [`typeset`], with a panic inside Typst returned as its message.
-fn typeset_guarded(
-    job: Typesetting<'_>,
-    fonts: &FontSet,
-    warnings: &mut Vec<Warning>,
-) -> Result<Result<Pdf, Error>, String> {
-    crate::crash::catch(|| typeset_unguarded(job, fonts, warnings))
-}
-
-fn typeset_unguarded(job: Typesetting<'_>, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
-    let world = BriefingWorld::new(job.source.clone(), job.files, &fonts.fonts, job.time);
-    let template = job.template.as_ref();
-    let compiled = typst::compile::<PagedDocument>(&world);
-    for warning in &compiled.warnings {
-        warnings.push(typst_warning(&world, warning, template));
-    }
-    let document = compiled.output.map_err(|errors| typst_error(&world, &errors, template))?;
-
-    let options = PdfOptions {
-        ident: Smart::Custom(job.ident),
-        creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(job.time)),
-        page_ranges: None,
-        standards: PdfStandards::new(job.standards)
-            .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
-        tagged: true,
-        pretty: false,
-    };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors, template))?;
-    Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
 }
 
 /// The fonts `text` needs: the project's, plus a system CJK font when the
@@ -367,78 +281,4 @@ fn print_context(
         "data": briefing.data,
         "logo": logo_path,
     })
-}
-
-/// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds
-/// convention), else noon UTC on the briefing's date.
-pub fn fixed_time(date: chrono::NaiveDate, source_date_epoch: Option<i64>) -> Datetime {
-    use chrono::{Datelike, Timelike};
-    let time = source_date_epoch
-        .and_then(|epoch| chrono::DateTime::from_timestamp(epoch, 0))
-        .map(|t| t.naive_utc())
-        .unwrap_or_else(|| date.and_hms_opt(12, 0, 0).unwrap_or_default());
-    Datetime::from_ymd_hms(
-        time.year(),
-        time.month() as u8,
-        time.day() as u8,
-        time.hour() as u8,
-        time.minute() as u8,
-        time.second() as u8,
-    )
-    .or_else(|| Datetime::from_ymd(2000, 1, 1))
-    .expect("2000-01-01 is a valid date")
-}
-
-/// Where a Typst diagnostic points: the template's line the generated line came
-/// from (the two texts share most lines), or the generated source itself.
-fn diagnostic_location(
-    world: &BriefingWorld,
-    diag: &typst::diag::SourceDiagnostic,
-    template: Option<&(String, String)>,
-) -> Option<Location> {
-    use typst::WorldExt;
-    let range = world.range(diag.span)?;
-    let generated = world.main_source().text();
-    let at = Location::at_offset("the generated print source", generated, range.start);
-    Some(match template {
-        Some((name, text)) => {
-            let line = line_map(text, generated).get(at.line - 1).copied().unwrap_or(1);
-            Location::at_line(name, text, line, 1)
-        }
-        None => at,
-    })
-}
-
-fn typst_error(
-    world: &BriefingWorld,
-    errors: &[typst::diag::SourceDiagnostic],
-    template: Option<&(String, String)>,
-) -> Error {
-    let first = &errors[0];
-    let mut message = format!("the PDF could not be typeset: {}", first.message);
-    if errors.len() > 1 {
-        message.push_str(&format!(" (and {} more errors)", errors.len() - 1));
-    }
-    let mut help: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
-    help.push("`briefing build --typst` writes the generated Typst source next to the PDF".into());
-    let mut error = Error::content(message).with_help(help.join("; "));
-    if let Some(location) = diagnostic_location(world, first, template) {
-        error = error.at(location);
-    }
-    error
-}
-
-fn typst_warning(
-    world: &BriefingWorld,
-    diag: &typst::diag::SourceDiagnostic,
-    template: Option<&(String, String)>,
-) -> Warning {
-    let mut warning = Warning::new(format!("PDF: {}", diag.message));
-    if let Some(location) = diagnostic_location(world, diag, template) {
-        warning = warning.at(location);
-    }
-    if let Some(hint) = diag.hints.first() {
-        warning = warning.with_help(hint.v.to_string());
-    }
-    warning
 }

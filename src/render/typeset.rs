@@ -1,0 +1,183 @@
+//! One Typst document to PDF: the job (source, files, identity, time and
+//! standards), the engine run in our in-memory world, and its diagnostics
+//! turned into ours. The briefing and every PDF profile are typeset through
+//! [`Typesetting::new`], so they share one creation time, one naming scheme
+//! for their identifiers, and the standards `briefing.yaml` asks for.
+
+use std::collections::BTreeMap;
+
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diagnostic::{Error, Location, Warning, line_map};
+use crate::model::Meta;
+use crate::project::FontSet;
+use crate::render::typst_world::BriefingWorld;
+
+/// Everything the PDF renderer produces.
+pub struct Pdf {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// The generated Typst source, for debugging templates.
+    pub source: String,
+    /// The fonts it was set in, including any CJK fallback found on the machine:
+    /// further documents start from these, so the machine is searched once.
+    pub fonts: FontSet,
+}
+
+/// One Typst document to typeset.
+pub struct Typesetting {
+    pub source: String,
+    /// Other files the source refers to, by virtual path (`/figures/targets.svg`).
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Names the document stably across rebuilds (hashed into the PDF's identifier).
+    pub ident: String,
+    /// The creation time written into the PDF.
+    pub time: Datetime,
+    pub standards: &'static [PdfStandard],
+    /// The template the source was generated from — its name as users see it and
+    /// its text — so a Typst error can point at the template's line.
+    pub template: Option<(String, String)>,
+}
+
+impl Typesetting {
+    /// A document of the briefing `meta` describes, named `name` within it (the
+    /// briefing's date, or a profile's `set/slug`): PDF/A-2b, and PDF/UA-1 too when
+    /// `print.pdf_ua` asks; created at SOURCE_DATE_EPOCH or noon of the briefing's date.
+    pub fn new(
+        meta: &Meta,
+        name: &str,
+        source: String,
+        files: BTreeMap<String, Vec<u8>>,
+        source_date_epoch: Option<i64>,
+        template: Option<(String, String)>,
+    ) -> Self {
+        let date = chrono::NaiveDate::from_ymd_opt(meta.year, meta.month, meta.day).unwrap_or_default();
+        let standards: &'static [PdfStandard] =
+            if meta.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1] } else { &[PdfStandard::A_2b] };
+        Self {
+            source,
+            files,
+            ident: format!("{}/{name}", meta.title),
+            time: fixed_time(date, source_date_epoch),
+            standards,
+            template,
+        }
+    }
+}
+
+/// Compiles a Typst document to PDF. A crash of the engine is an error naming it.
+pub fn typeset(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
+    typeset_guarded(job, fonts, warnings).unwrap_or_else(|crash| {
+        Err(Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
+            "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
+        ))
+    })
+}
+
+/// [`typeset`], with a panic inside Typst returned as its message.
+pub(crate) fn typeset_guarded(
+    job: Typesetting,
+    fonts: &FontSet,
+    warnings: &mut Vec<Warning>,
+) -> Result<Result<Pdf, Error>, String> {
+    crate::crash::catch(|| typeset_unguarded(job, fonts, warnings))
+}
+
+fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
+    let world = BriefingWorld::new(job.source.clone(), job.files, &fonts.fonts, job.time);
+    let template = job.template.as_ref();
+    let compiled = typst::compile::<PagedDocument>(&world);
+    for warning in &compiled.warnings {
+        warnings.push(typst_warning(&world, warning, template));
+    }
+    let document = compiled.output.map_err(|errors| typst_error(&world, &errors, template))?;
+
+    let options = PdfOptions {
+        ident: Smart::Custom(job.ident),
+        creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(job.time)),
+        page_ranges: None,
+        standards: PdfStandards::new(job.standards)
+            .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
+        tagged: true,
+        pretty: false,
+    };
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors, template))?;
+    Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
+}
+
+/// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds
+/// convention), else noon UTC on the briefing's date.
+pub fn fixed_time(date: chrono::NaiveDate, source_date_epoch: Option<i64>) -> Datetime {
+    use chrono::{Datelike, Timelike};
+    let time = source_date_epoch
+        .and_then(|epoch| chrono::DateTime::from_timestamp(epoch, 0))
+        .map(|t| t.naive_utc())
+        .unwrap_or_else(|| date.and_hms_opt(12, 0, 0).unwrap_or_default());
+    Datetime::from_ymd_hms(
+        time.year(),
+        time.month() as u8,
+        time.day() as u8,
+        time.hour() as u8,
+        time.minute() as u8,
+        time.second() as u8,
+    )
+    .or_else(|| Datetime::from_ymd(2000, 1, 1))
+    .expect("2000-01-01 is a valid date")
+}
+
+/// Where a Typst diagnostic points: the template's line the generated line came
+/// from (the two texts share most lines), or the generated source itself.
+fn diagnostic_location(
+    world: &BriefingWorld,
+    diag: &typst::diag::SourceDiagnostic,
+    template: Option<&(String, String)>,
+) -> Option<Location> {
+    use typst::WorldExt;
+    let range = world.range(diag.span)?;
+    let generated = world.main_source().text();
+    let at = Location::at_offset("the generated print source", generated, range.start);
+    Some(match template {
+        Some((name, text)) => {
+            let line = line_map(text, generated).get(at.line - 1).copied().unwrap_or(1);
+            Location::at_line(name, text, line, 1)
+        }
+        None => at,
+    })
+}
+
+fn typst_error(
+    world: &BriefingWorld,
+    errors: &[typst::diag::SourceDiagnostic],
+    template: Option<&(String, String)>,
+) -> Error {
+    let first = &errors[0];
+    let mut message = format!("the PDF could not be typeset: {}", first.message);
+    if errors.len() > 1 {
+        message.push_str(&format!(" (and {} more errors)", errors.len() - 1));
+    }
+    let mut help: Vec<String> = first.hints.iter().map(|h| h.v.to_string()).collect();
+    help.push("`briefing build --typst` writes the generated Typst source next to the PDF".into());
+    let mut error = Error::content(message).with_help(help.join("; "));
+    if let Some(location) = diagnostic_location(world, first, template) {
+        error = error.at(location);
+    }
+    error
+}
+
+fn typst_warning(
+    world: &BriefingWorld,
+    diag: &typst::diag::SourceDiagnostic,
+    template: Option<&(String, String)>,
+) -> Warning {
+    let mut warning = Warning::new(format!("PDF: {}", diag.message));
+    if let Some(location) = diagnostic_location(world, diag, template) {
+        warning = warning.at(location);
+    }
+    if let Some(hint) = diag.hints.first() {
+        warning = warning.with_help(hint.v.to_string());
+    }
+    warning
+}
