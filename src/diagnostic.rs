@@ -52,32 +52,73 @@ pub enum ErrorKind {
     Io,
 }
 
-/// A problem that stops the build.
+/// Whether a diagnostic stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem found in a project: what is wrong, where (file, line, column,
+/// the line itself), how to fix it, and what the build was doing at the time.
+/// One type for errors and warnings, so a check can be raised or lowered
+/// (a broken claim is an error, or a warning under `--draft`) without being
+/// rewritten, and every report prints the same way.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// For errors, what class of problem it is, which decides the exit status.
     pub kind: ErrorKind,
     pub message: String,
-    pub location: Option<Location>,
+    /// Boxed: errors travel through every `Result`, and most carry one.
+    pub location: Option<Box<Location>>,
     pub help: Option<String>,
+    /// What the build was doing, innermost first: "while typesetting the profile of `qinghai`".
+    pub context: Vec<String>,
 }
+
+/// A diagnostic that stops the build.
+pub type Error = Diagnostic;
+/// A diagnostic worth telling the user that does not stop the build.
+pub type Warning = Diagnostic;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
+impl Diagnostic {
+    /// An error in the project's content, data or templates (exit 1).
     pub fn content(message: impl Into<String>) -> Self {
-        Self { kind: ErrorKind::Content, message: message.into(), location: None, help: None }
+        Self {
+            severity: Severity::Error,
+            kind: ErrorKind::Content,
+            message: message.into(),
+            location: None,
+            help: None,
+            context: Vec::new(),
+        }
     }
 
+    /// An error in how briefing was called (exit 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Self { kind: ErrorKind::Usage, ..Self::content(message) }
     }
 
+    /// A file that could not be read or written (exit 1).
     pub fn io(path: &Path, action: &str, err: &std::io::Error) -> Self {
         Self { kind: ErrorKind::Io, ..Self::content(format!("could not {action} {}: {err}", path.display())) }
     }
 
+    /// A warning: reported, but the build goes on.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::content(message) }
+    }
+
+    /// The same problem as a warning, for checks that a setting lowers (`--draft`).
+    pub fn into_warning(self) -> Self {
+        Self { severity: Severity::Warning, ..self }
+    }
+
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -86,7 +127,13 @@ impl Error {
         self
     }
 
-    /// The process exit status for this error: 2 for usage, 1 otherwise.
+    /// Adds what the build was doing when the problem arose, e.g. "while rendering the page of `qinghai`".
+    pub fn context(mut self, doing: impl Into<String>) -> Self {
+        self.context.push(doing.into());
+        self
+    }
+
+    /// The process exit status for an error: 2 for usage, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Usage => 2,
@@ -95,43 +142,21 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        render(f, "error", &self.message, self.location.as_ref(), self.help.as_deref())
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        render(f, severity, &self.message, self.location.as_deref(), self.help.as_deref())?;
+        for doing in &self.context {
+            write!(f, "\n  = note: {doing}")?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for Error {}
-
-/// A problem worth telling the user that does not stop the build.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    pub message: String,
-    pub location: Option<Location>,
-    pub help: Option<String>,
-}
-
-impl Warning {
-    pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), location: None, help: None }
-    }
-
-    pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
-        self
-    }
-
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        render(f, "warning", &self.message, self.location.as_ref(), self.help.as_deref())
-    }
-}
+impl std::error::Error for Diagnostic {}
 
 /// Renders `severity: message`, then `--> file:line:col`, the source line with
 /// a caret under the column, and a help line, in the style of rustc.

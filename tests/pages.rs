@@ -96,3 +96,16 @@ fn profiles_meet_the_same_pdf_standards_as_the_briefing() {
         assert!(declares(pdf, b"<pdfaid:part>2</pdfaid:part>"), "{pdf} declares PDF/A-2");
     }
 }
+
+#[test]
+fn an_error_in_a_page_names_the_page_it_was_rendering() {
+    let project = places_project("- slug: alpha\n  name: Alpha\n");
+    let web = project.path().join("templates/web");
+    fs::create_dir_all(&web).unwrap();
+    fs::write(web.join("page.html"), "<p>{{ page.row.population | number }}</p>\n").unwrap();
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("templates/web/page.html:1:"), "{message}");
+    assert!(message.contains("= note: while rendering the page of `alpha` in `places`"), "{message}");
+}

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Error, Location, Warning};
+use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::figure::Figure;
 use crate::model::{Block, Note, Piece, Section};
 use crate::project::{ContentFile, DataSet};
@@ -248,7 +248,7 @@ impl Walker {
                 .with_help("the site must work offline: copy the file into the project (images go in content/images/) or link to it with Markdown"));
         }
         warnings.push(
-            Warning::new("raw HTML is kept in the web page but left out of the PDF")
+            Diagnostic::warning("raw HTML is kept in the web page but left out of the PDF")
                 .at(at)
                 .with_help("use Markdown instead so both editions show it"),
         );
@@ -372,7 +372,7 @@ impl Walker {
         }
         for (label, (_, location)) in self.note_bodies {
             warnings.push(
-                Warning::new(format!("the note `[^{label}]` is never referred to, so it is left out"))
+                Diagnostic::warning(format!("the note `[^{label}]` is never referred to, so it is left out"))
                     .at(location)
                     .with_help(format!("refer to it with [^{label}] in the text, or delete it")),
             );

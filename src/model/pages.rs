@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Error, Location, Warning};
+use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::prose::Prose;
 use crate::model::{Piece, markdown};
 use crate::project::Project;
@@ -136,13 +136,16 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
             for (stem, file) in notes {
                 if !entries.iter().any(|e| &e.slug == stem) {
                     warnings.push(
-                        Warning::new(format!("these notes match no page of `{}`, so they are not shown", config.path))
-                            .at(Location::file(&file.file))
-                            .with_help(format!(
-                                "name the file after a `{}` value in {}",
-                                config.slug,
-                                table.file.display()
-                            )),
+                        Diagnostic::warning(format!(
+                            "these notes match no page of `{}`, so they are not shown",
+                            config.path
+                        ))
+                        .at(Location::file(&file.file))
+                        .with_help(format!(
+                            "name the file after a `{}` value in {}",
+                            config.slug,
+                            table.file.display()
+                        )),
                     );
                 }
             }

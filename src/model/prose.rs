@@ -88,13 +88,12 @@ impl Prose {
             let column = file.text.lines().nth(line - 1).and_then(|l| l.find(&claim.says)).map_or(1, |c| c + 1);
             let location = Location::at_line(&file.file, &file.text, line, column);
             let message = format!("the data no longer supports the claim \"{}\": {}", claim.says, claim.problem);
+            let broken = Error::content(message).at(location);
             let help = "update the wording (or the claim's bounds) to match the data, or fix the data";
             if self.settings.draft {
-                warnings.push(Warning::new(message).at(location).with_help(help));
+                warnings.push(broken.into_warning().with_help(help));
             } else {
-                return Err(Error::content(message)
-                    .at(location)
-                    .with_help(format!("{help}; `briefing build --draft` turns this into a warning")));
+                return Err(broken.with_help(format!("{help}; `briefing build --draft` turns this into a warning")));
             }
         }
 

@@ -54,7 +54,9 @@ pub fn render(
                 "data": briefing.data,
                 "generator": super::generator(),
             });
-            let html = web.render(&set.config.template, &to_tera(&context)?)?;
+            let html = web.render(&set.config.template, &to_tera(&context)?).map_err(|e| {
+                e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path))
+            })?;
             files.push((format!("{}/{}/index.html", set.config.path, entry.slug), html.into_bytes()));
             if let Some((bytes, _)) = pdf {
                 files.push((format!("{}/{}/{}.pdf", set.config.path, entry.slug, entry.slug), bytes.clone()));
@@ -121,7 +123,8 @@ fn typeset_all(
             "page": page_context(entry, notes),
             "data": briefing.data,
         });
-        sources.push(print.render(template, &to_tera(&context)?)?);
+        let doing = || format!("while writing the PDF profile of `{}` in `{}`", entry.slug, set.config.path);
+        sources.push(print.render(template, &to_tera(&context)?).map_err(|e| e.context(doing()))?);
     }
     let fonts = &pdf::fonts_for(fonts, &sources.concat(), warnings);
     for source in &mut sources {
@@ -154,7 +157,8 @@ fn typeset_all(
                                 source_date_epoch,
                                 template,
                             );
-                            let pdf = pdf::typeset(job, fonts, &mut local);
+                            let pdf = pdf::typeset(job, fonts, &mut local)
+                                .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
                             (*i, (pdf, local))
                         })
                         .collect::<Vec<_>>()

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::json;
 
-use crate::diagnostic::{Error, Warning};
+use crate::diagnostic::{Diagnostic, Error, Warning};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
@@ -141,7 +141,7 @@ fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Ve
         let smallest_pt = MIN_CHART_FONT / units * printed_mm / 0.352_78;
         if smallest_pt < 9.0 {
             warnings.push(
-                Warning::new(format!(
+                Diagnostic::warning(format!(
                     "figure {} (`{}`) is so tall that its smallest labels print at {:.1} pt, under 9 pt",
                     figure.number, figure.id, smallest_pt
                 ))
@@ -181,7 +181,7 @@ pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> Fo
     let shown: String = missing.iter().take(40).collect();
     if let Some(family) = fonts.add_system_fallback(&missing) {
         warnings.push(
-            Warning::new(format!(
+            Diagnostic::warning(format!(
                 "PDF: the project's fonts cannot draw {shown}; using {family}, found on this machine"
             ))
             .with_help(format!(
@@ -193,7 +193,7 @@ pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> Fo
     if !still_missing.is_empty() {
         let shown: String = still_missing.iter().take(40).collect();
         warnings.push(
-            Warning::new(format!("PDF: no available font can draw {shown}; these characters are shown as □"))
+            Diagnostic::warning(format!("PDF: no available font can draw {shown}; these characters are shown as □"))
                 .with_help("add a font that covers them (for Chinese, e.g. Noto Sans SC or Noto Sans CJK) to the project's fonts/ folder"),
         );
     }

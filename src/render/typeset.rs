@@ -10,7 +10,7 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::diagnostic::{Error, Location, Warning, line_map};
+use crate::diagnostic::{Diagnostic, Error, Location, Warning, line_map};
 use crate::model::Meta;
 use crate::project::FontSet;
 use crate::render::typst_world::BriefingWorld;
@@ -172,7 +172,7 @@ fn typst_warning(
     diag: &typst::diag::SourceDiagnostic,
     template: Option<&(String, String)>,
 ) -> Warning {
-    let mut warning = Warning::new(format!("PDF: {}", diag.message));
+    let mut warning = Diagnostic::warning(format!("PDF: {}", diag.message));
     if let Some(location) = diagnostic_location(world, diag, template) {
         warning = warning.at(location);
     }

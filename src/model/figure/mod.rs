@@ -16,7 +16,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Error, Location, Warning};
+use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
@@ -248,15 +248,17 @@ impl Figure {
             if !known {
                 let example = drawn.rows[0].label.clone().unwrap_or_else(|| drawn.rows[0].key.clone());
                 warnings.push(
-                    Warning::new(format!("chart `{id}` highlights `{name}`, which is not one of its categories"))
-                        .at(cx.block())
-                        .with_help(format!("highlight values must match the data exactly, e.g. `{example}`")),
+                    Diagnostic::warning(format!(
+                        "chart `{id}` highlights `{name}`, which is not one of its categories"
+                    ))
+                    .at(cx.block())
+                    .with_help(format!("highlight values must match the data exactly, e.g. `{example}`")),
                 );
             }
         }
         for (missing, what) in [(spec.alt.is_none(), "alt"), (spec.source.is_none(), "source")] {
             if missing {
-                warnings.push(Warning::new(format!("chart `{id}` has no `{what}`")).at(cx.block()).with_help(
+                warnings.push(Diagnostic::warning(format!("chart `{id}` has no `{what}`")).at(cx.block()).with_help(
                     if what == "alt" {
                         "add `alt:` describing what the chart shows, for screen-reader users"
                     } else {
