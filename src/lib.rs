@@ -60,7 +60,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
-    let out_dir = options.out.clone().unwrap_or_else(|| options.project.join("output"));
+    // Rebuilt from its components, so `out/` is `out`: a trailing slash would make a
+    // link to a folder look like the folder itself.
+    let out_dir: PathBuf = options.out.clone().unwrap_or_else(|| options.project.join("output")).components().collect();
     write::guard::check_output(&options.project, &out_dir)?;
     let project = Project::load(&options.project)?;
     let mut warnings = Vec::new();

@@ -84,7 +84,7 @@ fn an_ancestor_of_the_project_reached_through_a_link_is_refused() {
     let output = build(&project_dir, &["--out", link.path().join("up").to_str().unwrap()]);
     assert_refused(&project_dir, &output, 2, "symbolic link");
     // Through a linked folder further up, the output would be the project's own parent.
-    let output = build(&project_dir, &["--out", link.path().join("up/.").to_str().unwrap()]);
+    let output = build(&project_dir, &["--out", link.path().join("up/project/..").to_str().unwrap()]);
     assert_refused(&project_dir, &output, 2, "would delete the project");
     assert!(project_dir.join("content/01.md").is_file());
 }
@@ -283,6 +283,39 @@ fn a_script_in_a_data_cell_reaches_the_page_as_text() {
 }
 
 #[test]
+fn a_data_value_cannot_add_an_attribute_or_a_script_link() {
+    let lookup = |slug: &str| format!("{{{{ value(table=\"places\", field=\"name\", where=\"slug == '{slug}'\") }}}}");
+    let csv = "slug,name\na,x onerror=alert(1)\nb,javascript:alert(1)\nc, JaVaScRiPt:alert(2)\n";
+    let markdown = format!(
+        "# Links\n\n<img src={} alt=y>\n\n<a href=\"{}\">raw</a> and <a href={}>bare</a>.\n",
+        lookup("a"),
+        lookup("b"),
+        lookup("c")
+    );
+    let project = project(&[("01.md", &markdown)], &[("places.csv", csv)]);
+    assert_success(&build(project.path(), &[]));
+    let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
+    assert!(html.contains("<img src=x&#32;onerror&#61;alert(1) alt=y>"), "{html}");
+    assert!(html.contains("<a href=\"unsafe:javascript:alert(1)\">raw</a>"), "{html}");
+    assert!(html.contains("<a href=unsafe:JaVaScRiPt:alert(2)>bare</a>"), "{html}");
+
+    for link in [
+        format!("[link]({})", lookup("b")),
+        "[link](JaVaScRiPt:alert(1))".to_string(),
+        "<javascript:alert(1)>".to_string(),
+    ] {
+        let project = common::project(&[("01.md", &format!("# Links\n\nSee {link}.\n"))], &[("places.csv", csv)]);
+        let output = build(project.path(), &[]);
+        assert_eq!(output.status.code(), Some(1), "{link}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("content/01.md:3:") && stderr(&output).contains("would run a script"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
 fn every_page_carries_a_content_security_policy_and_raw_html_can_be_stripped() {
     let markdown = "# Notes\n\nBefore <span class=\"x\">inline</span> after.\n\n<div class=\"box\">block</div>\n";
     let project = project(&[("01.md", markdown)], &[]);
@@ -390,6 +423,25 @@ fn a_print_template_cannot_read_the_disk() {
     fs::write(print.join("briefing.typ"), template.replacen("#outline(", &format!("{read}#outline("), 1)).unwrap();
     let output = build(project.path(), &[]);
     assert_refused(project.path(), &output, 1, "file not found");
+}
+
+#[test]
+fn thousands_of_headings_of_one_name_build() {
+    let markdown = format!("# H\n\n{}", "# h\n\n## h\n\n".repeat(3000));
+    let project = project(&[("01.md", &markdown)], &[]);
+    assert_success(&build(project.path(), &[]));
+    let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
+    assert!(html.contains("id=\"h-5999\"") && html.contains("id=\"h-6000\""), "each heading has its own anchor");
+}
+
+#[test]
+fn a_link_to_a_folder_given_with_a_trailing_slash_is_still_a_link() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    let target = tempfile::tempdir().unwrap();
+    let link = project.path().join("site");
+    symlink(target.path(), &link).unwrap();
+    let output = build(project.path(), &["--out", &format!("{}/", link.display())]);
+    assert_refused(project.path(), &output, 2, "symbolic link");
 }
 
 #[test]

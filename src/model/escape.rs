@@ -156,8 +156,15 @@ fn one_line(value: &str) -> String {
     value.replace(['\n', '\r'], " ")
 }
 
+/// A value inside the author's HTML: every character that could end a text run,
+/// a quoted or an unquoted attribute value (`<img src={{ … }}>`) is a character
+/// reference, which browsers decode inside the value; and a URL scheme that runs
+/// script (`javascript:`) is defused as Angular's sanitiser does, by `unsafe:`.
 fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+    let mut out = String::with_capacity(value.len() + 8);
+    if runs_script(value) {
+        out.push_str("unsafe:");
+    }
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -165,11 +172,21 @@ fn escape_html(value: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\r' => out.push(' '),
+            '=' => out.push_str("&#61;"),
+            '`' => out.push_str("&#96;"),
+            ' ' | '\t' | '\n' | '\r' | '\u{c}' => out.push_str("&#32;"),
             _ => out.push(c),
         }
     }
     out
+}
+
+/// Whether `url` would run script when followed: `javascript:`, `vbscript:` or
+/// `data:` in any case, with the spaces and control characters browsers skip.
+pub fn runs_script(url: &str) -> bool {
+    let scheme: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(11).collect::<String>().to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"].iter().any(|s| scheme.starts_with(s))
 }
 
 /// A value in Markdown prose, so that it reads as plain text: inline syntax
@@ -210,7 +227,11 @@ mod tests {
         let prose = settle(&format!("In {script} today.\n"));
         assert_eq!(prose, "In \\<script\\>alert(1)\\</script\\> today.\n");
         let html = settle(&format!("<abbr title=\"{}\">x</abbr>\n", marked("\" onmouseover=\"alert(1)")));
-        assert_eq!(html, "<abbr title=\"&quot; onmouseover=&quot;alert(1)\">x</abbr>\n");
+        assert_eq!(html, "<abbr title=\"&quot;&#32;onmouseover&#61;&quot;alert(1)\">x</abbr>\n");
+        let unquoted = settle(&format!("<img src={} alt=y>\n", marked("x onerror=alert(1)")));
+        assert_eq!(unquoted, "<img src=x&#32;onerror&#61;alert(1) alt=y>\n");
+        let href = settle(&format!("<a href=\"{}\">x</a>\n", marked(" JaVaScRiPt:alert(1)")));
+        assert_eq!(href, "<a href=\"unsafe:&#32;JaVaScRiPt:alert(1)\">x</a>\n");
         let chart = settle(&format!("```chart\ntitle: {}\n```\n", marked("A\nkind: scatter")));
         assert_eq!(chart, "```chart\ntitle: A kind: scatter\n```\n");
     }

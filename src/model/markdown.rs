@@ -58,7 +58,9 @@ struct Walker {
     note_labels: Vec<String>,
     note_ref_locations: Vec<Location>,
     note_bodies: BTreeMap<String, (Vec<Piece>, Location)>,
-    used_ids: Vec<String>,
+    used_ids: std::collections::HashSet<String>,
+    /// The next number to try after each id base (`h` → `h-2`).
+    next_suffix: BTreeMap<String, usize>,
     /// The images the project has, by path relative to `content/`.
     images: Vec<String>,
     /// Leave raw HTML out (`web.raw_html: false`).
@@ -146,7 +148,15 @@ impl Walker {
     }
 
     /// Images come from content/images/: a remote one would be fetched at view time.
+    /// No link may run script (`javascript:`), whether the author or the data wrote it.
     fn check_image(&self, event: &Event<'_>, at: impl Fn() -> Location) -> Result<(), Error> {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event
+            && crate::model::escape::runs_script(dest_url)
+        {
+            return Err(Error::content(format!("the link to `{dest_url}` would run a script"))
+                .at(at())
+                .with_help("the site runs no script; link to an http(s) address, a page or a heading instead"));
+        }
         let Event::Start(Tag::Image { dest_url, .. }) = event else { return Ok(()) };
         if self.images.iter().any(|i| i == dest_url.as_ref()) {
             return Ok(());
@@ -313,15 +323,17 @@ impl Walker {
         self.current_section().blocks.push(Block::Prose(pieces));
     }
 
+    /// `base`, or `base-2`, `base-3`, … when taken; the next number is remembered per
+    /// base, so a thousand headings of the same name cost no more than a thousand lookups.
     fn unique_id(&mut self, base: String) -> String {
         let base = if base.is_empty() { "section".to_string() } else { base };
         let mut id = base.clone();
-        let mut n = 2;
+        let next = self.next_suffix.entry(base.clone()).or_insert(2);
         while self.used_ids.contains(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
+            id = format!("{base}-{next}");
+            *next += 1;
         }
-        self.used_ids.push(id.clone());
+        self.used_ids.insert(id.clone());
         id
     }
 
