@@ -116,15 +116,21 @@ fn world_files(briefing: &Briefing, svgs: &[String], resources: &Resources<'_>) 
     files
 }
 
+/// The print template's text width and the tallest a figure may be, in millimetres:
+/// the one place that knows the page geometry of `print/briefing.typ`.
+fn text_area_mm(paper: Paper) -> (f64, f64) {
+    match paper {
+        Paper::A4 => (164.0, 200.0),
+        Paper::UsLetter => (170.0, 185.0),
+    }
+}
+
 /// The width the print template gives a chart: the full text width (164 mm on
 /// A4, 170 mm on US Letter), unless the chart is more than 1.2 times as tall as
 /// it is wide; then as wide as fits 200 mm (185 mm on Letter) of height, so the
 /// figure, its notes and its source stay on one page. `None` means full width.
 fn print_width_mm(svg: &str, paper: Paper) -> Option<f64> {
-    let (text_width, tallest) = match paper {
-        Paper::A4 => (164.0, 200.0),
-        Paper::UsLetter => (170.0, 185.0),
-    };
+    let (text_width, tallest) = text_area_mm(paper);
     let (width, height) = chart::svg_size(svg);
     let aspect = f64::from(height) / f64::from(width.max(1));
     // Rounded so the generated source stays short and stable.
@@ -134,7 +140,7 @@ fn print_width_mm(svg: &str, paper: Paper) -> Option<f64> {
 /// Warns when a chart printed at its width would show its smallest text under
 /// 9 pt, the least a printed label should be.
 fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Vec<Warning>) {
-    let text_width = if briefing.meta.print.paper == Paper::UsLetter { 170.0 } else { 164.0 };
+    let (text_width, _) = text_area_mm(briefing.meta.print.paper);
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
         let printed_mm = print_width_mm(svg, briefing.meta.print.paper).unwrap_or(text_width);
         let units = f64::from(chart::svg_size(svg).0.max(1));
