@@ -7,11 +7,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use briefing::BuildOptions;
-use briefing::project::{Config, ContentFile, FontSet, Project, TemplateSet};
-
 /// The spec's examples: (number, Markdown), with its `→` tab marks turned into tabs.
 fn examples() -> Option<Vec<(usize, String)>> {
     let spec = common::repo().join("node_modules/commonmark-spec/spec.txt");
@@ -36,41 +31,11 @@ fn examples() -> Option<Vec<(usize, String)>> {
     Some(examples)
 }
 
-fn project(markdown: String, fonts: &FontSet, templates: &TemplateSet) -> Project {
-    let config: Config = serde_saphyr::from_str("title: T\ndate: 2025-02-20\norganisation: O\npdf: t.pdf\n").unwrap();
-    let content = ContentFile {
-        file: "content/01.md".into(),
-        text: markdown,
-        front: Default::default(),
-        body_start: 0,
-        written: None,
-    };
-    Project {
-        root: PathBuf::from("/nonexistent"),
-        config,
-        content: vec![content],
-        data: Default::default(),
-        templates: templates.clone(),
-        fonts: fonts.clone(),
-        page_notes: Default::default(),
-        logo: None,
-        images: Default::default(),
-    }
-}
-
 /// What went wrong with one example, if anything.
-fn trial(number: usize, example: &str, fonts: &FontSet, templates: &TemplateSet) -> Option<String> {
-    let markdown = format!("# Example {number}\n\n{example}");
-    let project = project(markdown, fonts, templates);
-    let options = BuildOptions {
-        project: "/nonexistent".into(),
-        out: None,
-        source_date_epoch: None,
-        keep_typst: false,
-        draft: false,
-    };
+fn trial(number: usize, example: &str) -> Option<String> {
+    let project = common::memory_project(format!("# Example {number}\n\n{example}"), Default::default());
     let mut warnings = Vec::new();
-    match briefing::crash::catch(|| briefing::render_project(&project, &options, &mut warnings)) {
+    match briefing::crash::catch(|| common::render_in_memory(&project, &mut warnings)) {
         Ok(Ok(_)) => None,
         // Images must be the project's own (the site works offline): the one reason an example may not build.
         Ok(Err(error))
@@ -92,18 +57,11 @@ fn every_commonmark_example_builds_or_fails_at_its_line() {
         return;
     };
     assert_eq!(examples.len(), 652, "the spec's examples are all read");
-    let fonts = FontSet::embedded();
-    let templates = TemplateSet::embedded();
     let half = examples.len() / 2;
     let problems: Vec<String> = std::thread::scope(|scope| {
         let workers: Vec<_> = examples
             .chunks(half + 1)
-            .map(|chunk| {
-                let (fonts, templates) = (&fonts, &templates);
-                scope.spawn(move || {
-                    chunk.iter().filter_map(|(n, md)| trial(*n, md, fonts, templates)).collect::<Vec<_>>()
-                })
-            })
+            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(|(n, md)| trial(*n, md)).collect::<Vec<_>>()))
             .collect();
         workers.into_iter().flat_map(|w| w.join().expect("worker")).collect()
     });

@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use briefing::BuildOptions;
-use briefing::project::{Config, ContentFile, DataSet, FontSet, Project, Table, TemplateSet};
+use briefing::project::{DataSet, Project, Table};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
@@ -30,40 +29,11 @@ fn seed() -> RngSeed {
 /// Far above what any input here needs; only a hang (or worse than linear work) reaches it.
 const LIMIT: Duration = Duration::from_secs(20);
 
-fn project(markdown: String, data: DataSet) -> Project {
-    let config: Config = serde_saphyr::from_str("title: T\ndate: 2025-02-20\norganisation: O\npdf: t.pdf\n").unwrap();
-    let content = ContentFile {
-        file: "content/01.md".into(),
-        text: markdown,
-        front: Default::default(),
-        body_start: 0,
-        written: None,
-    };
-    Project {
-        root: PathBuf::from("/nonexistent"),
-        config,
-        content: vec![content],
-        data,
-        templates: TemplateSet::embedded(),
-        fonts: FontSet::embedded(),
-        page_notes: Default::default(),
-        logo: None,
-        images: Default::default(),
-    }
-}
-
 /// Renders `project` in memory; `Err` describes a panic, an error without a place, or a hang.
 fn render(project: &Project) -> Result<(), String> {
-    let options = BuildOptions {
-        project: "/nonexistent".into(),
-        out: None,
-        source_date_epoch: None,
-        keep_typst: false,
-        draft: false,
-    };
     let started = Instant::now();
     let mut warnings = Vec::new();
-    let outcome = briefing::crash::catch(|| briefing::render_project(project, &options, &mut warnings));
+    let outcome = briefing::crash::catch(|| common::render_in_memory(project, &mut warnings));
     if started.elapsed() > LIMIT {
         return Err(format!("took {:?}", started.elapsed()));
     }
@@ -182,17 +152,16 @@ proptest! {
     #[test]
     fn random_valid_markdown_builds_both_editions(markdown in markdown()) {
         let mut warnings = Vec::new();
-        let project = project(format!("# Fuzz\n\n{markdown}\n"), DataSet::default());
-        let options = BuildOptions { project: "/nonexistent".into(), out: None, source_date_epoch: None, keep_typst: false, draft: false };
+        let project = common::memory_project(format!("# Fuzz\n\n{markdown}\n"), DataSet::default());
         let started = Instant::now();
-        let outcome = briefing::crash::catch(|| briefing::render_project(&project, &options, &mut warnings).map(|_| ()));
+        let outcome = briefing::crash::catch(|| common::render_in_memory(&project, &mut warnings).map(|_| ()));
         prop_assert!(started.elapsed() < LIMIT, "took {:?}: {markdown:?}", started.elapsed());
         prop_assert!(matches!(outcome, Ok(Ok(()))), "{:?}\nMarkdown: {markdown:?}", outcome.map(|r| r.map_err(|e| e.to_string())));
     }
 
     #[test]
     fn random_markdown_with_templates_builds_or_fails_at_a_line(markdown in markdown_and_more()) {
-        let result = render(&project(format!("# Fuzz\n\n{markdown}\n"), DataSet::default()));
+        let result = render(&common::memory_project(format!("# Fuzz\n\n{markdown}\n"), DataSet::default()));
         prop_assert!(result.is_ok(), "{}\nMarkdown: {markdown:?}", result.unwrap_err());
     }
 
@@ -268,7 +237,7 @@ proptest! {
     #[test]
     fn random_chart_specs_draw_or_fail_at_a_line(spec in chart_spec()) {
         let markdown = format!("# Chart\n\n```chart\n{spec}```\n");
-        let result = render(&project(markdown, things()));
+        let result = render(&common::memory_project(markdown, things()));
         prop_assert!(result.is_ok(), "{}\nSpec:\n{spec}", result.unwrap_err());
     }
 }

@@ -103,3 +103,44 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 pub fn pdf_page_count(bytes: &[u8]) -> usize {
     lopdf::Document::load_mem(bytes).expect("PDF parses").get_pages().len()
 }
+
+/// A project held in memory, as the build would load it: a minimal `briefing.yaml`, one
+/// Markdown file (`content/01.md`) and `data`, with the built-in templates and fonts. For
+/// tests of the model and renderers that need no files on disk.
+pub fn memory_project(markdown: String, data: briefing::project::DataSet) -> briefing::project::Project {
+    use briefing::project::{Config, ContentFile, FontSet, Project, TemplateSet};
+    let config: Config = serde_saphyr::from_str("title: T\ndate: 2025-02-20\norganisation: O\npdf: t.pdf\n").unwrap();
+    let content = ContentFile {
+        file: "content/01.md".into(),
+        text: markdown,
+        front: Default::default(),
+        body_start: 0,
+        written: None,
+    };
+    Project {
+        root: PathBuf::from("/nonexistent"),
+        config,
+        content: vec![content],
+        data,
+        templates: TemplateSet::embedded(),
+        fonts: FontSet::embedded(),
+        page_notes: Default::default(),
+        logo: None,
+        images: Default::default(),
+    }
+}
+
+/// Renders `project` in memory, as `briefing build` would, without writing anything.
+pub fn render_in_memory(
+    project: &briefing::project::Project,
+    warnings: &mut Vec<briefing::diagnostic::Warning>,
+) -> Result<briefing::Rendered, briefing::diagnostic::Error> {
+    let options = briefing::BuildOptions {
+        project: "/nonexistent".into(),
+        out: None,
+        source_date_epoch: None,
+        keep_typst: false,
+        draft: false,
+    };
+    briefing::render_project(project, &options, warnings)
+}
