@@ -33,7 +33,7 @@ fn main() {
         let mut warnings = Vec::new();
         let figure = Figure::from_block(number + 1, yaml, file, MARKDOWN, *first_line, &data, &mut warnings)
             .unwrap_or_else(|e| panic!("fixture chart {number} fails: {e}"));
-        chart::svg(&figure, &style)
+        chart::svg(&figure, &style).text
     };
 
     let mut rates = Vec::new();

@@ -32,7 +32,7 @@ fn main() {
         let started = Instant::now();
         let mut warnings = Vec::new();
         let briefing = Briefing::build(&project, false, &mut warnings).expect("model");
-        let svgs: Vec<String> = briefing.figures.iter().map(|f| chart::svg(f, &briefing.meta.style)).collect();
+        let svgs: Vec<chart::Svg> = briefing.figures.iter().map(|f| chart::svg(f, &briefing.meta.style)).collect();
         let engine = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)
             .expect("print templates");
         let resources = pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
@@ -55,7 +55,7 @@ fn main() {
     std::fs::create_dir_all(dir.join("fonts")).unwrap();
     std::fs::write(dir.join("briefing.typ"), &source).unwrap();
     for (path, svg) in paths.iter().zip(&figures) {
-        std::fs::write(dir.join(path), svg).unwrap();
+        std::fs::write(dir.join(path), &svg.text).unwrap();
     }
     for (i, font) in
         [notosans::REGULAR_TTF, notosans::BOLD_TTF, notosans::ITALIC_TTF, notosans::BOLD_ITALIC_TTF].iter().enumerate()

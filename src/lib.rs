@@ -98,7 +98,7 @@ pub fn render_project(
     // One rasteriser (its font database is the costly part) serves the figures and the social card.
     let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
     let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser)?;
-    let svgs: Vec<String> = figures.iter().map(|f| f.svg.clone()).collect();
+    let svgs: Vec<render::chart::Svg> = figures.iter().map(|f| f.svg.clone()).collect();
 
     let print = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)?;
     let resources =
@@ -114,7 +114,7 @@ pub fn render_project(
     };
     let html = render::html::render(&briefing, &web, &links)?;
 
-    let lead_figure = svgs.first().map(String::as_str);
+    let lead_figure = svgs.first().map(|svg| svg.text.as_str());
     let social = render::social::card_png(&briefing.meta, lead_figure, &rasteriser)?;
     let pages = render::pages::render(&briefing, &web, &print, &pdf.fonts, options.source_date_epoch, warnings)?;
 
@@ -128,8 +128,8 @@ pub fn render_project(
         files.add(path, bytes);
     }
     for (figure, bundle) in briefing.figures.iter().zip(figures) {
-        files.add(render::figures::path(figure, "svg"), bundle.svg);
-        files.add(render::figures::narrow_path(figure), bundle.narrow);
+        files.add(render::figures::path(figure, "svg"), bundle.svg.text);
+        files.add(render::figures::narrow_path(figure), bundle.narrow.text);
         files.add(render::figures::path(figure, "png"), bundle.png);
         files.add(render::figures::path(figure, "csv"), bundle.csv);
     }

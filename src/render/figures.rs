@@ -8,15 +8,15 @@ use crate::diagnostic::Error;
 use crate::model::Figure;
 use crate::model::figure::Cell;
 use crate::project::config::Style;
-use crate::render::chart;
 use crate::render::chart::png::Rasteriser;
+use crate::render::chart::{self, Svg};
 
 /// One figure's files.
 pub struct FigureFiles {
     /// The chart at [`chart::WIDTH`], for the PDF, desktops and the PNG.
-    pub svg: String,
+    pub svg: Svg,
     /// The chart laid out at [`chart::NARROW_WIDTH`], for small screens.
-    pub narrow: String,
+    pub narrow: Svg,
     pub png: Vec<u8>,
     pub csv: String,
 }
@@ -31,7 +31,7 @@ pub struct Sizes {
 
 impl FigureFiles {
     pub fn sizes(&self) -> Sizes {
-        Sizes { full: chart::svg_size(&self.svg), narrow: chart::svg_size(&self.narrow) }
+        Sizes { full: (self.svg.width, self.svg.height), narrow: (self.narrow.width, self.narrow.height) }
     }
 }
 
@@ -51,7 +51,7 @@ pub fn render(figures: &[Figure], style: &Style, rasteriser: &Rasteriser) -> Res
         .iter()
         .map(|figure| {
             let svg = chart::svg(figure, style);
-            let png = rasteriser.png(&svg).map_err(|e| {
+            let png = rasteriser.png(&svg.text).map_err(|e| {
                 Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }
                     .at(figure.location.clone())
             })?;

@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Error, Warning};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
-use crate::render::chart;
+use crate::render::chart::Svg;
 use crate::render::templating::Engine;
 use crate::render::typeset::typeset_guarded;
 pub use crate::render::typeset::{Pdf, Typesetting, fixed_time, typeset};
@@ -36,7 +36,7 @@ pub struct Resources<'a> {
 /// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order.
 pub fn render(
     briefing: &Briefing,
-    svgs: &[String],
+    svgs: &[Svg],
     engine: &Engine<'_>,
     resources: &Resources<'_>,
     source_date_epoch: Option<i64>,
@@ -72,7 +72,7 @@ pub fn render(
 /// crashes it on its own, found by typesetting each section alone.
 fn crash_error(
     briefing: &Briefing,
-    svgs: &[String],
+    svgs: &[Svg],
     engine: &Engine<'_>,
     resources: &Resources<'_>,
     fonts: &FontSet,
@@ -102,10 +102,10 @@ fn crash_error(
 }
 
 /// The files the print source refers to, by virtual path: charts, images and the logo.
-fn world_files(briefing: &Briefing, svgs: &[String], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
+fn world_files(briefing: &Briefing, svgs: &[Svg], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        files.insert(format!("/{}", super::figures::path(figure, "svg")), svg.as_bytes().to_vec());
+        files.insert(format!("/{}", super::figures::path(figure, "svg")), svg.text.as_bytes().to_vec());
     }
     for (path, bytes) in resources.images {
         files.insert(format!("/{path}"), bytes.clone());
@@ -129,9 +129,9 @@ fn text_area_mm(paper: Paper) -> (f64, f64) {
 /// A4, 170 mm on US Letter), unless the chart is more than 1.2 times as tall as
 /// it is wide; then as wide as fits 200 mm (185 mm on Letter) of height, so the
 /// figure, its notes and its source stay on one page. `None` means full width.
-fn print_width_mm(svg: &str, paper: Paper) -> Option<f64> {
+fn print_width_mm(svg: &Svg, paper: Paper) -> Option<f64> {
     let (text_width, tallest) = text_area_mm(paper);
-    let (width, height) = chart::svg_size(svg);
+    let (width, height) = (svg.width, svg.height);
     let aspect = f64::from(height) / f64::from(width.max(1));
     // Rounded so the generated source stays short and stable.
     (aspect > 1.2).then(|| ((tallest / aspect).min(text_width) * 10.0).round() / 10.0)
@@ -139,11 +139,11 @@ fn print_width_mm(svg: &str, paper: Paper) -> Option<f64> {
 
 /// Warns when a chart printed at its width would show its smallest text under
 /// 9 pt, the least a printed label should be.
-fn check_print_text_size(briefing: &Briefing, svgs: &[String], warnings: &mut Vec<Warning>) {
+fn check_print_text_size(briefing: &Briefing, svgs: &[Svg], warnings: &mut Vec<Warning>) {
     let (text_width, _) = text_area_mm(briefing.meta.print.paper);
     for (figure, svg) in briefing.figures.iter().zip(svgs) {
         let printed_mm = print_width_mm(svg, briefing.meta.print.paper).unwrap_or(text_width);
-        let units = f64::from(chart::svg_size(svg).0.max(1));
+        let units = f64::from(svg.width.max(1));
         let smallest_pt = MIN_CHART_FONT / units * printed_mm / 0.352_78;
         if smallest_pt < 9.0 {
             warnings.push(
@@ -246,12 +246,7 @@ fn labels(briefing: &Briefing) -> BTreeSet<String> {
     labels
 }
 
-fn print_context(
-    briefing: &Briefing,
-    svgs: &[String],
-    links: &Links<'_>,
-    logo_path: Option<String>,
-) -> serde_json::Value {
+fn print_context(briefing: &Briefing, svgs: &[Svg], links: &Links<'_>, logo_path: Option<String>) -> serde_json::Value {
     let figures: Vec<serde_json::Value> = briefing
         .figures
         .iter()

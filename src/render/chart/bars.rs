@@ -8,7 +8,7 @@
 use plotters::style::colors::WHITE;
 use plotters::style::text_anchor::VPos;
 
-use super::canvas::{self, Anchor, Canvas, END, Font, START, Swatch};
+use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, START, Swatch};
 use super::{Scale, Theme, fit, text_on, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 
@@ -232,7 +232,7 @@ impl Header {
     }
 }
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme, flavour: Flavour) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour) {
     let series = figure.data.series.len().max(1);
     let shown: Vec<Vec<Option<f64>>> = figure
         .data

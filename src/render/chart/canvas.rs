@@ -41,10 +41,19 @@ pub enum Swatch {
     Dot(RGBColor),
 }
 
+/// What a chart kind draws into: the SVG text, and the size the canvas was made at.
+#[derive(Debug, Default)]
+pub struct Drawing {
+    pub text: String,
+    pub width: u32,
+    pub height: u32,
+}
+
 impl<'a> Canvas<'a> {
-    /// A white canvas `height` units tall writing into `out`.
-    pub fn new(out: &'a mut String, theme: &'a Theme, height: f64) -> Self {
-        let area = SVGBackend::with_string(out, (theme.width as u32, height.ceil() as u32)).into_drawing_area();
+    /// A white canvas `height` units tall drawing into `out`, which keeps its size.
+    pub fn new(out: &'a mut Drawing, theme: &'a Theme, height: f64) -> Self {
+        (out.width, out.height) = (theme.width as u32, height.ceil() as u32);
+        let area = SVGBackend::with_string(&mut out.text, (out.width, out.height)).into_drawing_area();
         let _ = area.fill(&WHITE);
         Self { area, theme, height: height.ceil() }
     }

@@ -6,7 +6,7 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{self, Anchor, Canvas, END, MIDDLE};
+use super::canvas::{self, Anchor, Canvas, Drawing, END, MIDDLE};
 use super::{Scale, Theme, fit, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 
@@ -33,7 +33,7 @@ pub fn fits(figure: &Figure, theme: &Theme) -> bool {
     })
 }
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let (left, slot, ticks) = geometry(figure, theme);
     let small = theme.line_height(theme.small);
     let line = theme.line_height(theme.size);

@@ -8,13 +8,13 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::{Header, RowNeeds, Rows};
-use super::canvas::{self, Anchor, Canvas, END, START, Swatch};
+use super::canvas::{self, Anchor, Canvas, Drawing, END, START, Swatch};
 use super::{Scale, Theme, ticks};
 use crate::model::Figure;
 
 const RADIUS: f64 = 6.0;
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let pairs: Vec<(Option<f64>, Option<f64>)> = figure
         .data
         .rows

@@ -5,13 +5,13 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{self, Anchor, Canvas, Font, MIDDLE, START};
+use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::{Scale, Theme, fit, plain_ticks, readable_on_white, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let data = &figure.data;
     let values: Vec<f64> = data.values().chain(figure.spec.reference.iter().map(|r| r.value)).collect();
     let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));

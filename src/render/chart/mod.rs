@@ -27,7 +27,7 @@ use plotters::prelude::*;
 use crate::model::{ChartKind, Figure};
 use crate::project::config::{MIN_CHART_FONT, Style, parse_hex_colour};
 
-pub use canvas::Canvas;
+pub use canvas::{Canvas, Drawing};
 
 /// Chart width in SVG units; the SVG scales to the column via its viewBox.
 pub const WIDTH: u32 = 640;
@@ -36,16 +36,25 @@ pub const WIDTH: u32 = 640;
 /// scale, so 14-unit labels stay near 12 px instead of the 640 chart's 7.
 pub const NARROW_WIDTH: u32 = 400;
 
-/// The SVG text of `figure`'s chart, [`WIDTH`] wide, accessible: `role="img"`, `<title>` and `<desc>`.
-pub fn svg(figure: &Figure, style: &Style) -> String {
+/// A drawn chart: its SVG text and its size in SVG units, as the chart kind laid it
+/// out, so the page, the PDF and the sharing card never read the size back out of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Svg {
+    pub text: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// `figure`'s chart, [`WIDTH`] wide, accessible: `role="img"`, `<title>` and `<desc>`.
+pub fn svg(figure: &Figure, style: &Style) -> Svg {
     svg_with_width(figure, style, WIDTH)
 }
 
 /// The same chart laid out for `width` units: labels, keys and marks are
 /// placed for that width at the same text sizes, not scaled down.
-pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> String {
+pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> Svg {
     let theme = Theme::new(style, width);
-    let mut out = String::new();
+    let mut out = Drawing::default();
     match figure.spec.kind {
         ChartKind::Bar => bars::draw(&mut out, figure, &theme, bars::Flavour::Single),
         ChartKind::GroupedBar => bars::draw(&mut out, figure, &theme, bars::Flavour::Grouped),
@@ -70,7 +79,7 @@ pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> String {
             }
         }
     }
-    make_accessible(&tidy_font_sizes(&out), figure)
+    Svg { text: make_accessible(&tidy_font_sizes(&out.text), figure), width: out.width, height: out.height }
 }
 
 /// The house style as the charts use it.
@@ -423,19 +432,6 @@ fn make_accessible(svg: &str, figure: &Figure) -> String {
         xml_escape(&figure.description()),
         &rest[1..]
     )
-}
-
-/// The `width` and `height` of a chart SVG's root element, for the page's
-/// `<img>`; (0, 0) if absent, which only a malformed SVG could be.
-pub fn svg_size(svg: &str) -> (u32, u32) {
-    let root = svg.find("<svg").and_then(|start| svg[start..].find('>').map(|end| &svg[start..start + end]));
-    let attribute = |name: &str| -> u32 {
-        root.and_then(|r| r.split(&format!(" {name}=\"")).nth(1))
-            .and_then(|rest| rest.split('"').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (attribute("width"), attribute("height"))
 }
 
 pub fn xml_escape(text: &str) -> String {

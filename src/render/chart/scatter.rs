@@ -5,7 +5,7 @@
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{self, Anchor, Canvas, END, Font, MIDDLE, START};
+use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
 use super::{Scale, Theme, fit, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 
@@ -27,7 +27,7 @@ impl Rect {
     }
 }
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let data = &figure.data;
     let points: Vec<(f64, f64)> = data.rows.iter().filter_map(|r| Some((r.x?, r.values[0]?))).collect();
     let range = |vals: &mut dyn Iterator<Item = f64>| {

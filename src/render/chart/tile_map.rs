@@ -13,7 +13,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::VPos;
 
 use super::bars::PAD;
-use super::canvas::{Anchor, Canvas, Font, MIDDLE, START};
+use super::canvas::{Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::{Theme, fit, mix, text_on, text_width, ticks};
 use crate::model::Figure;
 use crate::model::figure::DataRow;
@@ -102,7 +102,7 @@ fn class_of(value: f64, breaks: &[f64]) -> usize {
     (1..n).take_while(|i| value >= breaks[*i] - 1e-9).count().min(n - 1)
 }
 
-pub fn draw(out: &mut String, figure: &Figure, theme: &Theme) {
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let rows = &figure.data.rows;
     let tiles: Vec<(u32, u32)> = rows.iter().filter_map(|r| r.tile).collect();
     let (r0, r1) = (tiles.iter().map(|t| t.0).min().unwrap_or(0), tiles.iter().map(|t| t.0).max().unwrap_or(0));
