@@ -23,8 +23,8 @@ use std::path::PathBuf;
 use diagnostic::{Error, Warning};
 use model::Briefing;
 use project::Project;
+use render::output::{Facts, OutputSet, RenderContext, RenderOptions};
 use render::templating::{Engine, Flavour};
-use write::OutputSet;
 
 /// What `briefing build` was asked to do.
 #[derive(Debug, Clone)]
@@ -87,7 +87,8 @@ pub struct Rendered {
     pub figures: usize,
 }
 
-/// Builds the model and every output, without touching the disk.
+/// Builds the model and every output, without touching the disk: each output is a
+/// [`render::output::Renderer`] over one shared context, run in order.
 pub fn render_project(
     project: &Project,
     options: &BuildOptions,
@@ -95,55 +96,27 @@ pub fn render_project(
 ) -> Result<Rendered, Error> {
     check_house_font(project)?;
     let briefing = Briefing::build(project, options.draft, warnings)?;
-    // One rasteriser (its font database is the costly part) serves the figures and the social card.
     let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
     let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser)?;
-    let svgs: Vec<render::chart::Svg> = figures.iter().map(|f| f.svg.clone()).collect();
-
-    let print = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)?;
-    let resources =
-        render::pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
-    let pdf = render::pdf::render(&briefing, &svgs, &print, &resources, options.source_date_epoch, warnings)?;
-
-    let web = Engine::new(&project.templates, Flavour::Web, project.config.numbers.spell_out_below)?;
-    let links = render::html::PageLinks {
-        pdf_href: briefing.meta.pdf.clone(),
-        pdf_bytes: pdf.bytes.len(),
-        pdf_pages: pdf.pages,
-        figure_sizes: figures.iter().map(render::figures::FigureFiles::sizes).collect(),
+    let spell_below = project.config.numbers.spell_out_below;
+    let print = Engine::new(&project.templates, Flavour::Print, spell_below)?;
+    let web = Engine::new(&project.templates, Flavour::Web, spell_below)?;
+    let cx = RenderContext {
+        project,
+        briefing: &briefing,
+        figures: &figures,
+        web: &web,
+        print: &print,
+        rasteriser: &rasteriser,
+        options: RenderOptions { source_date_epoch: options.source_date_epoch, keep_typst: options.keep_typst },
     };
-    let html = render::html::render(&briefing, &web, &links)?;
-
-    let lead_figure = svgs.first().map(|svg| svg.text.as_str());
-    let social = render::social::card_png(&briefing.meta, lead_figure, &rasteriser)?;
-    let pages = render::pages::render(&briefing, &web, &print, &pdf.fonts, options.source_date_epoch, warnings)?;
-
+    let mut facts = Facts::default();
     let mut files = OutputSet::default();
-    files.add("index.html", html);
-    files.add("social.png", social);
-    if let Some(sitemap) = render::sitemap::sitemap(&briefing) {
-        files.add("sitemap.xml", sitemap);
+    for renderer in render::output::renderers() {
+        renderer.render(&cx, &mut facts, &mut files, warnings)?;
     }
-    for (path, bytes) in pages {
-        files.add(path, bytes);
-    }
-    for (figure, bundle) in briefing.figures.iter().zip(figures) {
-        files.add(render::figures::path(figure, "svg"), bundle.svg.text);
-        files.add(render::figures::narrow_path(figure), bundle.narrow.text);
-        files.add(render::figures::path(figure, "png"), bundle.png);
-        files.add(render::figures::path(figure, "csv"), bundle.csv);
-    }
-    for (path, bytes) in &project.images {
-        files.add(path.clone(), bytes.clone());
-    }
-    for (name, file) in project.templates.under("assets/") {
-        files.add(name, file.bytes.clone());
-    }
-    if options.keep_typst {
-        files.add(briefing.meta.pdf.replace(".pdf", ".typ"), pdf.source.clone());
-    }
-    files.add(briefing.meta.pdf.clone(), pdf.bytes);
-    Ok(Rendered { files, pdf_pages: pdf.pages, figures: briefing.figures.len() })
+    let pdf_pages = facts.pdf.map_or(0, |pdf| pdf.pages);
+    Ok(Rendered { files, pdf_pages, figures: briefing.figures.len() })
 }
 
 /// The house font must exist, or Typst would silently fall back to another.

@@ -4,12 +4,13 @@
 //! limit), written as `figures/<id>.*` and `figures/<id>-narrow.svg`: named by the
 //! chart's id, so inserting a chart renames no other chart's files.
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, Warning};
 use crate::model::Figure;
 use crate::model::figure::Cell;
 use crate::project::config::Style;
 use crate::render::chart::png::Rasteriser;
 use crate::render::chart::{self, Svg};
+use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 
 /// One figure's files.
 pub struct FigureFiles {
@@ -81,4 +82,29 @@ pub fn csv(figure: &Figure) -> String {
         let _ = writer.write_record(&cells);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The figure files: each chart's SVG, narrow SVG, PNG and CSV, named by its id.
+pub struct FigureFilesOutput;
+
+impl Renderer for FigureFilesOutput {
+    fn name(&self) -> &'static str {
+        "figures"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        _: &mut Facts,
+        out: &mut OutputSet,
+        _: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        for (figure, bundle) in cx.briefing.figures.iter().zip(cx.figures) {
+            out.add(path(figure, "svg"), bundle.svg.text.clone());
+            out.add(narrow_path(figure), bundle.narrow.text.clone());
+            out.add(path(figure, "png"), bundle.png.clone());
+            out.add(path(figure, "csv"), bundle.csv.clone());
+        }
+        Ok(())
+    }
 }

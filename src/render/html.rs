@@ -4,9 +4,10 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag};
 use serde_json::json;
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, Warning};
 use crate::model::figure::{Column, Role};
 use crate::model::{Briefing, Figure, Piece};
+use crate::render::output::{Facts, OutputSet, PdfFacts, RenderContext, Renderer};
 use crate::render::templating::Engine;
 use crate::render::{chart, figures};
 
@@ -177,5 +178,32 @@ pub fn human_size(bytes: usize) -> String {
         format!("{:.1} MB", bytes as f64 / 1_000_000.0)
     } else {
         format!("{} kB", bytes.div_ceil(1000))
+    }
+}
+
+/// The web edition's briefing page, `index.html`.
+pub struct HtmlOutput;
+
+impl Renderer for HtmlOutput {
+    fn name(&self) -> &'static str {
+        "web page"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        facts: &mut Facts,
+        out: &mut OutputSet,
+        _: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let pdf = facts.pdf.clone().unwrap_or(PdfFacts { href: cx.briefing.meta.pdf.clone(), bytes: 0, pages: 0 });
+        let links = PageLinks {
+            pdf_href: pdf.href,
+            pdf_bytes: pdf.bytes,
+            pdf_pages: pdf.pages,
+            figure_sizes: cx.figures.iter().map(figures::FigureFiles::sizes).collect(),
+        };
+        out.add("index.html", render(cx.briefing, cx.web, &links)?);
+        Ok(())
     }
 }

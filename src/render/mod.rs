@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod figures;
 pub mod html;
+pub mod output;
 pub mod pages;
 pub mod pdf;
 pub mod sitemap;

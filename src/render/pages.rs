@@ -13,6 +13,7 @@ use crate::model::pages::{PageEntry, PageSet};
 use crate::model::{Briefing, Piece};
 use crate::project::FontSet;
 use crate::render::html::human_size;
+use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 use crate::render::pdf;
 use crate::render::templating::Engine;
 use crate::render::typst_markup::{self, Links};
@@ -177,4 +178,27 @@ fn typeset_all(
         out.push(Some((pdf.bytes, pdf.pages)));
     }
     Ok(out)
+}
+
+/// The page sets: a page (and PDF profile) per row and an index per set.
+pub struct PageSetsOutput;
+
+impl Renderer for PageSetsOutput {
+    fn name(&self) -> &'static str {
+        "pages from data"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        facts: &mut Facts,
+        out: &mut OutputSet,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let fonts = facts.fonts.as_ref().unwrap_or(&cx.project.fonts);
+        for (path, bytes) in render(cx.briefing, cx.web, cx.print, fonts, cx.options.source_date_epoch, warnings)? {
+            out.add(path, bytes);
+        }
+        Ok(())
+    }
 }

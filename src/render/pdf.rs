@@ -15,6 +15,7 @@ use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
 use crate::render::chart::Svg;
+use crate::render::output::{Facts, OutputSet, PdfFacts, RenderContext, Renderer};
 use crate::render::templating::Engine;
 use crate::render::typeset::typeset_guarded;
 pub use crate::render::typeset::{Pdf, Typesetting, fixed_time, typeset};
@@ -66,6 +67,36 @@ pub fn render(
         Err(crash) => return Err(crash_error(briefing, svgs, engine, resources, &fonts, &crash)),
     };
     Ok(Pdf { fonts, ..pdf })
+}
+
+/// The print edition: the briefing's PDF (and with `--typst`, its Typst source).
+pub struct PdfOutput;
+
+impl Renderer for PdfOutput {
+    fn name(&self) -> &'static str {
+        "PDF"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        facts: &mut Facts,
+        out: &mut OutputSet,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let project = cx.project;
+        let resources = Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
+        let svgs: Vec<Svg> = cx.figures.iter().map(|f| f.svg.clone()).collect();
+        let pdf = render(cx.briefing, &svgs, cx.print, &resources, cx.options.source_date_epoch, warnings)?;
+        let name = cx.briefing.meta.pdf.clone();
+        if cx.options.keep_typst {
+            out.add(name.replace(".pdf", ".typ"), pdf.source.clone());
+        }
+        facts.pdf = Some(PdfFacts { href: name.clone(), bytes: pdf.bytes.len(), pages: pdf.pages });
+        facts.fonts = Some(pdf.fonts);
+        out.add(name, pdf.bytes);
+        Ok(())
+    }
 }
 
 /// The error for a crash of the typesetter: it names the first section that

@@ -1,8 +1,10 @@
 //! `sitemap.xml`: every page of the site, for search engines. Sitemaps need
 //! absolute URLs, so it is written only when `briefing.yaml` gives `base_url`.
 
+use crate::diagnostic::{Error, Warning};
 use crate::model::Briefing;
 use crate::render::chart::xml_escape;
+use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 
 /// The sitemap, or `None` without a `base_url`.
 pub fn sitemap(briefing: &Briefing) -> Option<String> {
@@ -24,4 +26,26 @@ pub fn sitemap(briefing: &Briefing) -> Option<String> {
     }
     xml.push_str("</urlset>\n");
     Some(xml)
+}
+
+/// `sitemap.xml`, when the briefing has a `base_url`.
+pub struct SitemapOutput;
+
+impl Renderer for SitemapOutput {
+    fn name(&self) -> &'static str {
+        "sitemap"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        _: &mut Facts,
+        out: &mut OutputSet,
+        _: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        if let Some(sitemap) = sitemap(cx.briefing) {
+            out.add("sitemap.xml", sitemap);
+        }
+        Ok(())
+    }
 }

@@ -2,9 +2,11 @@
 //! organisation, the title and the date beside the briefing's lead figure,
 //! drawn as SVG and rasterised with the project's own fonts.
 
+use crate::diagnostic::{Error, Warning};
 use crate::model::Meta;
 use crate::render::chart::png::Rasteriser;
 use crate::render::chart::{text_width, wrap, xml_escape};
+use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 
 /// Card size in SVG units; rendered at 2× to 1200×630 pixels.
 const WIDTH: f64 = 600.0;
@@ -92,4 +94,25 @@ pub fn card_png(
     rasteriser: &Rasteriser,
 ) -> Result<Vec<u8>, crate::diagnostic::Error> {
     rasteriser.png(&card_svg(meta, lead_figure))
+}
+
+/// The sharing card, `social.png`, with the lead figure beside the title.
+pub struct SocialCardOutput;
+
+impl Renderer for SocialCardOutput {
+    fn name(&self) -> &'static str {
+        "sharing card"
+    }
+
+    fn render(
+        &self,
+        cx: &RenderContext<'_>,
+        _: &mut Facts,
+        out: &mut OutputSet,
+        _: &mut Vec<Warning>,
+    ) -> Result<(), Error> {
+        let lead_figure = cx.figures.first().map(|f| f.svg.text.as_str());
+        out.add("social.png", card_png(&cx.briefing.meta, lead_figure, cx.rasteriser)?);
+        Ok(())
+    }
 }

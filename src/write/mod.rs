@@ -5,7 +5,6 @@
 //! build — or one interrupted while writing — leaves the previous `output/`
 //! exactly as it was. [`guard`] decides which folders may be replaced at all.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,21 +12,7 @@ use crate::diagnostic::Error;
 
 pub mod guard;
 
-/// The files of one build, by path relative to the output folder.
-#[derive(Debug, Default, Clone)]
-pub struct OutputSet {
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-impl OutputSet {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
-    }
-
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
-    }
-}
+pub use crate::render::output::OutputSet;
 
 /// Replaces `out_dir` with exactly the files in `set`.
 pub fn write_atomically(out_dir: &Path, set: &OutputSet) -> Result<(), Error> {
