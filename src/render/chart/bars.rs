@@ -9,6 +9,7 @@ use plotters::style::colors::WHITE;
 use plotters::style::text_anchor::VPos;
 
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, START, Swatch};
+use super::theme::PAD;
 use super::{Scale, Theme, fit, text_on, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 
@@ -18,9 +19,6 @@ pub enum Flavour {
     Grouped,
     Stacked,
 }
-
-/// Top and side padding inside the SVG.
-pub const PAD: f64 = 8.0;
 
 /// Space above a category label that sits over its marks.
 const LABEL_GAP: f64 = 6.0;

@@ -289,7 +289,7 @@ pub fn value_axis_left_edge(theme: &Theme, figure: &Figure, ticks: &Ticks) -> f6
         .iter()
         .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
         .fold(0.0, f64::max);
-    super::bars::PAD + widest + 8.0
+    super::theme::PAD + widest + 8.0
 }
 
 /// A vertical value axis on the left: a grid line and a tick label per tick
@@ -305,9 +305,9 @@ pub fn value_axis_left(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, tick
     }
     if let Some(title) = &figure.spec.y_title {
         canvas.text(
-            &fit(title, theme.width - 2.0 * super::bars::PAD, theme.small, true),
-            super::bars::PAD,
-            super::bars::PAD + theme.line_height(theme.small) / 2.0,
+            &fit(title, theme.width - 2.0 * super::theme::PAD, theme.small, true),
+            super::theme::PAD,
+            super::theme::PAD + theme.line_height(theme.small) / 2.0,
             Anchor(START, VPos::Center),
             font,
         );

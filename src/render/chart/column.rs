@@ -5,8 +5,8 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::bars::PAD;
 use super::canvas::{self, Anchor, Canvas, Drawing, END, MIDDLE};
+use super::theme::PAD;
 use super::{Scale, Theme, fit, text_width, ticks, wrap, zero_based};
 use crate::model::Figure;
 

@@ -4,8 +4,8 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::bars::PAD;
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
+use super::theme::PAD;
 use super::{Scale, Theme, fit, plain_ticks, readable_on_white, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 

@@ -4,8 +4,8 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::bars::PAD;
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
+use super::theme::PAD;
 use super::{Scale, Theme, fit, text_width, ticks, wrap};
 use crate::model::{Figure, figure::plain_number};
 

@@ -7,6 +7,9 @@ use super::colour::mix;
 use crate::model::Figure;
 use crate::project::config::{MIN_CHART_FONT, Style, parse_hex_colour};
 
+/// Top and side padding inside every chart's SVG.
+pub const PAD: f64 = 8.0;
+
 /// The house style as the charts use it.
 pub struct Theme {
     /// The chart's width in SVG units, which every layout works within.

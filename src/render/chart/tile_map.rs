@@ -12,8 +12,8 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::VPos;
 
-use super::bars::PAD;
 use super::canvas::{Anchor, Canvas, Drawing, Font, MIDDLE, START};
+use super::theme::PAD;
 use super::{Theme, fit, mix, text_on, text_width, ticks};
 use crate::model::Figure;
 use crate::model::figure::DataRow;
