@@ -7,8 +7,8 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::bars::{Header, RowNeeds, Rows};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, START, Swatch};
+use super::rows::{Header, RowNeeds, Rows};
 use super::{Scale, Theme, ticks};
 use crate::model::Figure;
 

@@ -24,6 +24,7 @@ mod column;
 mod dumbbell;
 mod line;
 pub mod png;
+mod rows;
 mod scatter;
 mod text;
 mod theme;
