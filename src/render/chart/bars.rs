@@ -5,9 +5,12 @@
 
 use plotters::style::text_anchor::VPos;
 
+use super::axes::{Scale, ticks, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, START, Swatch};
+use super::colour::text_on;
 use super::rows::{Header, RowNeeds, Rows};
-use super::{Scale, Theme, text_on, text_width, ticks, zero_based};
+use super::text::text_width;
+use super::theme::Theme;
 use crate::model::Figure;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +36,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         Flavour::Stacked => zero_based(totals.iter().copied(), figure),
         _ => zero_based(shown.iter().flat_map(|v| v.iter().flatten().copied()), figure),
     };
-    let ticks = ticks(lo, hi, 4, super::whole(figure));
+    let ticks = ticks(lo, hi, 4, super::axes::whole(figure));
 
     // Bar thickness: grouped bars shrink as series are added, so a category stays compact.
     let (thickness, gap) = match flavour {

@@ -8,7 +8,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Scale, Theme, Ticks, bold_width, fit, text_width};
+use super::axes::{Scale, Ticks};
+use super::text::{bold_width, fit, text_width};
+use super::theme::Theme;
 use crate::model::Figure;
 
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
@@ -221,7 +223,7 @@ pub fn legend(canvas: &Canvas<'_>, entries: &[(String, Swatch)], left: f64, top:
 pub fn value_axis_below(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, ticks: &Ticks, top: f64, bottom: f64) {
     let font = canvas.small();
     let labels: Vec<String> = ticks.values.iter().map(|t| figure.spec.format.tick(*t, ticks.step)).collect();
-    let labelled = super::labelled_ticks(ticks, scale, widest(labels.iter().map(String::as_str), font));
+    let labelled = super::axes::labelled_ticks(ticks, scale, widest(labels.iter().map(String::as_str), font));
     for ((tick, label), shown) in ticks.values.iter().zip(&labels).zip(labelled) {
         let x = scale.at(*tick);
         canvas.line(&[(x, top), (x, bottom)], canvas.theme.grid, 1);

@@ -5,18 +5,20 @@
 
 use plotters::style::text_anchor::VPos;
 
+use super::axes::{Scale, ticks, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, MIDDLE};
+use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
-use super::{Scale, Theme, fit, text_width, ticks, wrap, zero_based};
+use super::theme::Theme;
 use crate::model::Figure;
 
 const PLOT_HEIGHT: f64 = 260.0;
 
 /// The horizontal room each column has, given the widest tick label on the left.
-fn geometry(figure: &Figure, theme: &Theme) -> (f64, f64, crate::render::chart::Ticks) {
+fn geometry(figure: &Figure, theme: &Theme) -> (f64, f64, super::axes::Ticks) {
     let values = figure.data.rows.iter().filter_map(|r| r.values[0]);
     let (lo, hi) = zero_based(values, figure);
-    let ticks = ticks(lo, hi, 5, super::whole(figure));
+    let ticks = ticks(lo, hi, 5, super::axes::whole(figure));
     let left = canvas::value_axis_left_edge(theme, figure, &ticks);
     let slot = (theme.width - left - PAD) / figure.data.rows.len().max(1) as f64;
     (left, slot, ticks)

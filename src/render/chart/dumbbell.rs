@@ -7,9 +7,10 @@
 
 use plotters::style::text_anchor::VPos;
 
+use super::axes::{Scale, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, START, Swatch};
 use super::rows::{Header, RowNeeds, Rows};
-use super::{Scale, Theme, ticks};
+use super::theme::Theme;
 use crate::model::Figure;
 
 const RADIUS: f64 = 6.0;
@@ -24,7 +25,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let all = pairs.iter().flat_map(|(a, b)| [*a, *b]).flatten().chain(figure.spec.reference.iter().map(|r| r.value));
     let (min, max) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
-    let ticks = ticks(min, max, 4, super::whole(figure));
+    let ticks = ticks(min, max, 4, super::axes::whole(figure));
 
     let font = canvas::Font { size: theme.small, colour: theme.ink, bold: false };
     let labels: Vec<String> =

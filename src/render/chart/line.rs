@@ -4,9 +4,12 @@
 
 use plotters::style::text_anchor::VPos;
 
+use super::axes::{Scale, plain_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
+use super::colour::readable_on_white;
+use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
-use super::{Scale, Theme, fit, plain_ticks, readable_on_white, text_width, ticks, wrap};
+use super::theme::Theme;
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
@@ -18,7 +21,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
     // Counts and shares read against zero when the data sit near it; otherwise zoom in.
     let min = if min >= 0.0 && min <= max * 0.5 { 0.0 } else { min };
-    let y_ticks = ticks(min, max, 5, super::whole(figure));
+    let y_ticks = ticks(min, max, 5, super::axes::whole(figure));
 
     let small = theme.line_height(theme.small);
     let line = theme.line_height(theme.size);

@@ -35,11 +35,9 @@ use crate::project::config::Style;
 
 pub use accessible::xml_escape;
 use accessible::{make_accessible, tidy_font_sizes};
-pub use axes::{Scale, Ticks, labelled_ticks, plain_ticks, ticks, whole, zero_based};
 pub use canvas::{Canvas, Drawing};
-pub use colour::{luminance, mix, readable_on_white, text_on};
-pub use text::{bold_width, fit, text_width, wrap};
-pub use theme::Theme;
+pub use text::{bold_width, text_width, wrap};
+use theme::Theme;
 
 /// Chart width in SVG units; the SVG scales to the column via its viewBox.
 pub const WIDTH: u32 = 640;

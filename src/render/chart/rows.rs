@@ -6,9 +6,11 @@
 use plotters::style::colors::WHITE;
 use plotters::style::text_anchor::VPos;
 
+use super::axes::Scale;
 use super::canvas::{self, Anchor, Canvas, END, Font, START, Swatch};
+use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
-use super::{Scale, Theme, fit, text_width, wrap};
+use super::theme::Theme;
 use crate::model::Figure;
 
 /// Space above a category label that sits over its marks.

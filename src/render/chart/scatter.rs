@@ -4,9 +4,11 @@
 
 use plotters::style::text_anchor::VPos;
 
+use super::axes::{Scale, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
+use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
-use super::{Scale, Theme, fit, text_width, ticks, wrap};
+use super::theme::Theme;
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 340.0;
@@ -37,7 +39,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let (x_min, x_max) = range(&mut points.iter().map(|p| p.0));
     let (y_min, y_max) = range(&mut points.iter().map(|p| p.1).chain(figure.spec.reference.iter().map(|r| r.value)));
     let x_ticks = ticks(x_min, x_max, 5, points.iter().all(|p| p.0.fract() == 0.0));
-    let y_ticks = ticks(y_min, y_max, 5, super::whole(figure));
+    let y_ticks = ticks(y_min, y_max, 5, super::axes::whole(figure));
 
     let small = theme.line_height(theme.small);
     let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };

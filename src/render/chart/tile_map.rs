@@ -12,9 +12,12 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::VPos;
 
+use super::axes::ticks;
 use super::canvas::{Anchor, Canvas, Drawing, Font, MIDDLE, START};
+use super::colour::{mix, text_on};
+use super::text::{fit, text_width};
 use super::theme::PAD;
-use super::{Theme, fit, mix, text_on, text_width, ticks};
+use super::theme::Theme;
 use crate::model::Figure;
 use crate::model::figure::DataRow;
 
@@ -28,7 +31,7 @@ fn classes(figure: &Figure, theme: &Theme) -> (Vec<f64>, Vec<RGBColor>) {
     if !lo.is_finite() || (hi - lo).abs() < 1e-12 {
         return (vec![lo, hi], vec![theme.accent]);
     }
-    let t = ticks(lo, hi, 5, super::whole(figure));
+    let t = ticks(lo, hi, 5, super::axes::whole(figure));
     let breaks = t.values;
     let n = breaks.len() - 1;
     // From a pale tint of the accent to a shade darker than it: one hue, rising darkness.
