@@ -265,7 +265,18 @@ fn numbers(
     Ok(out)
 }
 
+/// Registers the data functions and the house filters in the prose's engine.
 fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex<Vec<BrokenClaim>>>) {
+    register_counts(tera, &tables);
+    register_aggregates(tera, &tables);
+    register_lookups(tera, &tables);
+    register_arithmetic(tera);
+    register_claim(tera, broken);
+    house_style::register_filters(tera, spell_below);
+}
+
+/// `count` and `share`: how many rows match.
+fn register_counts(tera: &mut Tera, tables: &Tables) {
     let t = tables.clone();
     tera.register_function("count", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let table = table(&t, &kwargs)?;
@@ -287,6 +298,10 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         let whole = whole as f64;
         Ok(Value::from(if whole == 0.0 { 0.0 } else { part / whole }))
     });
+}
+
+/// `sum`, `mean` and `weighted_mean` of a field over the matching rows.
+fn register_aggregates(tera: &mut Tera, tables: &Tables) {
     for (name, reducer) in [("sum", 0u8), ("mean", 1)] {
         let t = tables.clone();
         tera.register_function(name, move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -314,6 +329,10 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         }
         Ok(Value::from(values.iter().zip(&weights).map(|(v, w)| v * w).sum::<f64>() / total))
     });
+}
+
+/// `min`, `max`, `rank` and `value`: single rows and their fields.
+fn register_lookups(tera: &mut Tera, tables: &Tables) {
     for (name, want_max) in [("min", false), ("max", true)] {
         let t = tables.clone();
         tera.register_function(name, move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -377,6 +396,10 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
             Scalar::Null => Value::none(),
         })
     });
+}
+
+/// `ratio` and `pct_change`.
+fn register_arithmetic(tera: &mut Tera) {
     tera.register_function("ratio", |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let (a, b): (f64, f64) = (kwargs.must_get("a")?, kwargs.must_get("b")?);
         if b == 0.0 {
@@ -391,6 +414,10 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         }
         Ok(Value::from((to - from) / from * 100.0))
     });
+}
+
+/// `claim`: words checked against the data; broken claims are collected in `broken`.
+fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>) {
     tera.register_function("claim", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let says: String = kwargs.must_get("says")?;
         let value: f64 = kwargs.must_get("value")?;
@@ -415,8 +442,6 @@ fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken: Arc<Mutex
         }
         Ok(Value::from(says))
     });
-
-    house_style::register_filters(tera, spell_below);
 }
 
 /// A number from the data as a template value: whole numbers stay whole (`34`, not `34.0`).
