@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::prose::Prose;
 use crate::model::{Piece, markdown};
-use crate::project::Project;
 use crate::project::config::PageSetConfig;
+use crate::project::{Project, Table};
 
 /// One generated page.
 #[derive(Debug, Clone)]
@@ -36,51 +36,12 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
     let at_config = |needle: &str| project.config.locate(needle);
     let mut sets = Vec::new();
     for config in &project.config.pages {
-        if ["assets", "figures", "images"].contains(&config.path.as_str()) {
-            return Err(Error::content(format!("page set path `{}` is taken by the build's own files", config.path))
-                .at(at_config(&format!("path: {}", config.path)))
-                .with_help("choose another folder name, e.g. profiles"));
-        }
-        if !is_slug(&config.path) {
-            return Err(Error::content(format!(
-                "page set path `{}` must be lowercase letters, digits and hyphens",
-                config.path
-            ))
-            .at(at_config(&format!("path: {}", config.path))));
-        }
-        check_templates(project, config)?;
-        let table = project.data.get(&config.data).ok_or_else(|| {
-            Error::content(format!(
-                "page set `{}` names data `{}`, but there is no such table",
-                config.path, config.data
-            ))
-            .at(at_config(&format!("data: {}", config.data)))
-            .with_help(format!("the tables are: {}", project.data.names()))
-        })?;
+        let table = set_table(project, config)?;
         let mut entries: Vec<PageEntry> = Vec::new();
         let mut slug_rows: Vec<(String, usize)> = Vec::new();
         for (index, row) in table.rows.iter().enumerate() {
             let row_number = index + 1;
-            let slug = match row.fields.get(&config.slug) {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Number(n)) => n.to_string(),
-                _ => {
-                    return Err(Error::content(format!(
-                        "row {row_number} of `{}` has no `{}`, which page set `{}` uses as each page's slug",
-                        table.name, config.slug, config.path
-                    ))
-                    .at(table.row_location(index))
-                    .with_help(format!("give every row a `{}` such as `inner-mongolia`", config.slug)));
-                }
-            };
-            if !is_slug(&slug) {
-                return Err(Error::content(format!(
-                    "row {row_number} of `{}` has the slug {slug:?}, which is not safe in a URL",
-                    table.name
-                ))
-                .at(table.field_location(index, &config.slug))
-                .with_help("use lowercase letters, digits and hyphens only, e.g. inner-mongolia"));
-            }
+            let slug = row_slug(table, config, index)?;
             if let Some((_, first)) = slug_rows.iter().find(|(s, _)| *s == slug) {
                 return Err(Error::content(format!(
                     "rows {first} and {row_number} of `{}` both have the slug `{slug}`; each page needs its own",
@@ -132,27 +93,88 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
             };
             entries.push(PageEntry { slug, title, row: row.fields.clone(), related, notes });
         }
-        if let Some(notes) = project.page_notes.get(&config.path) {
-            for (stem, file) in notes {
-                if !entries.iter().any(|e| &e.slug == stem) {
-                    warnings.push(
-                        Diagnostic::warning(format!(
-                            "these notes match no page of `{}`, so they are not shown",
-                            config.path
-                        ))
-                        .at(Location::file(&file.file))
-                        .with_help(format!(
-                            "name the file after a `{}` value in {}",
-                            config.slug,
-                            table.file.display()
-                        )),
-                    );
-                }
-            }
-        }
+        warn_unmatched_notes(project, config, table, &entries, warnings);
         sets.push(PageSet { config: config.clone(), entries });
     }
     Ok(sets)
+}
+
+/// The set's table, after checking the set's path and templates.
+fn set_table<'a>(project: &'a Project, config: &PageSetConfig) -> Result<&'a Table, Error> {
+    let at_config = |needle: &str| project.config.locate(needle);
+    if ["assets", "figures", "images"].contains(&config.path.as_str()) {
+        return Err(Error::content(format!("page set path `{}` is taken by the build's own files", config.path))
+            .at(at_config(&format!("path: {}", config.path)))
+            .with_help("choose another folder name, e.g. profiles"));
+    }
+    if !is_slug(&config.path) {
+        return Err(Error::content(format!(
+            "page set path `{}` must be lowercase letters, digits and hyphens",
+            config.path
+        ))
+        .at(at_config(&format!("path: {}", config.path))));
+    }
+    check_templates(project, config)?;
+    project.data.get(&config.data).ok_or_else(|| {
+        Error::content(format!("page set `{}` names data `{}`, but there is no such table", config.path, config.data))
+            .at(at_config(&format!("data: {}", config.data)))
+            .with_help(format!("the tables are: {}", project.data.names()))
+    })
+}
+
+/// Row `index`'s slug, which must be present and safe in a URL.
+fn row_slug(table: &Table, config: &PageSetConfig, index: usize) -> Result<String, Error> {
+    let row = &table.rows[index];
+    let row_number = index + 1;
+    let slug = match row.fields.get(&config.slug) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            return Err(Error::content(format!(
+                "row {row_number} of `{}` has no `{}`, which page set `{}` uses as each page's slug",
+                table.name, config.slug, config.path
+            ))
+            .at(table.row_location(index))
+            .with_help(format!("give every row a `{}` such as `inner-mongolia`", config.slug)));
+        }
+    };
+    if !is_slug(&slug) {
+        return Err(Error::content(format!(
+            "row {row_number} of `{}` has the slug {slug:?}, which is not safe in a URL",
+            table.name
+        ))
+        .at(table.field_location(index, &config.slug))
+        .with_help("use lowercase letters, digits and hyphens only, e.g. inner-mongolia"));
+    }
+    Ok(slug)
+}
+
+/// Warns about notes files whose name matches no page of the set.
+fn warn_unmatched_notes(
+    project: &Project,
+    config: &PageSetConfig,
+    table: &Table,
+    entries: &[PageEntry],
+    warnings: &mut Vec<Warning>,
+) {
+    if let Some(notes) = project.page_notes.get(&config.path) {
+        for (stem, file) in notes {
+            if !entries.iter().any(|e| &e.slug == stem) {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "these notes match no page of `{}`, so they are not shown",
+                        config.path
+                    ))
+                    .at(Location::file(&file.file))
+                    .with_help(format!(
+                        "name the file after a `{}` value in {}",
+                        config.slug,
+                        table.file.display()
+                    )),
+                );
+            }
+        }
+    }
 }
 
 /// The templates a page set names must exist, or rendering would fail naming no line.
