@@ -191,14 +191,16 @@ pub fn runs_script(url: &str) -> bool {
 
 /// A value in Markdown prose, so that it reads as plain text: inline syntax
 /// characters are backslash-escaped (CommonMark allows it before any ASCII
-/// punctuation), line breaks become spaces, and at the start of a line the
-/// characters that would open a block (heading, list, quote) are escaped too.
+/// punctuation), line breaks become spaces, and a leading character that would
+/// open a block (heading, list, quote, `1.`) is escaped too, wherever the value stands.
 fn escape_markdown(value: &str, line_start: bool) -> String {
     let value = value.replace(['\n', '\r'], " ");
     let value = if line_start { value.trim_start() } else { value.as_str() };
     let mut out = String::with_capacity(value.len() + 8);
-    let block_marker = line_start && value.starts_with(['#', '-', '+', '=', '>', '|']);
-    let digits = if line_start { value.chars().take_while(char::is_ascii_digit).count() } else { 0 };
+    // Not only at a line's start: after `- ` or `> ` (or a few spaces) a value opens a block too,
+    // and a backslash before punctuation is harmless anywhere else.
+    let block_marker = value.starts_with(['#', '-', '+', '=', '>', '|']);
+    let digits = value.chars().take_while(char::is_ascii_digit).count();
     for (i, c) in value.chars().enumerate() {
         let inline =
             matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '|' | '~' | '{' | '}' | '$');
@@ -240,6 +242,8 @@ mod tests {
     fn a_value_cannot_open_a_block() {
         assert_eq!(settle(&format!("{}\n", marked("# Heading"))), "\\# Heading\n");
         assert_eq!(settle(&format!("{}\n", marked("1. item"))), "1\\. item\n");
+        assert_eq!(settle(&format!("- {}\n", marked("# Heading"))), "- \\# Heading\n");
+        assert_eq!(settle(&format!("   {}\n", marked("> quote"))), "   \\> quote\n");
         assert_eq!(settle(&format!("{}\n", marked("a\n\n```chart"))), "a  \\`\\`\\`chart\n");
     }
 
