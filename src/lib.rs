@@ -102,8 +102,13 @@ pub fn render_project(
     let print = Engine::new(&project.templates, Flavour::Print, spell_below)?;
     let web = Engine::new(&project.templates, Flavour::Web, spell_below)?;
     let cx = RenderContext {
-        project,
         briefing: &briefing,
+        resources: render::pdf::Resources {
+            fonts: &project.fonts,
+            logo: project.logo.as_ref(),
+            images: &project.images,
+        },
+        assets: project.templates.under("assets/").map(|(name, file)| (name, file.bytes.as_slice())).collect(),
         figures: &figures,
         web: &web,
         print: &print,

@@ -76,7 +76,24 @@ impl Boundary {
         let Some(resolved) = self.resolve(path, shown)? else {
             return Err(Error::io(shown, "read", &std::io::Error::from(std::io::ErrorKind::NotFound)));
         };
-        let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(shown, "read", &e))?;
+        Self::read_resolved(&resolved, shown)
+    }
+
+    /// An entry of a folder listing: its bytes, or `None` when it is a folder.
+    pub fn read_entry(&self, path: &Path, shown: &Path) -> Result<Option<Vec<u8>>, Error> {
+        match self.resolve(path, shown)? {
+            Some(resolved) if !resolved.is_dir() => Self::read_resolved(&resolved, shown).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// [`Boundary::read_entry`] for UTF-8 text.
+    pub fn read_text_entry(&self, path: &Path, shown: &Path) -> Result<Option<String>, Error> {
+        self.read_entry(path, shown)?.map(|bytes| utf8(bytes, shown)).transpose()
+    }
+
+    fn read_resolved(resolved: &Path, shown: &Path) -> Result<Vec<u8>, Error> {
+        let metadata = std::fs::metadata(resolved).map_err(|e| Error::io(shown, "read", &e))?;
         if !metadata.is_file() {
             // A named pipe or device would block the build or never end.
             return Err(Error::content(format!("{} is not a regular file", shown.display()))
@@ -93,22 +110,12 @@ impl Boundary {
             .at(Location::file(shown))
             .with_help("split the file, or keep only the rows the briefing uses"));
         }
-        std::fs::read(&resolved).map_err(|e| Error::io(shown, "read", &e))
+        std::fs::read(resolved).map_err(|e| Error::io(shown, "read", &e))
     }
 
     /// Reads a UTF-8 text file inside the project.
     pub fn read_text(&self, path: &Path, shown: &Path) -> Result<String, Error> {
-        let bytes = self.read(path, shown)?;
-        String::from_utf8(bytes).map_err(|e| {
-            // The offending bytes are not quoted: the file may not be text at all.
-            Error::content(format!(
-                "{} is not UTF-8 text (invalid byte at offset {})",
-                shown.display(),
-                e.utf8_error().valid_up_to()
-            ))
-            .at(Location::file(shown))
-            .with_help("save the file as UTF-8")
-        })
+        utf8(self.read(path, shown)?, shown)
     }
 
     /// The entries directly inside the folder `dir` (which must lie inside the project), sorted.
@@ -159,4 +166,17 @@ impl Boundary {
         }
         Ok(())
     }
+}
+
+/// `bytes` as text; the offending bytes are not quoted: the file may not be text at all.
+fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        Error::content(format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            shown.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .at(Location::file(shown))
+        .with_help("save the file as UTF-8")
+    })
 }

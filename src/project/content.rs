@@ -81,10 +81,7 @@ pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<Vec<Con
             continue;
         }
         let shown = shown_dir.join(path.file_name().unwrap_or_default());
-        if !boundary.resolve(&path, &shown)?.is_some_and(|p| p.is_file()) {
-            continue;
-        }
-        let text = boundary.read_text(&path, &shown)?;
+        let Some(text) = boundary.read_text_entry(&path, &shown)? else { continue };
         let (front, body_start) = split_front_matter(&shown, &text)?;
         if !front.draft {
             files.push(ContentFile { file: shown, text, front, body_start, written: None });

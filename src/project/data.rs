@@ -84,12 +84,10 @@ impl DataSet {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             let shown = shown_dir.join(path.file_name().unwrap_or_default());
-            if !matches!(ext.as_str(), "yaml" | "yml" | "csv")
-                || !boundary.resolve(&path, &shown)?.is_some_and(|p| p.is_file())
-            {
+            if !matches!(ext.as_str(), "yaml" | "yml" | "csv") {
                 continue;
             }
-            let text = boundary.read_text(&path, &shown)?;
+            let Some(text) = boundary.read_text_entry(&path, &shown)? else { continue };
             let table =
                 if ext == "csv" { Table::from_csv(stem, &shown, text)? } else { Table::from_yaml(stem, &shown, text)? };
             if let Some(previous) = set.tables.get(stem) {

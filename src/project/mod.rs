@@ -105,8 +105,8 @@ fn load_images(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<BTre
         let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         if matches!(extension.as_str(), "svg" | "png" | "jpg" | "jpeg") {
             let shown_path = shown_dir.join(&name);
-            if boundary.resolve(&path, &shown_path)?.is_some_and(|p| p.is_file()) {
-                images.insert(format!("images/{name}"), boundary.read(&path, &shown_path)?);
+            if let Some(bytes) = boundary.read_entry(&path, &shown_path)? {
+                images.insert(format!("images/{name}"), bytes);
             }
         }
     }

@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Error, Warning};
 use crate::model::Briefing;
-use crate::project::{FontSet, Project};
+use crate::project::FontSet;
 use crate::render::chart::png::Rasteriser;
 use crate::render::figures::FigureFiles;
+use crate::render::pdf::Resources;
 use crate::render::templating::Engine;
 
 /// The files of one build, by path relative to the output folder.
@@ -44,8 +45,11 @@ pub struct RenderOptions {
 
 /// Everything a renderer may read.
 pub struct RenderContext<'a> {
-    pub project: &'a Project,
     pub briefing: &'a Briefing,
+    /// The project's fonts, cover logo and Markdown images.
+    pub resources: Resources<'a>,
+    /// The files under `templates/assets/`, by output path (`assets/style.css`).
+    pub assets: Vec<(&'a str, &'a [u8])>,
     /// Every figure drawn once (SVGs, PNG, CSV), in figure order, for every output to share.
     pub figures: &'a [FigureFiles],
     pub web: &'a Engine<'a>,
@@ -115,11 +119,11 @@ impl Renderer for AssetsOutput {
         out: &mut OutputSet,
         _: &mut Vec<Warning>,
     ) -> Result<(), Error> {
-        for (path, bytes) in &cx.project.images {
+        for (path, bytes) in cx.resources.images {
             out.add(path.clone(), bytes.clone());
         }
-        for (name, file) in cx.project.templates.under("assets/") {
-            out.add(name, file.bytes.clone());
+        for (name, bytes) in &cx.assets {
+            out.add(*name, *bytes);
         }
         Ok(())
     }

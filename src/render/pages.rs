@@ -195,7 +195,7 @@ impl Renderer for PageSetsOutput {
         out: &mut OutputSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
-        let fonts = facts.fonts.as_ref().unwrap_or(&cx.project.fonts);
+        let fonts = facts.fonts.as_ref().unwrap_or(cx.resources.fonts);
         for (path, bytes) in render(cx.briefing, cx.web, cx.print, fonts, cx.options.source_date_epoch, warnings)? {
             out.add(path, bytes);
         }

@@ -84,10 +84,8 @@ impl Renderer for PdfOutput {
         out: &mut OutputSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
-        let project = cx.project;
-        let resources = Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
         let svgs: Vec<Svg> = cx.figures.iter().map(|f| f.svg.clone()).collect();
-        let pdf = render(cx.briefing, &svgs, cx.print, &resources, cx.options.source_date_epoch, warnings)?;
+        let pdf = render(cx.briefing, &svgs, cx.print, &cx.resources, cx.options.source_date_epoch, warnings)?;
         let name = cx.briefing.meta.pdf.clone();
         if cx.options.keep_typst {
             out.add(name.replace(".pdf", ".typ"), pdf.source.clone());
@@ -109,7 +107,6 @@ fn crash_error(
     fonts: &FontSet,
     crash: &str,
 ) -> Error {
-    let error = Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})"));
     let help = "this is a bug in the Typst library that briefing uses; rewording the text at this place (unusual punctuation, deep nesting) avoids it. Please report it with this section's text";
     for section in &briefing.sections {
         let alone = Briefing { sections: vec![section.clone()], ..briefing.clone() };
@@ -129,7 +126,7 @@ fn crash_error(
                 .with_help(help);
         }
     }
-    error.with_help(help)
+    crate::render::typeset::engine_crashed(crash)
 }
 
 /// The files the print source refers to, by virtual path: charts, images and the logo.

@@ -69,11 +69,14 @@ impl Typesetting {
 
 /// Compiles a Typst document to PDF. A crash of the engine is an error naming it.
 pub fn typeset(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
-    typeset_guarded(job, fonts, warnings).unwrap_or_else(|crash| {
-        Err(Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
-            "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
-        ))
-    })
+    typeset_guarded(job, fonts, warnings).unwrap_or_else(|crash| Err(engine_crashed(&crash)))
+}
+
+/// The error for a panic inside Typst, whose message is `crash`.
+pub(crate) fn engine_crashed(crash: &str) -> Error {
+    Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
+        "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
+    )
 }
 
 /// [`typeset`], with a panic inside Typst returned as its message.
