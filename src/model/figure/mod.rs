@@ -6,6 +6,7 @@
 //! same rows. The steps run in a fixed order: filter, group and aggregate,
 //! pivot long data into series, then sort and limit the categories.
 
+mod checks;
 mod data;
 mod format;
 mod spec;
@@ -16,7 +17,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Error, Location, Warning};
+use crate::diagnostic::{Error, Location, Warning};
 use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
@@ -89,184 +90,24 @@ impl Figure {
         let raw: RawSpec = yaml::parse(file, yaml_text, file_text, first_line)
             .map_err(|e| e.with_help(format!("chart keys are: {}", SPEC_KEYS.join(", "))))?;
         let at = |s: &serde_saphyr::Location| at_block(file, file_text, first_line, s);
-
-        let id = raw.id.value.trim().to_string();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(Error::content(format!("chart id {id:?} must be letters, digits, `-` or `_`"))
-                .at(at(&raw.id.referenced))
-                .with_help("for example: id: growth-targets"));
-        }
-        let kind = match &raw.kind {
-            None => ChartKind::Bar,
-            Some(k) => {
-                KINDS.iter().find(|(name, _)| *name == k.value.trim()).map(|(_, kind)| *kind).ok_or_else(|| {
-                    Error::content(format!("unknown chart kind `{}`", k.value)).at(at(&k.referenced)).with_help(
-                        format!("the kinds are: {}", KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")),
-                    )
-                })?
-            }
-        };
-        let table = data.get(&raw.data.value).ok_or_else(|| {
-            Error::content(format!("chart `{id}` names data `{}`, but there is no such table", raw.data.value))
-                .at(at(&raw.data.referenced))
-                .with_help(if data.tables.is_empty() {
-                    "add a file to content/data/, e.g. content/data/provinces.yaml".to_string()
-                } else {
-                    format!("the tables are: {}", data.names())
-                })
-        })?;
-        if table.rows.is_empty() {
-            return Err(Error::content(format!("data `{}` is not a table of rows", table.name))
-                .at(at(&raw.data.referenced))
-                .with_help(format!("{} must be a list of mappings, one per row", table.file.display())));
-        }
+        let id = chart_id(&raw, at)?;
+        let kind = chart_kind(&raw, at)?;
+        let table = chart_table(&raw, &id, data, at)?;
         let cx = Context { id: id.clone(), file, file_text, first_line, table, x: raw.x.value.clone() };
-        check_keys_fit_kind(&cx, &raw, kind)?;
+        checks::keys_fit_kind(&cx, &raw, kind)?;
 
         // Transforms, in order: filter, then group and aggregate.
         let aggregate = aggregate(&cx, &raw)?;
-        let filter = match &raw.filter {
-            Some(text) => Some(parse_filter(&cx, text)?),
-            None => None,
-        };
-        let records = transform::filter(&cx, filter.as_ref())?;
-        if records.is_empty() {
-            return Err(empty_after_filter(&cx, &raw, filter.as_ref()));
-        }
-        let group = raw.group.as_ref().map(|g| g.value.names()).unwrap_or_default();
-        let (records, columns) = match &aggregate {
-            Some(aggregate) => {
-                let mut columns = group.clone();
-                columns.push(aggregate.column().to_string());
-                (transform::group(&cx, records, &group, aggregate)?, columns)
-            }
-            None => (records, table.columns.clone()),
-        };
-        let grouped = aggregate.is_some();
-        require(&cx, &raw.x.value, &raw.x.referenced, &columns, grouped)?;
-        for (name, location) in field_list(&raw.y) {
-            require(&cx, &name, &location, &columns, grouped)?;
-        }
-        for field in [&raw.series, &raw.label, &raw.row, &raw.col].into_iter().flatten() {
-            require(&cx, &field.value, &field.referenced, &columns, grouped)?;
-        }
+        let (records, columns) = transformed_records(&cx, &raw, aggregate.as_ref())?;
+        require_fields(&cx, &raw, &columns, aggregate.is_some())?;
 
-        let mut spec = ChartSpec {
-            kind,
-            title: raw.title,
-            subtitle: raw.subtitle,
-            data: raw.data.value,
-            x: raw.x.value,
-            y: raw.y.value.names(),
-            series: raw.series.as_ref().map(|s| s.value.clone()),
-            labels: raw.labels.as_ref().map(|l| l.value.clone()).unwrap_or_default(),
-            label: raw.label.map(|l| l.value),
-            row: raw.row.map(|r| r.value),
-            col: raw.col.map(|c| c.value),
-            sort: raw.sort.as_ref().map_or(kind.default_sort(), |s| s.value),
-            filter: raw.filter.as_ref().map(|f| f.value.clone()),
-            limit: raw.limit.as_ref().map(|l| l.value),
-            group,
-            aggregate,
-            format: NumberFormat {
-                prefix: raw.prefix.unwrap_or_default(),
-                unit: raw.unit.unwrap_or_default(),
-                decimals: 0,
-            },
-            x_title: raw.x_title,
-            y_title: raw.y_title,
-            highlight: raw.highlight,
-            reference: raw.reference,
-            source: raw.source,
-            notes: raw.notes,
-            alt: raw.alt,
-            height: raw.height.as_ref().map(|h| h.value),
-        };
+        let mut spec = ChartSpec::from_raw(&raw, kind, aggregate);
         let mut drawn = data::build(&cx, &spec, &records)?;
         drawn.sort_and_limit(kind, spec.sort, spec.limit);
-        if drawn.rows.is_empty() {
-            return Err(Error::content(format!("chart `{id}` has no data to draw"))
-                .at(cx.block())
-                .with_help("check `limit`: it keeps the first N categories"));
-        }
-        if kind == ChartKind::Dumbbell && drawn.series.len() != 2 {
-            let names: Vec<&str> = drawn.series.iter().map(|s| s.key.as_str()).collect();
-            let location = raw.series.as_ref().map_or(&raw.y.referenced, |s| &s.referenced);
-            return Err(Error::content(format!(
-                "a dumbbell joins exactly two values per category, but chart `{id}` has {} series: {}",
-                names.len(),
-                names.join(", ")
-            ))
-            .at(cx.at(location))
-            .with_help(
-                "give two fields, e.g. y: [target_2024, target_2025], or filter the series field to two values",
-            ));
-        }
-        if kind == ChartKind::StackedBar
-            && let Some(row) = drawn.rows.iter().find(|r| r.values.iter().flatten().any(|v| *v < 0.0))
-        {
-            return Err(Error::content(format!(
-                "chart `{id}` stacks segments, but `{}` has a negative value, which cannot be stacked",
-                row.key
-            ))
-            .at(cx.block())
-            .with_help("use kind: grouped-bar to compare values that can be negative"));
-        }
-        if let Some(labels) = &raw.labels {
-            for key in labels.value.keys() {
-                if !drawn.series.iter().any(|s| &s.key == key) {
-                    let keys: Vec<String> = drawn.series.iter().map(|s| format!("`{}`", s.key)).collect();
-                    return Err(Error::content(format!("chart `{id}` has a label for `{key}`, which is not a series"))
-                        .at(cx.at(&labels.referenced))
-                        .with_help(format!(
-                            "`labels` maps series to legend labels; the series are: {}",
-                            keys.join(", ")
-                        )));
-                }
-            }
-        }
-        spec.format.decimals = match &raw.decimals {
-            Some(d) if d.value > 6 => {
-                return Err(Error::content(format!("`decimals` is {}, more than charts can show", d.value))
-                    .at(cx.at(&d.referenced))
-                    .with_help("use 0 to 6 decimal places"));
-            }
-            Some(d) => d.value,
-            None => default_decimals(drawn.values()),
-        };
-        if let Some(height) = &raw.height
-            && !(120..=2400).contains(&height.value)
-        {
-            return Err(Error::content(format!("`height` is {}, outside what a chart can use", height.value))
-                .at(cx.at(&height.referenced))
-                .with_help("give a height from 120 to 2400 SVG units; the width is always 640"));
-        }
-
-        for name in &spec.highlight {
-            let known = drawn.rows.iter().any(|r| &r.key == name || r.label.as_ref() == Some(name))
-                || drawn.series.iter().any(|s| &s.key == name || &s.label == name);
-            if !known {
-                let example = drawn.rows[0].label.clone().unwrap_or_else(|| drawn.rows[0].key.clone());
-                warnings.push(
-                    Diagnostic::warning(format!(
-                        "chart `{id}` highlights `{name}`, which is not one of its categories"
-                    ))
-                    .at(cx.block())
-                    .with_help(format!("highlight values must match the data exactly, e.g. `{example}`")),
-                );
-            }
-        }
-        for (missing, what) in [(spec.alt.is_none(), "alt"), (spec.source.is_none(), "source")] {
-            if missing {
-                warnings.push(Diagnostic::warning(format!("chart `{id}` has no `{what}`")).at(cx.block()).with_help(
-                    if what == "alt" {
-                        "add `alt:` describing what the chart shows, for screen-reader users"
-                    } else {
-                        "add `source:`, e.g. source: Institute analysis of provincial work reports"
-                    },
-                ));
-            }
-        }
+        checks::drawn_fits_kind(&cx, &raw, kind, &drawn)?;
+        spec.format.decimals = checks::decimals(&cx, &raw, &drawn)?;
+        checks::height(&cx, &raw)?;
+        checks::warn_about(&cx, &spec, &drawn, warnings);
         Ok(Self { number, id, spec, data: drawn, location: cx.block() })
     }
 
@@ -314,84 +155,80 @@ impl Figure {
     }
 }
 
-/// The kinds differ in what they draw, so a key that one kind uses may be
-/// meaningless for another; say so rather than ignore it.
-fn check_keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) -> Result<(), Error> {
-    let name = kind.name();
-    let fail = |location: &serde_saphyr::Location, message: String, help: &str| {
-        Err(Error::content(message).at(cx.at(location)).with_help(help.to_string()))
+/// The author's id, checked to be usable in a file name and an anchor.
+fn chart_id(raw: &RawSpec, at: impl Fn(&serde_saphyr::Location) -> Location) -> Result<String, Error> {
+    let id = raw.id.value.trim().to_string();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(Error::content(format!("chart id {id:?} must be letters, digits, `-` or `_`"))
+            .at(at(&raw.id.referenced))
+            .with_help("for example: id: growth-targets"));
+    }
+    Ok(id)
+}
+
+/// The kind named in the spec; a bar chart when none is.
+fn chart_kind(raw: &RawSpec, at: impl Fn(&serde_saphyr::Location) -> Location) -> Result<ChartKind, Error> {
+    let Some(k) = &raw.kind else { return Ok(ChartKind::Bar) };
+    KINDS.iter().find(|(name, _)| *name == k.value.trim()).map(|(_, kind)| *kind).ok_or_else(|| {
+        Error::content(format!("unknown chart kind `{}`", k.value))
+            .at(at(&k.referenced))
+            .with_help(format!("the kinds are: {}", KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
+    })
+}
+
+/// The table the chart draws from, which must exist and hold rows.
+fn chart_table<'a>(
+    raw: &RawSpec,
+    id: &str,
+    data: &'a DataSet,
+    at: impl Fn(&serde_saphyr::Location) -> Location,
+) -> Result<&'a Table, Error> {
+    let table = data.get(&raw.data.value).ok_or_else(|| {
+        Error::content(format!("chart `{id}` names data `{}`, but there is no such table", raw.data.value))
+            .at(at(&raw.data.referenced))
+            .with_help(if data.tables.is_empty() {
+                "add a file to content/data/, e.g. content/data/provinces.yaml".to_string()
+            } else {
+                format!("the tables are: {}", data.names())
+            })
+    })?;
+    if table.rows.is_empty() {
+        return Err(Error::content(format!("data `{}` is not a table of rows", table.name))
+            .at(at(&raw.data.referenced))
+            .with_help(format!("{} must be a list of mappings, one per row", table.file.display())));
+    }
+    Ok(table)
+}
+
+/// The rows left after the filter and the grouping, with the columns they have.
+fn transformed_records<'a>(
+    cx: &Context<'a>,
+    raw: &RawSpec,
+    aggregate: Option<&Aggregate>,
+) -> Result<(Vec<transform::Record<'a>>, Vec<String>), Error> {
+    let filter = match &raw.filter {
+        Some(text) => Some(parse_filter(cx, text)?),
+        None => None,
     };
-    if kind.single_series()
-        && let FieldList::Many(fields) = &raw.y.value
-        && fields.len() > 1
-    {
-        return fail(
-            &raw.y.referenced,
-            format!("a {name} chart draws one series, but `y` lists {} fields", fields.len()),
-            "name one field, or use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
-        );
+    let records = transform::filter(cx, filter.as_ref())?;
+    if records.is_empty() {
+        return Err(empty_after_filter(cx, raw, filter.as_ref()));
     }
-    if let Some(series) = &raw.series {
-        if kind.single_series() {
-            return fail(
-                &series.referenced,
-                format!("a {name} chart draws one series, so it takes no `series`"),
-                "use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
-            );
-        }
-        if matches!(&raw.y.value, FieldList::Many(f) if f.len() > 1) {
-            return fail(
-                &series.referenced,
-                "`y` lists several fields and `series` is set too; use one or the other".into(),
-                "a list in `y` draws one series per field (wide data); `series` names a field whose values are the series (long data)",
-            );
-        }
+    let Some(aggregate) = aggregate else { return Ok((records, cx.table.columns.clone())) };
+    let group = raw.group.as_ref().map(|g| g.value.names()).unwrap_or_default();
+    let mut columns = group.clone();
+    columns.push(aggregate.column().to_string());
+    Ok((transform::group(cx, records, &group, aggregate)?, columns))
+}
+
+/// Every field the spec names must be among the columns left after grouping.
+fn require_fields(cx: &Context<'_>, raw: &RawSpec, columns: &[String], grouped: bool) -> Result<(), Error> {
+    require(cx, &raw.x.value, &raw.x.referenced, columns, grouped)?;
+    for (name, location) in field_list(&raw.y) {
+        require(cx, &name, &location, columns, grouped)?;
     }
-    if kind == ChartKind::TileMap && (raw.row.is_none() || raw.col.is_none()) {
-        return Err(Error::content(format!("tile map `{}` needs `row` and `col`", cx.id))
-            .at(cx.block())
-            .with_help("name the fields holding each region's grid position, e.g. row: tile_row and col: tile_col"));
-    }
-    for key in [&raw.row, &raw.col].into_iter().flatten() {
-        if kind != ChartKind::TileMap {
-            return fail(
-                &key.referenced,
-                format!("a {name} chart has no grid, so `row` and `col` do not apply"),
-                "remove them, or use kind: tile-map",
-            );
-        }
-    }
-    if let Some(label) = &raw.label
-        && !matches!(kind, ChartKind::Scatter | ChartKind::TileMap)
-    {
-        return fail(
-            &label.referenced,
-            format!("`label` names points and tiles, which a {name} chart does not have"),
-            "a bar chart labels its bars with `x`; remove `label`",
-        );
-    }
-    if let Some(sort) = &raw.sort
-        && !kind.sortable()
-    {
-        return fail(
-            &sort.referenced,
-            format!("a {name} chart keeps its own order, so `sort` does not apply"),
-            "lines run along x in order; remove `sort`",
-        );
-    }
-    if let Some(labels) = &raw.labels
-        && kind.single_series()
-    {
-        return fail(
-            &labels.referenced,
-            format!("a {name} chart draws one series and has no legend to label"),
-            "name the value axis with `y_title` instead",
-        );
-    }
-    if kind == ChartKind::TileMap && !raw.reference.is_empty() {
-        return Err(Error::content("a tile map has no value axis for a `reference` line")
-            .at(cx.block())
-            .with_help("remove `reference`, or mention the benchmark in `notes`"));
+    for field in [&raw.series, &raw.label, &raw.row, &raw.col].into_iter().flatten() {
+        require(cx, &field.value, &field.referenced, columns, grouped)?;
     }
     Ok(())
 }
@@ -537,10 +374,4 @@ fn require(
         )
     };
     Err(Error::content(message).at(cx.at(location)).with_help(help))
-}
-
-/// Shows one decimal when any value has a fraction, none otherwise.
-fn default_decimals(values: impl Iterator<Item = f64>) -> usize {
-    let mut values = values;
-    if values.any(|v| v.fract().abs() > 1e-9) { 1 } else { 0 }
 }

@@ -268,6 +268,44 @@ pub struct ChartSpec {
     pub height: Option<u32>,
 }
 
+impl ChartSpec {
+    /// The spec as the renderer reads it; decimals are settled once the data is known.
+    pub(super) fn from_raw(raw: &RawSpec, kind: ChartKind, aggregate: Option<Aggregate>) -> Self {
+        let raw = raw.clone();
+        Self {
+            kind,
+            title: raw.title,
+            subtitle: raw.subtitle,
+            data: raw.data.value,
+            x: raw.x.value,
+            y: raw.y.value.names(),
+            series: raw.series.map(|s| s.value),
+            labels: raw.labels.map(|l| l.value).unwrap_or_default(),
+            label: raw.label.map(|l| l.value),
+            row: raw.row.map(|r| r.value),
+            col: raw.col.map(|c| c.value),
+            sort: raw.sort.map_or(kind.default_sort(), |s| s.value),
+            filter: raw.filter.map(|f| f.value),
+            limit: raw.limit.map(|l| l.value),
+            group: raw.group.map(|g| g.value.names()).unwrap_or_default(),
+            aggregate,
+            format: NumberFormat {
+                prefix: raw.prefix.unwrap_or_default(),
+                unit: raw.unit.unwrap_or_default(),
+                decimals: 0,
+            },
+            x_title: raw.x_title,
+            y_title: raw.y_title,
+            highlight: raw.highlight,
+            reference: raw.reference,
+            source: raw.source,
+            notes: raw.notes,
+            alt: raw.alt,
+            height: raw.height.map(|h| h.value),
+        }
+    }
+}
+
 impl FieldList {
     pub fn names(&self) -> Vec<String> {
         match self {

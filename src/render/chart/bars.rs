@@ -12,6 +12,7 @@ use super::rows::{Header, RowNeeds, Rows};
 use super::text::text_width;
 use super::theme::Theme;
 use crate::model::Figure;
+use crate::model::figure::DataRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
@@ -20,8 +21,49 @@ pub enum Flavour {
     Stacked,
 }
 
+/// How thick a bar is, the gap between the bars of a group, and the band a
+/// category's bars fill together.
+struct BarSize {
+    thickness: f64,
+    gap: f64,
+    band: f64,
+}
+
+impl BarSize {
+    /// Grouped bars shrink as series are added, so a category stays compact.
+    fn new(flavour: Flavour, series: usize) -> Self {
+        let (thickness, gap) = match flavour {
+            Flavour::Single => (15.0, 0.0),
+            Flavour::Stacked => (18.0, 0.0),
+            Flavour::Grouped if series <= 2 => (14.0, 2.0),
+            Flavour::Grouped if series <= 4 => (12.0, 2.0),
+            Flavour::Grouped => (8.0, 1.0),
+        };
+        let band = match flavour {
+            Flavour::Grouped => series as f64 * (thickness + gap) - gap,
+            _ => thickness,
+        };
+        Self { thickness, gap, band }
+    }
+}
+
+/// What every row's bars are drawn with.
+struct Bars<'a> {
+    figure: &'a Figure,
+    flavour: Flavour,
+    size: BarSize,
+    scale: Scale,
+    /// Where the bars start: zero, or the axis's low end when zero is off it.
+    zero: f64,
+    value_font: Font,
+    /// Whether each bar carries its value (grouped bars only while thick enough).
+    label_each: bool,
+}
+
+/// A value label waiting to be drawn over everything else: value, bar end, centre, font.
+type ValueLabel = (f64, f64, f64, Font);
+
 pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour) {
-    let series = figure.data.series.len().max(1);
     let shown: Vec<Vec<Option<f64>>> = figure
         .data
         .rows
@@ -37,114 +79,36 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         _ => zero_based(shown.iter().flat_map(|v| v.iter().flatten().copied()), figure),
     };
     let ticks = ticks(lo, hi, 4, super::axes::whole(figure));
-
-    // Bar thickness: grouped bars shrink as series are added, so a category stays compact.
-    let (thickness, gap) = match flavour {
-        Flavour::Single => (15.0, 0.0),
-        Flavour::Stacked => (18.0, 0.0),
-        Flavour::Grouped if series <= 2 => (14.0, 2.0),
-        Flavour::Grouped if series <= 4 => (12.0, 2.0),
-        Flavour::Grouped => (8.0, 1.0),
-    };
-    let band = match flavour {
-        Flavour::Grouped => series as f64 * (thickness + gap) - gap,
-        _ => thickness,
-    };
-    // Value labels sit at bar ends: grouped bars label each bar while they are thick enough to.
+    let size = BarSize::new(flavour, figure.data.series.len().max(1));
     let value_font = Font {
         size: if flavour == Flavour::Grouped { theme.small } else { theme.size },
         colour: theme.ink,
         bold: false,
     };
-    let label_each = flavour != Flavour::Grouped || thickness >= 12.0;
-    let label_texts: Vec<(f64, String)> = match flavour {
-        Flavour::Stacked => totals.iter().map(|t| (*t, figure.format_value(*t))).collect(),
-        _ if label_each => {
-            shown.iter().flat_map(|v| v.iter().flatten().map(|x| (*x, figure.format_value(*x)))).collect()
-        }
-        _ => Vec::new(),
-    };
-    let right = canvas::widest(label_texts.iter().filter(|(v, _)| *v >= 0.0).map(|(_, t)| t.as_str()), value_font);
-    let left = canvas::widest(label_texts.iter().filter(|(v, _)| *v < 0.0).map(|(_, t)| t.as_str()), value_font);
+    let label_each = flavour != Flavour::Grouped || size.thickness >= 12.0;
+    let (left, right) = label_room(figure, &shown, &totals, flavour, label_each, value_font);
 
-    let legend = match flavour {
-        Flavour::Single => Vec::new(),
-        _ => figure
-            .data
-            .series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.label.clone(), Swatch::Square(theme.series_fill(figure, i))))
-            .collect(),
+    let header = Header::new(figure, theme, legend(figure, theme, flavour));
+    let needs = RowNeeds {
+        header: header.height,
+        min_row: size.band + if flavour == Flavour::Grouped { 10.0 } else { 7.0 },
+        left: if left > 0.0 { left + 6.0 } else { 0.0 },
+        right: if right > 0.0 { right + 6.0 } else { 0.0 },
+        footer: canvas::value_axis_below_height(theme, figure),
+        label_padding: 6.0,
     };
-    let header = Header::new(figure, theme, legend);
-    let rows = Rows::new(
-        figure,
-        theme,
-        RowNeeds {
-            header: header.height,
-            min_row: band + if flavour == Flavour::Grouped { 10.0 } else { 7.0 },
-            left: if left > 0.0 { left + 6.0 } else { 0.0 },
-            right: if right > 0.0 { right + 6.0 } else { 0.0 },
-            footer: canvas::value_axis_below_height(theme, figure),
-            label_padding: 6.0,
-        },
-    );
+    let rows = Rows::new(figure, theme, needs);
     let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: rows.plot_left, to: rows.plot_right };
     let canvas = Canvas::new(out, theme, rows.height);
     header.draw_legend(&canvas);
     canvas::value_axis_below(&canvas, figure, &scale, &ticks, rows.top, rows.bottom);
     rows.draw_references(&canvas, figure, &scale, header.references_top);
     let zero = scale.at(0.0f64.max(ticks.lo));
-    // Value labels go on last, over any reference line: (value, x of the bar end, y).
-    let mut value_labels: Vec<(f64, f64, f64, Font)> = Vec::new();
-
+    let bars = Bars { figure, flavour, size, scale, zero, value_font, label_each };
+    // Value labels go on last, over any reference line.
+    let mut value_labels: Vec<ValueLabel> = Vec::new();
     for ((row, values), b) in figure.data.rows.iter().zip(&shown).zip(&rows.boxes) {
-        let centre = b.centre();
-        match flavour {
-            Flavour::Single => {
-                if let Some(v) = values[0] {
-                    let end = scale.at(v);
-                    canvas.rect(
-                        zero,
-                        centre - thickness / 2.0,
-                        end,
-                        centre + thickness / 2.0,
-                        theme.mark(figure, row.highlight),
-                    );
-                    value_labels.push((v, end, centre, value_font));
-                }
-            }
-            Flavour::Grouped => {
-                let first = centre - band / 2.0;
-                for (i, value) in values.iter().enumerate() {
-                    let Some(v) = value else { continue };
-                    let top = first + i as f64 * (thickness + gap);
-                    let end = scale.at(*v);
-                    canvas.rect(zero, top, end, top + thickness, theme.series_fill(figure, i));
-                    if label_each {
-                        value_labels.push((*v, end, top + thickness / 2.0, value_font));
-                    }
-                }
-            }
-            Flavour::Stacked => {
-                let mut at = 0.0;
-                for (i, value) in values.iter().enumerate() {
-                    let Some(v) = value else { continue };
-                    let (a, b) = (scale.at(at), scale.at(at + v));
-                    let fill = theme.series_fill(figure, i);
-                    canvas.rect(a, centre - thickness / 2.0, b, centre + thickness / 2.0, fill);
-                    // Inside labels only where they fit with room to spare.
-                    let text = figure.format_value(*v);
-                    let font = Font { size: theme.small, colour: text_on(fill, theme.ink), bold: false };
-                    if text_width(&text, font.size) + 8.0 <= (b - a).abs() {
-                        canvas.text(&text, (a + b) / 2.0, centre, Anchor(super::canvas::MIDDLE, VPos::Center), font);
-                    }
-                    at += v;
-                }
-                value_labels.push((at, scale.at(at), centre, Font { bold: true, ..value_font }));
-            }
-        }
+        bars.draw_row(&canvas, row, values, b.centre(), &mut value_labels);
     }
     // The zero line sits on top of the bars.
     canvas.line(&[(zero, rows.top), (zero, rows.bottom)], theme.ink, 1);
@@ -154,6 +118,103 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
     rows.draw_labels(&canvas, figure);
     rows.draw_category_title(&canvas, figure);
     canvas.finish();
+}
+
+/// The room value labels need beyond the bars: on the left for negative
+/// values, on the right for positive ones.
+fn label_room(
+    figure: &Figure,
+    shown: &[Vec<Option<f64>>],
+    totals: &[f64],
+    flavour: Flavour,
+    label_each: bool,
+    font: Font,
+) -> (f64, f64) {
+    let texts: Vec<(f64, String)> = match flavour {
+        Flavour::Stacked => totals.iter().map(|t| (*t, figure.format_value(*t))).collect(),
+        _ if label_each => {
+            shown.iter().flat_map(|v| v.iter().flatten().map(|x| (*x, figure.format_value(*x)))).collect()
+        }
+        _ => Vec::new(),
+    };
+    let right = canvas::widest(texts.iter().filter(|(v, _)| *v >= 0.0).map(|(_, t)| t.as_str()), font);
+    let left = canvas::widest(texts.iter().filter(|(v, _)| *v < 0.0).map(|(_, t)| t.as_str()), font);
+    (left, right)
+}
+
+/// A swatch per series, for the kinds that draw several.
+fn legend(figure: &Figure, theme: &Theme, flavour: Flavour) -> Vec<(String, Swatch)> {
+    match flavour {
+        Flavour::Single => Vec::new(),
+        _ => figure
+            .data
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.label.clone(), Swatch::Square(theme.series_fill(figure, i))))
+            .collect(),
+    }
+}
+
+impl Bars<'_> {
+    /// One category's bars around `centre`, queueing the value labels they carry.
+    fn draw_row(
+        &self,
+        canvas: &Canvas<'_>,
+        row: &DataRow,
+        values: &[Option<f64>],
+        centre: f64,
+        labels: &mut Vec<ValueLabel>,
+    ) {
+        let (figure, theme, scale) = (self.figure, canvas.theme, &self.scale);
+        let BarSize { thickness, gap, band } = self.size;
+        match self.flavour {
+            Flavour::Single => {
+                if let Some(v) = values[0] {
+                    let end = scale.at(v);
+                    let fill = theme.mark(figure, row.highlight);
+                    canvas.rect(self.zero, centre - thickness / 2.0, end, centre + thickness / 2.0, fill);
+                    labels.push((v, end, centre, self.value_font));
+                }
+            }
+            Flavour::Grouped => {
+                let first = centre - band / 2.0;
+                for (i, value) in values.iter().enumerate() {
+                    let Some(v) = value else { continue };
+                    let top = first + i as f64 * (thickness + gap);
+                    let end = scale.at(*v);
+                    canvas.rect(self.zero, top, end, top + thickness, theme.series_fill(figure, i));
+                    if self.label_each {
+                        labels.push((*v, end, top + thickness / 2.0, self.value_font));
+                    }
+                }
+            }
+            Flavour::Stacked => {
+                let total = self.draw_stack(canvas, values, centre);
+                labels.push((total, scale.at(total), centre, Font { bold: true, ..self.value_font }));
+            }
+        }
+    }
+
+    /// A stack of segments, each labelled inside where its value fits with room
+    /// to spare; returns the stack's total.
+    fn draw_stack(&self, canvas: &Canvas<'_>, values: &[Option<f64>], centre: f64) -> f64 {
+        let (figure, theme, half) = (self.figure, canvas.theme, self.size.thickness / 2.0);
+        let mut at = 0.0;
+        for (i, value) in values.iter().enumerate() {
+            let Some(v) = value else { continue };
+            let (a, b) = (self.scale.at(at), self.scale.at(at + v));
+            let fill = theme.series_fill(figure, i);
+            canvas.rect(a, centre - half, b, centre + half, fill);
+            let text = figure.format_value(*v);
+            let font = Font { size: theme.small, colour: text_on(fill, theme.ink), bold: false };
+            if text_width(&text, font.size) + 8.0 <= (b - a).abs() {
+                canvas.text(&text, (a + b) / 2.0, centre, Anchor(super::canvas::MIDDLE, VPos::Center), font);
+            }
+            at += v;
+        }
+        at
+    }
 }
 
 /// A value at a bar's end: after it for positive values, before it for negative ones.

@@ -5,8 +5,9 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::axes::{Scale, ticks, zero_based};
+use super::axes::{ticks, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, MIDDLE};
+use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
@@ -43,31 +44,20 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
 
     // From the top: the y-axis title, then room for the tallest column's value label.
-    let title = if figure.spec.y_title.is_some() { small + 4.0 } else { 0.0 };
-    let top = PAD + title + line;
-    let below = 8.0 + line * label_lines + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
-    let plot_height = match figure.spec.height {
-        Some(h) => (h as f64 - top - below).max(120.0),
-        None => PLOT_HEIGHT,
+    let room = Room {
+        left,
+        right: theme.width - PAD,
+        top: if figure.spec.y_title.is_some() { small + 4.0 } else { 0.0 } + line,
+        below: 8.0 + line * label_lines + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD,
+        height: PLOT_HEIGHT,
     };
-    let bottom = top + plot_height;
-    let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: bottom, to: top };
-    let canvas = Canvas::new(out, theme, bottom + below);
+    let plot = Plot::new(figure, room, &ticks);
+    let (scale, bottom) = (&plot.y, plot.bottom);
+    let canvas = Canvas::new(out, theme, plot.height());
 
     let tick_font = canvas.small();
-    canvas::value_axis_left(&canvas, figure, &scale, &ticks, left, theme.width - PAD);
-    for reference in &figure.spec.reference {
-        let y = scale.at(reference.value);
-        canvas.dashed((left, y), (theme.width - PAD, y), theme.ink);
-        let font = canvas::Font { colour: theme.ink, ..tick_font };
-        canvas.text(
-            &fit(&reference.label, theme.width - left - 2.0 * PAD, font.size, true),
-            theme.width - PAD,
-            y - small / 2.0 - 1.0,
-            Anchor(END, VPos::Center),
-            font,
-        );
-    }
+    plot.draw_value_axis(&canvas, figure, &ticks);
+    plot.draw_references(&canvas, figure, plot.right, END);
     let zero = scale.at(0.0f64.max(ticks.lo));
     for (i, (row, lines)) in figure.data.rows.iter().zip(&labels).enumerate() {
         let centre = left + slot * (i as f64 + 0.5);

@@ -4,9 +4,12 @@
 
 use plotters::style::text_anchor::VPos;
 
-use super::axes::{Scale, plain_ticks, ticks};
+use plotters::style::RGBColor;
+
+use super::axes::{Scale, Ticks, plain_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::colour::readable_on_white;
+use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
@@ -15,24 +18,53 @@ use crate::model::{Figure, figure::plain_number};
 const PLOT_HEIGHT: f64 = 280.0;
 
 pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
-    let data = &figure.data;
-    let values: Vec<f64> = data.values().chain(figure.spec.reference.iter().map(|r| r.value)).collect();
-    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
-    let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
-    // Counts and shares read against zero when the data sit near it; otherwise zoom in.
-    let min = if min >= 0.0 && min <= max * 0.5 { 0.0 } else { min };
-    let y_ticks = ticks(min, max, 5, super::axes::whole(figure));
-
+    let y_ticks = value_ticks(figure);
     let small = theme.line_height(theme.small);
     let line = theme.line_height(theme.size);
-    let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
-    let left = canvas::value_axis_left_edge(theme, figure, &y_ticks);
+    let ends = end_labels(figure, theme);
+    let end_width = ends
+        .iter()
+        .flatten()
+        .flat_map(|(_, lines)| lines.iter().map(|t| text_width(t, theme.size)))
+        .fold(0.0, f64::max);
+    let room = Room {
+        left: canvas::value_axis_left_edge(theme, figure, &y_ticks),
+        right: theme.width - PAD - end_width - 10.0,
+        top: if figure.spec.y_title.is_some() { small + 6.0 } else { 0.0 } + line / 2.0,
+        below: 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD,
+        height: PLOT_HEIGHT,
+    };
+    let plot = Plot::new(figure, room, &y_ticks);
+    let canvas = Canvas::new(out, theme, plot.height());
 
-    // End labels: the series name (when there are several) and its last value,
-    // on one line if it fits, else the name wrapped over two and the value under it.
+    plot.draw_value_axis(&canvas, figure, &y_ticks);
+    let xs = x_positions(figure, &plot);
+    draw_x_axis(&canvas, figure, &plot, &xs);
+    plot.draw_references(&canvas, figure, plot.left + 4.0, START);
+    let colours = series_colours(figure, theme);
+    draw_series(&canvas, figure, &plot, &xs, &colours);
+    draw_end_labels(&canvas, figure, &plot, &xs, &ends, &colours);
+    canvas.finish();
+}
+
+/// Ticks over the values and reference lines; counts and shares read against
+/// zero when the data sit near it, otherwise the axis zooms in.
+fn value_ticks(figure: &Figure) -> Ticks {
+    let values = figure.data.values().chain(figure.spec.reference.iter().map(|r| r.value));
+    let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
+    let min = if min >= 0.0 && min <= max * 0.5 { 0.0 } else { min };
+    ticks(min, max, 5, super::axes::whole(figure))
+}
+
+/// An end label per series: its last value and where that value sits, with the
+/// series name (when there are several) on one line if it fits, else the name
+/// wrapped over two and the value under it. `None` for a series with no value.
+fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<(f64, Vec<String>)>> {
+    let data = &figure.data;
     let single = data.series.len() == 1 && figure.spec.series.is_none();
     let max_end = theme.width * 0.34;
-    let ends: Vec<Option<(f64, Vec<String>)>> = (0..data.series.len())
+    (0..data.series.len())
         .map(|s| {
             data.rows.iter().rev().find_map(|r| r.values[s]).map(|v| {
                 let value = figure.format_value(v);
@@ -46,30 +78,16 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
                 }
             })
         })
-        .collect();
-    let end_width = ends
-        .iter()
-        .flatten()
-        .flat_map(|(_, lines)| lines.iter().map(|t| text_width(t, theme.size)))
-        .fold(0.0, f64::max);
-    let right = theme.width - PAD - end_width - 10.0;
+        .collect()
+}
 
-    let top = PAD + if figure.spec.y_title.is_some() { small + 6.0 } else { 0.0 } + line / 2.0;
-    let below = 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
-    let plot_height = match figure.spec.height {
-        Some(h) => (h as f64 - top - below).max(120.0),
-        None => PLOT_HEIGHT,
-    };
-    let bottom = top + plot_height;
-    let y_scale = Scale { lo: y_ticks.lo, hi: y_ticks.hi, from: bottom, to: top };
-    let canvas = Canvas::new(out, theme, bottom + below);
-
-    canvas::value_axis_left(&canvas, figure, &y_scale, &y_ticks, left, right);
-
-    // x positions: numeric on a linear scale spanning the data; text at even steps.
+/// Each row's x: numbers on a linear scale spanning the data, text at even steps.
+fn x_positions(figure: &Figure, plot: &Plot) -> Vec<f64> {
+    let data = &figure.data;
+    let (left, right) = (plot.left, plot.right);
     let n = data.rows.len();
     let inset = if data.numeric_x { 0.0 } else { 12.0 };
-    let xs: Vec<f64> = if data.numeric_x {
+    if data.numeric_x {
         let lo = data.rows.first().and_then(|r| r.x).unwrap_or(0.0);
         let hi = data.rows.last().and_then(|r| r.x).unwrap_or(1.0);
         let scale = Scale { lo, hi, from: left + inset, to: right };
@@ -78,83 +96,92 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         vec![(left + right) / 2.0]
     } else {
         (0..n).map(|i| left + inset + (right - left - 2.0 * inset) * i as f64 / (n - 1) as f64).collect()
-    };
+    }
+}
+
+/// The x axis: tick labels (round numbers, or every row's text), every k-th
+/// one shown so neighbours never touch, the base line and the x title.
+fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
+    let (data, theme) = (&figure.data, canvas.theme);
+    let (left, right, bottom) = (plot.left, plot.right, plot.bottom);
     let x_labels: Vec<(f64, String)> = if data.numeric_x {
         let xs_data: Vec<f64> = data.rows.iter().filter_map(|r| r.x).collect();
+        let lo = xs_data.first().copied().unwrap_or(0.0);
+        let hi = xs_data.last().copied().unwrap_or(1.0);
         plain_ticks(&xs_data)
             .into_iter()
             .map(|(v, step)| {
-                let lo = xs_data.first().copied().unwrap_or(0.0);
-                let hi = xs_data.last().copied().unwrap_or(1.0);
-                let x =
-                    if hi > lo { Scale { lo, hi, from: left + inset, to: right }.at(v) } else { (left + right) / 2.0 };
+                let x = if hi > lo { Scale { lo, hi, from: left, to: right }.at(v) } else { (left + right) / 2.0 };
                 (x, plain_number(v, step, false))
             })
             .collect()
     } else {
-        data.rows.iter().zip(&xs).map(|(r, x)| (*x, r.key.clone())).collect()
+        data.rows.iter().zip(xs).map(|(r, x)| (*x, r.key.clone())).collect()
     };
-    // Show every k-th label so neighbours never touch.
     let room = if x_labels.len() > 1 { (right - left) / (x_labels.len() - 1) as f64 } else { right - left };
     let widest_x = x_labels.iter().map(|(_, t)| text_width(t, theme.small)).fold(0.0, f64::max);
     let every = ((widest_x + 10.0) / room.max(1.0)).ceil().max(1.0) as usize;
-    for (i, (x, text)) in x_labels.iter().enumerate() {
-        if i % every == 0 {
-            canvas.line(&[(*x, bottom), (*x, bottom + 4.0)], theme.ink, 1);
-            canvas.text(text, *x, bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), tick_font);
-        }
+    let small = theme.line_height(theme.small);
+    for (x, text) in x_labels.iter().step_by(every) {
+        canvas.line(&[(*x, bottom), (*x, bottom + 4.0)], theme.ink, 1);
+        canvas.text(text, *x, bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
     }
     canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
-    canvas::x_title_below(&canvas, figure, left, right, bottom);
-    for reference in &figure.spec.reference {
-        let y = y_scale.at(reference.value);
-        canvas.dashed((left, y), (right, y), theme.ink);
-        let font = Font { colour: theme.ink, ..tick_font };
-        canvas.text(
-            &fit(&reference.label, right - left - 8.0, font.size, true),
-            left + 4.0,
-            y - small / 2.0 - 1.0,
-            Anchor(START, VPos::Center),
-            font,
-        );
-    }
+    canvas::x_title_below(canvas, figure, left, right, bottom);
+}
 
-    // Highlighted series take the accent and the rest grey; otherwise the palette.
+/// Highlighted series take the accent and the rest grey; otherwise the palette.
+fn series_colours(figure: &Figure, theme: &Theme) -> Vec<RGBColor> {
+    let series = &figure.data.series;
+    let any_highlight = series.iter().any(|s| s.highlight);
+    (0..series.len())
+        .map(|s| match (any_highlight, series[s].highlight) {
+            (false, _) => theme.series_colour(s),
+            (true, true) => theme.accent,
+            (true, false) => theme.muted,
+        })
+        .collect()
+}
+
+/// The lines, grey ones first so highlighted ones draw on top; a missing value
+/// breaks a line, and short series mark every point.
+fn draw_series(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) {
+    let data = &figure.data;
     let any_highlight = data.series.iter().any(|s| s.highlight);
-    let colour = |s: usize| {
-        if !any_highlight {
-            theme.series_colour(s)
-        } else if data.series[s].highlight {
-            theme.accent
-        } else {
-            theme.muted
-        }
-    };
-    // Grey series first so highlighted ones draw on top.
     let mut order: Vec<usize> = (0..data.series.len()).collect();
     order.sort_by_key(|s| any_highlight && data.series[*s].highlight);
     for &s in &order {
         let points: Vec<Option<(f64, f64)>> =
-            data.rows.iter().zip(&xs).map(|(r, x)| r.values[s].map(|v| (*x, y_scale.at(v)))).collect();
-        // Gaps (missing values) break the line into runs.
+            data.rows.iter().zip(xs).map(|(r, x)| r.values[s].map(|v| (*x, plot.y.at(v)))).collect();
         for run in points.split(Option::is_none) {
             let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
             if run.len() > 1 {
-                canvas.line(&run, colour(s), 3);
+                canvas.line(&run, colours[s], 3);
             }
         }
-        if n <= 12 || points.iter().flatten().count() == 1 {
+        if data.rows.len() <= 12 || points.iter().flatten().count() == 1 {
             for (x, y) in points.iter().flatten() {
-                canvas.ringed_dot(*x, *y, 3.5, colour(s));
+                canvas.ringed_dot(*x, *y, 3.5, colours[s]);
             }
         }
     }
+}
 
-    // End labels, centred on their line's end and nudged apart vertically so they never overlap.
+/// End labels, centred on their line's end and nudged apart vertically so they never overlap.
+fn draw_end_labels(
+    canvas: &Canvas<'_>,
+    figure: &Figure,
+    plot: &Plot,
+    xs: &[f64],
+    ends: &[Option<(f64, Vec<String>)>],
+    colours: &[RGBColor],
+) {
+    let theme = canvas.theme;
+    let line = theme.line_height(theme.size);
     let mut labels: Vec<(f64, usize, &[String])> = ends
         .iter()
         .enumerate()
-        .filter_map(|(s, e)| e.as_ref().map(|(v, lines)| (y_scale.at(*v), s, lines.as_slice())))
+        .filter_map(|(s, e)| e.as_ref().map(|(v, lines)| (plot.y.at(*v), s, lines.as_slice())))
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let half = |lines: &[String]| line * (lines.len() as f64 - 1.0) / 2.0;
@@ -163,17 +190,17 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         labels[i].0 = labels[i].0.max(below);
     }
     if let Some(last) = labels.last().map(|l| l.0 + half(l.2))
-        && last > bottom
+        && last > plot.bottom
     {
-        let shift = last - bottom;
+        let shift = last - plot.bottom;
         labels.iter_mut().for_each(|l| l.0 -= shift);
     }
+    let end_x = xs.last().copied().unwrap_or(plot.right);
     for (y, s, lines) in &labels {
-        let end_x = xs.last().copied().unwrap_or(right);
-        let font = Font { size: theme.size, colour: readable_on_white(colour(*s)), bold: data.series[*s].highlight };
+        let highlight = figure.data.series[*s].highlight;
+        let font = Font { size: theme.size, colour: readable_on_white(colours[*s]), bold: highlight };
         for (i, text) in lines.iter().enumerate() {
             canvas.text(text, end_x + 8.0, y - half(lines) + line * i as f64, Anchor(START, VPos::Center), font);
         }
     }
-    canvas.finish();
 }

@@ -23,6 +23,7 @@ mod colour;
 mod column;
 mod dumbbell;
 mod line;
+mod plot;
 pub mod png;
 mod rows;
 mod scatter;

@@ -4,9 +4,12 @@
 
 use plotters::style::text_anchor::VPos;
 
+use plotters::style::text_anchor::HPos;
+
 use super::axes::{Scale, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
-use super::text::{fit, text_width, wrap};
+use super::plot::{Plot, Room};
+use super::text::{text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
 use crate::model::{Figure, figure::plain_number};
@@ -42,48 +45,29 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let y_ticks = ticks(y_min, y_max, 5, super::axes::whole(figure));
 
     let small = theme.line_height(theme.small);
-    let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
-    let left = canvas::value_axis_left_edge(theme, figure, &y_ticks);
     // Half the last x tick label may stick out to the right of the plot.
     let last_x = plain_number(x_ticks.hi, x_ticks.step, true);
-    let right = theme.width - PAD - text_width(&last_x, theme.small) / 2.0;
-    let top = PAD + if figure.spec.y_title.is_some() { small + 8.0 } else { 4.0 };
-    let below = 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD;
-    let plot_height = match figure.spec.height {
-        Some(h) => (h as f64 - top - below).max(120.0),
-        None => PLOT_HEIGHT,
+    let room = Room {
+        left: canvas::value_axis_left_edge(theme, figure, &y_ticks),
+        right: theme.width - PAD - text_width(&last_x, theme.small) / 2.0,
+        top: if figure.spec.y_title.is_some() { small + 8.0 } else { 4.0 },
+        below: 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD,
+        height: PLOT_HEIGHT,
     };
-    let bottom = top + plot_height;
-    let xs = Scale { lo: x_ticks.lo, hi: x_ticks.hi, from: left, to: right };
-    let ys = Scale { lo: y_ticks.lo, hi: y_ticks.hi, from: bottom, to: top };
-    let canvas = Canvas::new(out, theme, bottom + below);
+    let plot = Plot::new(figure, room, &y_ticks);
+    let xs = Scale { lo: x_ticks.lo, hi: x_ticks.hi, from: plot.left, to: plot.right };
+    let canvas = Canvas::new(out, theme, plot.height());
 
-    canvas::value_axis_left(&canvas, figure, &ys, &y_ticks, left, right);
+    plot.draw_value_axis(&canvas, figure, &y_ticks);
     for tick in &x_ticks.values {
         let x = xs.at(*tick);
-        canvas.line(&[(x, top), (x, bottom)], theme.grid, 1);
-        canvas.text(
-            &plain_number(*tick, x_ticks.step, true),
-            x,
-            bottom + 6.0 + small / 2.0,
-            Anchor(MIDDLE, VPos::Center),
-            tick_font,
-        );
+        let label = plain_number(*tick, x_ticks.step, true);
+        canvas.line(&[(x, plot.top), (x, plot.bottom)], theme.grid, 1);
+        canvas.text(&label, x, plot.bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
     }
-    canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
-    canvas::x_title_below(&canvas, figure, left, right, bottom);
-    for reference in &figure.spec.reference {
-        let y = ys.at(reference.value);
-        canvas.dashed((left, y), (right, y), theme.ink);
-        let font = Font { colour: theme.ink, ..tick_font };
-        canvas.text(
-            &fit(&reference.label, right - left - 8.0, font.size, true),
-            right - 4.0,
-            y - small / 2.0 - 1.0,
-            Anchor(END, VPos::Center),
-            font,
-        );
-    }
+    canvas.line(&[(plot.left, plot.bottom), (plot.right, plot.bottom)], theme.ink, 1);
+    canvas::x_title_below(&canvas, figure, plot.left, plot.right, plot.bottom);
+    plot.draw_references(&canvas, figure, plot.right - 4.0, END);
 
     // Grey points first, highlighted ones on top.
     let mut order: Vec<usize> = (0..data.rows.len()).collect();
@@ -91,20 +75,26 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     for &i in &order {
         let row = &data.rows[i];
         if let (Some(x), Some(y)) = (row.x, row.values[0]) {
-            canvas.ringed_dot(xs.at(x), ys.at(y), RADIUS, theme.mark(figure, row.highlight));
+            canvas.ringed_dot(xs.at(x), plot.y.at(y), RADIUS, theme.mark(figure, row.highlight));
         }
     }
+    label_points(&canvas, figure, &plot, &xs, &order);
+    canvas.finish();
+}
 
-    // Labels: highlighted points, or every point of a small labelled scatter when none is highlighted.
+/// Labels the highlighted points, or every point of a small labelled scatter
+/// when none is highlighted, each in the first free place beside its dot.
+fn label_points(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &Scale, order: &[usize]) {
+    let (data, theme) = (&figure.data, canvas.theme);
+    let small = theme.line_height(theme.small);
     let any_highlight = data.rows.iter().any(|r| r.highlight);
     let labelled = figure.spec.label.is_some();
     let mut taken: Vec<Rect> = data
         .rows
         .iter()
-        .filter_map(|r| Some((xs.at(r.x?), ys.at(r.values[0]?))))
+        .filter_map(|r| Some((xs.at(r.x?), plot.y.at(r.values[0]?))))
         .map(|(x, y)| Rect { x0: x - RADIUS, y0: y - RADIUS, x1: x + RADIUS, y1: y + RADIUS })
         .collect();
-    let font = Font { size: theme.small, colour: theme.ink, bold: false };
     for &i in order.iter().rev() {
         let row = &data.rows[i];
         let wanted = if any_highlight { row.highlight } else { labelled && data.rows.len() <= 12 };
@@ -112,43 +102,43 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         if !wanted {
             continue;
         }
+        let font = Font { size: theme.small, colour: theme.ink, bold: row.highlight };
         // A long name takes a second line rather than being cut short (on a phone, most are long).
         let lines = wrap(row.label.as_deref().unwrap_or(&row.key), theme.width * 0.3, font.size, 2);
-        let (px, py) = (xs.at(x), ys.at(y));
-        let w = canvas::widest(lines.iter().map(String::as_str), Font { bold: row.highlight, ..font });
-        let h = small * lines.len() as f64;
-        let gap = RADIUS + 4.0;
-        // Right, left, above, below: the first place inside the plot that is free.
-        let candidates = [
-            (Rect { x0: px + gap, y0: py - h / 2.0, x1: px + gap + w, y1: py + h / 2.0 }, START, px + gap, py),
-            (Rect { x0: px - gap - w, y0: py - h / 2.0, x1: px - gap, y1: py + h / 2.0 }, END, px - gap, py),
-            (
-                Rect { x0: px - w / 2.0, y0: py - gap - h, x1: px + w / 2.0, y1: py - gap },
-                MIDDLE,
-                px,
-                py - gap - h / 2.0,
-            ),
-            (
-                Rect { x0: px - w / 2.0, y0: py + gap, x1: px + w / 2.0, y1: py + gap + h },
-                MIDDLE,
-                px,
-                py + gap + h / 2.0,
-            ),
-        ];
-        let inside = |r: &Rect| r.x0 >= PAD && r.x1 <= theme.width - PAD && r.y0 >= PAD && r.y1 <= bottom;
-        let own = Rect { x0: px - RADIUS, y0: py - RADIUS, x1: px + RADIUS, y1: py + RADIUS };
-        let free = |r: &Rect| taken.iter().all(|t| !t.overlaps(r) || (t.x0 == own.x0 && t.y0 == own.y0));
-        let choice = candidates
-            .iter()
-            .find(|(r, ..)| inside(r) && free(r))
-            .or_else(|| candidates.iter().find(|(r, ..)| inside(r)))
-            .unwrap_or(&candidates[0]);
-        let (rect, h_pos, tx, ty) = *choice;
+        let size = (canvas::widest(lines.iter().map(String::as_str), font), small * lines.len() as f64);
+        let (rect, h_pos, tx, ty) = place_label((xs.at(x), plot.y.at(y)), size, &taken, theme.width, plot.bottom);
         taken.push(rect);
         for (i, text) in lines.iter().enumerate() {
             let y = ty + small * (i as f64 - (lines.len() as f64 - 1.0) / 2.0);
-            canvas.backed_text(text, tx, y, Anchor(h_pos, VPos::Center), Font { bold: row.highlight, ..font });
+            canvas.backed_text(text, tx, y, Anchor(h_pos, VPos::Center), font);
         }
     }
-    canvas.finish();
+}
+
+/// Where a label of `(w, h)` goes beside the dot at `(px, py)`: right, left,
+/// above or below, the first inside the chart that is free of `taken` boxes
+/// (else the first inside). Returns its box, anchor and anchor point.
+fn place_label(
+    (px, py): (f64, f64),
+    (w, h): (f64, f64),
+    taken: &[Rect],
+    width: f64,
+    bottom: f64,
+) -> (Rect, HPos, f64, f64) {
+    let gap = RADIUS + 4.0;
+    let candidates = [
+        (Rect { x0: px + gap, y0: py - h / 2.0, x1: px + gap + w, y1: py + h / 2.0 }, START, px + gap, py),
+        (Rect { x0: px - gap - w, y0: py - h / 2.0, x1: px - gap, y1: py + h / 2.0 }, END, px - gap, py),
+        (Rect { x0: px - w / 2.0, y0: py - gap - h, x1: px + w / 2.0, y1: py - gap }, MIDDLE, px, py - gap - h / 2.0),
+        (Rect { x0: px - w / 2.0, y0: py + gap, x1: px + w / 2.0, y1: py + gap + h }, MIDDLE, px, py + gap + h / 2.0),
+    ];
+    let inside = |r: &Rect| r.x0 >= PAD && r.x1 <= width - PAD && r.y0 >= PAD && r.y1 <= bottom;
+    // The dot's own box never pushes its label away.
+    let own = Rect { x0: px - RADIUS, y0: py - RADIUS, x1: px + RADIUS, y1: py + RADIUS };
+    let free = |r: &Rect| taken.iter().all(|t| !t.overlaps(r) || (t.x0 == own.x0 && t.y0 == own.y0));
+    *candidates
+        .iter()
+        .find(|(r, ..)| inside(r) && free(r))
+        .or_else(|| candidates.iter().find(|(r, ..)| inside(r)))
+        .unwrap_or(&candidates[0])
 }

@@ -112,88 +112,90 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let (c0, c1) = (tiles.iter().map(|t| t.1).min().unwrap_or(0), tiles.iter().map(|t| t.1).max().unwrap_or(0));
     let (n_rows, n_cols) = ((r1 - r0 + 1) as f64, (c1 - c0 + 1) as f64);
 
-    let small = theme.line_height(theme.small);
     let (breaks, colours) = classes(figure, theme);
-    let legend_top = PAD;
-    let top = legend_top + legend_height(theme);
+    let top = PAD + legend_height(theme);
     let tile = tile_size(figure, theme);
     let grid_width = n_cols * tile + (n_cols - 1.0) * GAP;
     let left = ((theme.width - grid_width) / 2.0).max(PAD).floor();
     let height = top + n_rows * tile + (n_rows - 1.0) * GAP + PAD;
     let canvas = Canvas::new(out, theme, height);
+    draw_legend(&canvas, figure, &breaks, &colours);
+    for row in rows {
+        let (Some((r, c)), Some(value)) = (row.tile, row.values[0]) else { continue };
+        let x = left + (c - c0) as f64 * (tile + GAP);
+        let y = top + (r - r0) as f64 * (tile + GAP);
+        draw_tile(&canvas, figure, row, value, (x, y, tile), colours[class_of(value, &breaks)]);
+    }
+    canvas.finish();
+}
 
-    // Legend: title, then swatches side by side with the breaks under their joints.
+/// The legend above the grid: the value's heading, then the class swatches
+/// side by side with the breaks under their joints.
+fn draw_legend(canvas: &Canvas<'_>, figure: &Figure, breaks: &[f64], colours: &[RGBColor]) {
+    let theme = canvas.theme;
+    let small = theme.line_height(theme.small);
     let title = figure
         .data
         .columns
         .iter()
         .find(|c| c.role == crate::model::figure::Role::Value(0))
         .map_or_else(String::new, |c| c.heading.clone());
-    let tick_font = Font { size: theme.small, colour: theme.subtle, bold: false };
-    canvas.text(
-        &fit(&title, theme.width - 2.0 * PAD, theme.small, true),
-        PAD,
-        legend_top + small / 2.0,
-        Anchor(START, VPos::Center),
-        Font { colour: theme.ink, ..tick_font },
-    );
-    let swatch_top = legend_top + small + 4.0;
+    let tick_font = canvas.small();
+    let title_font = Font { colour: theme.ink, ..tick_font };
+    let title = fit(&title, theme.width - 2.0 * PAD, theme.small, true);
+    canvas.text(&title, PAD, PAD + small / 2.0, Anchor(START, VPos::Center), title_font);
+    let swatch_top = PAD + small + 4.0;
     let swatch_width = SWATCH_WIDTH.min((theme.width - 2.0 * PAD - 20.0) / colours.len().max(1) as f64);
     let legend_left = PAD + text_width(&figure.format_value(breaks[0]), theme.small) / 2.0;
     for (i, colour) in colours.iter().enumerate() {
         let x = legend_left + swatch_width * i as f64;
         canvas.rect(x, swatch_top, x + swatch_width - 1.0, swatch_top + 14.0, *colour);
     }
-    let labels: Vec<f64> = if colours.len() == 1 { vec![breaks[0]] } else { breaks.clone() };
+    let labels: &[f64] = if colours.len() == 1 { &breaks[..1] } else { breaks };
     let step = if breaks.len() > 1 { breaks[1] - breaks[0] } else { 1.0 };
     let texts: Vec<String> = labels.iter().map(|b| figure.spec.format.tick(*b, step)).collect();
     // Wide break labels (currency, units) that would touch label every other break, or fewer.
     let widest = texts.iter().map(|t| text_width(t, theme.small)).fold(0.0, f64::max);
     let every = ((widest + 6.0) / swatch_width).ceil().max(1.0) as usize;
-    for (i, text) in texts.iter().enumerate() {
-        if i % every != 0 {
-            continue;
-        }
+    for (i, text) in texts.iter().enumerate().step_by(every) {
         let x =
             if colours.len() == 1 { legend_left + swatch_width / 2.0 } else { legend_left + swatch_width * i as f64 };
         canvas.text(text, x, swatch_top + 14.0 + 4.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), tick_font);
     }
+}
 
-    let label_font = Font { size: theme.small, colour: theme.ink, bold: true };
-    let value_font = Font { size: theme.small, colour: theme.ink, bold: false };
-    let room = tile - 6.0;
-    let lines_fit = ((tile - 4.0) / small).floor() as usize;
-    for row in rows {
-        let (Some((r, c)), Some(value)) = (row.tile, row.values[0]) else { continue };
-        let x = left + (c - c0) as f64 * (tile + GAP);
-        let y = top + (r - r0) as f64 * (tile + GAP);
-        let fill = colours[class_of(value, &breaks)];
-        canvas.rect(x, y, x + tile, y + tile, fill);
-        if row.highlight {
-            canvas.frame(x + 1.0, y + 1.0, x + tile - 1.0, y + tile - 1.0, theme.ink, 3);
-        }
-        let ink = text_on(fill, theme.ink);
-        let lines = name_lines(row, tile, theme);
-        let value_text = fit(&figure.format_value(value), room, value_font.size, false);
-        let with_value = lines.len() < lines_fit;
-        let count = lines.len() + usize::from(with_value);
-        let first = y + tile / 2.0 - small * (count as f64 - 1.0) / 2.0;
-        let centre = x + tile / 2.0;
-        for (i, line) in lines.iter().enumerate() {
-            canvas.text(
-                line,
-                centre,
-                first + small * i as f64,
-                Anchor(MIDDLE, VPos::Center),
-                Font { colour: ink, ..label_font },
-            );
-        }
-        if with_value {
-            let y = first + small * lines.len() as f64;
-            canvas.text(&value_text, centre, y, Anchor(MIDDLE, VPos::Center), Font { colour: ink, ..value_font });
-        }
+/// One region's tile at `(x, y)`, `size` square: its fill, a frame when
+/// highlighted, its name, and its value under the name when there is room.
+fn draw_tile(
+    canvas: &Canvas<'_>,
+    figure: &Figure,
+    row: &DataRow,
+    value: f64,
+    (x, y, size): (f64, f64, f64),
+    fill: RGBColor,
+) {
+    let theme = canvas.theme;
+    let small = theme.line_height(theme.small);
+    canvas.rect(x, y, x + size, y + size, fill);
+    if row.highlight {
+        canvas.frame(x + 1.0, y + 1.0, x + size - 1.0, y + size - 1.0, theme.ink, 3);
     }
-    canvas.finish();
+    let ink = text_on(fill, theme.ink);
+    let label_font = Font { size: theme.small, colour: ink, bold: true };
+    let value_font = Font { size: theme.small, colour: ink, bold: false };
+    let lines = name_lines(row, size, theme);
+    let value_text = fit(&figure.format_value(value), size - 6.0, value_font.size, false);
+    let with_value = lines.len() < ((size - 4.0) / small).floor() as usize;
+    let count = lines.len() + usize::from(with_value);
+    let first = y + size / 2.0 - small * (count as f64 - 1.0) / 2.0;
+    let centre = x + size / 2.0;
+    for (i, line) in lines.iter().enumerate() {
+        canvas.text(line, centre, first + small * i as f64, Anchor(MIDDLE, VPos::Center), label_font);
+    }
+    if with_value {
+        let y = first + small * lines.len() as f64;
+        canvas.text(&value_text, centre, y, Anchor(MIDDLE, VPos::Center), value_font);
+    }
 }
 
 /// A region's name in at most `max_lines` lines of `room`: words wrap, and a

@@ -1,0 +1,191 @@
+//! Checks on a chart spec that are about the chart, not its data: keys that
+//! make no sense for the kind, a drawn table the kind cannot show, and the
+//! warnings for what a published figure should have (alt text, a source).
+
+use super::spec::{FieldList, RawSpec};
+use super::{ChartData, ChartKind, ChartSpec, Context};
+use crate::diagnostic::{Diagnostic, Error, Warning};
+
+/// The kinds differ in what they draw, so a key that one kind uses may be
+/// meaningless for another; say so rather than ignore it.
+pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) -> Result<(), Error> {
+    let name = kind.name();
+    let fail = |location: &serde_saphyr::Location, message: String, help: &str| {
+        Err(Error::content(message).at(cx.at(location)).with_help(help.to_string()))
+    };
+    if kind.single_series()
+        && let FieldList::Many(fields) = &raw.y.value
+        && fields.len() > 1
+    {
+        return fail(
+            &raw.y.referenced,
+            format!("a {name} chart draws one series, but `y` lists {} fields", fields.len()),
+            "name one field, or use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
+        );
+    }
+    if let Some(series) = &raw.series {
+        if kind.single_series() {
+            return fail(
+                &series.referenced,
+                format!("a {name} chart draws one series, so it takes no `series`"),
+                "use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
+            );
+        }
+        if matches!(&raw.y.value, FieldList::Many(f) if f.len() > 1) {
+            return fail(
+                &series.referenced,
+                "`y` lists several fields and `series` is set too; use one or the other".into(),
+                "a list in `y` draws one series per field (wide data); `series` names a field whose values are the series (long data)",
+            );
+        }
+    }
+    if kind == ChartKind::TileMap && (raw.row.is_none() || raw.col.is_none()) {
+        return Err(Error::content(format!("tile map `{}` needs `row` and `col`", cx.id))
+            .at(cx.block())
+            .with_help("name the fields holding each region's grid position, e.g. row: tile_row and col: tile_col"));
+    }
+    for key in [&raw.row, &raw.col].into_iter().flatten() {
+        if kind != ChartKind::TileMap {
+            return fail(
+                &key.referenced,
+                format!("a {name} chart has no grid, so `row` and `col` do not apply"),
+                "remove them, or use kind: tile-map",
+            );
+        }
+    }
+    if let Some(label) = &raw.label
+        && !matches!(kind, ChartKind::Scatter | ChartKind::TileMap)
+    {
+        return fail(
+            &label.referenced,
+            format!("`label` names points and tiles, which a {name} chart does not have"),
+            "a bar chart labels its bars with `x`; remove `label`",
+        );
+    }
+    if let Some(sort) = &raw.sort
+        && !kind.sortable()
+    {
+        return fail(
+            &sort.referenced,
+            format!("a {name} chart keeps its own order, so `sort` does not apply"),
+            "lines run along x in order; remove `sort`",
+        );
+    }
+    if let Some(labels) = &raw.labels
+        && kind.single_series()
+    {
+        return fail(
+            &labels.referenced,
+            format!("a {name} chart draws one series and has no legend to label"),
+            "name the value axis with `y_title` instead",
+        );
+    }
+    if kind == ChartKind::TileMap && !raw.reference.is_empty() {
+        return Err(Error::content("a tile map has no value axis for a `reference` line")
+            .at(cx.block())
+            .with_help("remove `reference`, or mention the benchmark in `notes`"));
+    }
+    Ok(())
+}
+
+/// What the drawn table must satisfy for the kind: something to draw, two
+/// series for a dumbbell, no negative segment in a stack, legend labels that
+/// name real series.
+pub(super) fn drawn_fits_kind(
+    cx: &Context<'_>,
+    raw: &RawSpec,
+    kind: ChartKind,
+    drawn: &ChartData,
+) -> Result<(), Error> {
+    let id = &cx.id;
+    if drawn.rows.is_empty() {
+        return Err(Error::content(format!("chart `{id}` has no data to draw"))
+            .at(cx.block())
+            .with_help("check `limit`: it keeps the first N categories"));
+    }
+    if kind == ChartKind::Dumbbell && drawn.series.len() != 2 {
+        let names: Vec<&str> = drawn.series.iter().map(|s| s.key.as_str()).collect();
+        let location = raw.series.as_ref().map_or(&raw.y.referenced, |s| &s.referenced);
+        return Err(Error::content(format!(
+            "a dumbbell joins exactly two values per category, but chart `{id}` has {} series: {}",
+            names.len(),
+            names.join(", ")
+        ))
+        .at(cx.at(location))
+        .with_help("give two fields, e.g. y: [target_2024, target_2025], or filter the series field to two values"));
+    }
+    if kind == ChartKind::StackedBar
+        && let Some(row) = drawn.rows.iter().find(|r| r.values.iter().flatten().any(|v| *v < 0.0))
+    {
+        return Err(Error::content(format!(
+            "chart `{id}` stacks segments, but `{}` has a negative value, which cannot be stacked",
+            row.key
+        ))
+        .at(cx.block())
+        .with_help("use kind: grouped-bar to compare values that can be negative"));
+    }
+    if let Some(labels) = &raw.labels
+        && let Some(key) = labels.value.keys().find(|key| !drawn.series.iter().any(|s| &s.key == *key))
+    {
+        let keys: Vec<String> = drawn.series.iter().map(|s| format!("`{}`", s.key)).collect();
+        return Err(Error::content(format!("chart `{id}` has a label for `{key}`, which is not a series"))
+            .at(cx.at(&labels.referenced))
+            .with_help(format!("`labels` maps series to legend labels; the series are: {}", keys.join(", "))));
+    }
+    Ok(())
+}
+
+/// The decimals asked for, or one when any drawn value has a fraction.
+pub(super) fn decimals(cx: &Context<'_>, raw: &RawSpec, drawn: &ChartData) -> Result<usize, Error> {
+    match &raw.decimals {
+        Some(d) if d.value > 6 => Err(Error::content(format!("`decimals` is {}, more than charts can show", d.value))
+            .at(cx.at(&d.referenced))
+            .with_help("use 0 to 6 decimal places")),
+        Some(d) => Ok(d.value),
+        None => Ok(usize::from(drawn.values().any(|v| v.fract().abs() > 1e-9))),
+    }
+}
+
+/// A height the page can hold.
+pub(super) fn height(cx: &Context<'_>, raw: &RawSpec) -> Result<(), Error> {
+    match &raw.height {
+        Some(height) if !(120..=2400).contains(&height.value) => {
+            Err(Error::content(format!("`height` is {}, outside what a chart can use", height.value))
+                .at(cx.at(&height.referenced))
+                .with_help("give a height from 120 to 2400 SVG units; the width is always 640"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// What a published figure should have but can do without: highlights that
+/// match a category, alt text and a source.
+pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, warnings: &mut Vec<Warning>) {
+    let id = &cx.id;
+    for name in &spec.highlight {
+        let known = drawn.rows.iter().any(|r| &r.key == name || r.label.as_ref() == Some(name))
+            || drawn.series.iter().any(|s| &s.key == name || &s.label == name);
+        if !known {
+            let example = drawn.rows[0].label.clone().unwrap_or_else(|| drawn.rows[0].key.clone());
+            warnings.push(
+                Diagnostic::warning(format!("chart `{id}` highlights `{name}`, which is not one of its categories"))
+                    .at(cx.block())
+                    .with_help(format!("highlight values must match the data exactly, e.g. `{example}`")),
+            );
+        }
+    }
+    if spec.alt.is_none() {
+        warnings.push(
+            Diagnostic::warning(format!("chart `{id}` has no `alt`"))
+                .at(cx.block())
+                .with_help("add `alt:` describing what the chart shows, for screen-reader users"),
+        );
+    }
+    if spec.source.is_none() {
+        warnings.push(
+            Diagnostic::warning(format!("chart `{id}` has no `source`"))
+                .at(cx.block())
+                .with_help("add `source:`, e.g. source: Institute analysis of provincial work reports"),
+        );
+    }
+}
