@@ -53,7 +53,24 @@ pub struct BuildReport {
 
 /// Loads, renders and writes a project. A panic anywhere inside becomes an error.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
-    crash::catch(|| build_unguarded(options)).unwrap_or_else(|message| {
+    guarded(options, || build_unguarded(options))
+}
+
+/// Everything `build` checks and renders, in memory: the project is loaded and
+/// every output rendered, and nothing is written. Returns the outputs and the
+/// warnings; the error is the one `build` would fail with.
+pub fn check(options: &BuildOptions) -> Result<(Rendered, Vec<Warning>), Error> {
+    guarded(options, || {
+        let project = Project::load(&options.project)?;
+        let mut warnings = Vec::new();
+        let rendered = render_project(&project, options, &mut warnings)?;
+        Ok((rendered, warnings))
+    })
+}
+
+/// Runs `work`, turning a panic inside it into an error naming the project.
+fn guarded<T>(options: &BuildOptions, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    crash::catch(work).unwrap_or_else(|message| {
         Err(Error::content(format!("briefing crashed while building {}: {message}", options.project.display()))
             .with_help("this is a bug in briefing or a library it uses; please report it with the files that cause it. The previous output was left as it was"))
     })

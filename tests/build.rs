@@ -110,9 +110,8 @@ fn malformed_yaml_names_file_line_and_column_and_leaves_output_untouched() {
 fn a_chart_naming_a_missing_field_lists_the_fields_that_exist() {
     let chart = "# Section\n\n```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: valeu\nsource: S\nalt: A\n```\n";
     let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n- name: B\n  value: 2\n")]);
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/01.md:8:"), "the chart's line: {message}");
     assert!(message.contains("field `valeu`"), "{message}");
     assert!(message.contains("`name`, `value`"), "the existing fields are listed: {message}");
@@ -123,7 +122,7 @@ fn a_non_numeric_value_names_the_data_row() {
     let chart = "```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\nalt: A\n```\n";
     let data = "- name: A\n  value: 1\n- name: B\n  value: \"n/a\"\n";
     let project = project(&[("01.md", chart)], &[("things.yaml", data)]);
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/data/things.yaml:4:10"), "the value itself: {message}");
     assert!(message.contains("row 2 (B) has the text \"n/a\" in `value`"), "{message}");
 }
@@ -132,7 +131,7 @@ fn a_non_numeric_value_names_the_data_row() {
 fn an_unknown_chart_kind_lists_the_kinds() {
     let chart = "```chart\nid: c\nkind: pie\ntitle: T\ndata: things\nx: name\ny: value\n```\n";
     let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n")]);
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/01.md:3:") && message.contains("unknown chart kind `pie`"), "{message}");
     assert!(message.contains("bar, column"), "{message}");
 }
@@ -141,9 +140,8 @@ fn an_unknown_chart_kind_lists_the_kinds() {
 fn a_reference_to_an_unknown_figure_is_an_error_with_its_line() {
     let text = "Intro.\n\nAs @fig-nothing shows.\n";
     let project = project(&[("01.md", text)], &[]);
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(
         message.contains("content/01.md:3:") && message.contains("`@fig-nothing` refers to no figure"),
         "{message}"
@@ -157,9 +155,8 @@ fn a_template_error_names_the_template_and_line() {
     fs::create_dir_all(&web).unwrap();
     fs::write(web.join("index.html"), "<html>\n<body>\n<h1>{{ briefing.title | no_such_filter }}</h1>\n</body>\n")
         .unwrap();
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("templates/web/index.html:3:"), "{message}");
     assert!(message.contains("template error"), "{message}");
 }
@@ -199,7 +196,7 @@ fn a_misspelt_setting_in_briefing_yaml_is_reported() {
     let config = project.path().join("content/briefing.yaml");
     let text = fs::read_to_string(&config).unwrap() + "subtitel: Oops\n";
     fs::write(&config, text).unwrap();
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/briefing.yaml:8:"), "{message}");
     assert!(message.contains("subtitel"), "{message}");
 }
@@ -210,9 +207,8 @@ fn a_house_font_that_is_not_available_is_an_error_listing_the_fonts() {
     let config = project.path().join("content/briefing.yaml");
     let text = fs::read_to_string(&config).unwrap() + "style:\n  font: Comic Sans MS\n";
     fs::write(&config, text).unwrap();
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/briefing.yaml:9:") && message.contains("`Comic Sans MS`"), "{message}");
     assert!(message.contains("Noto Sans") && message.contains("fonts/"), "{message}");
 }
@@ -267,9 +263,8 @@ fn each_figure_has_the_same_number_title_and_source_on_the_web_and_in_print() {
 fn raw_html_that_would_fetch_from_outside_the_site_is_an_error() {
     let text = "# Embeds\n\nText.\n\n<script src=\"https://cdn.example.com/x.js\"></script>\n";
     let project = project(&[("01.md", text)], &[]);
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(
         message.contains("content/01.md:5:1: error: raw HTML here refers to an address outside the site"),
         "{message}"
@@ -285,9 +280,8 @@ fn a_typst_error_in_the_print_template_names_the_template_line() {
     let template = template.replacen("#outline(", "#no_such_function()\n#outline(", 1);
     let line = template.lines().position(|l| l == "#no_such_function()").unwrap() + 1;
     fs::write(print.join("briefing.typ"), template).unwrap();
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains(&format!("templates/print/briefing.typ:{line}:1: error: the PDF could not be typeset: unknown variable: no_such_function")), "{message}");
 }
 

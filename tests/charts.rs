@@ -267,7 +267,7 @@ fn a_palette_colour_that_is_not_hex_is_an_error() {
     let config = project.path().join("content/briefing.yaml");
     let text = fs::read_to_string(&config).unwrap() + "style:\n  palette: [\"#112233\", teal]\n";
     fs::write(&config, text).unwrap();
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/briefing.yaml:9:") && message.contains("\"teal\" in `palette`"), "{message}");
 }
 
@@ -302,7 +302,7 @@ fn a_non_numeric_value_names_the_data_row_and_its_line() {
         &[("01.md", &chart("id: c\ntitle: T\ndata: things\nx: name\ny: [a, b]\nkind: grouped-bar\n"))],
         &[("things.yaml", "- name: Alpha\n  a: 1\n  b: 2\n- name: Beta\n  a: 3\n  b: about 4\n")],
     );
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/data/things.yaml:6:6"), "the value's file:line:column: {message}");
     assert!(message.contains("row 2 (Beta) has the text \"about 4\" in `b`"), "{message}");
 }

@@ -154,9 +154,8 @@ fn a_claim_the_data_no_longer_supports_fails_the_build_with_its_words() {
 fn an_expression_naming_a_missing_field_fails_with_file_and_line() {
     let text = "# Growth\n\nIntro.\n\nTotal: {{ sum(table=\"things\", field=\"valeu\") }}.\n";
     let project = project(&[("01.md", text)], &[("things.yaml", "- name: A\n  value: 1\n")]);
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/01.md:5:"), "{message}");
     assert!(message.contains("`valeu` is not a field; the fields are `name`, `value`"), "{message}");
 }
@@ -245,14 +244,14 @@ fn errors_in_a_file_with_data_expressions_point_at_the_lines_as_written() {
     let text = fs::read_to_string(&file).unwrap();
     let y_line = text.lines().position(|l| l == "y: [target_2024, target_2025]").unwrap() + 1;
     fs::write(&file, text.replace("y: [target_2024, target_2025]", "y: [target_2024, target_2052]")).unwrap();
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains(&format!("content/02-targets.md:{y_line}:")), "line {y_line}: {message}");
     assert!(message.contains("y: [target_2024, target_2052]"), "the written line is quoted: {message}");
 
     let text = fs::read_to_string(&file).unwrap().replace("target_2052]", "target_2025]");
     let ref_line = text.lines().position(|l| l.contains("(@fig-targets)")).unwrap() + 1;
     fs::write(&file, text.replace("(@fig-targets)", "(@fig-targetz)")).unwrap();
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains(&format!("content/02-targets.md:{ref_line}:")), "line {ref_line}: {message}");
 }
 

@@ -50,9 +50,8 @@ fn a_duplicate_slug_names_both_rows() {
     let project = places_project(
         "- slug: north\n  name: North\n- slug: south\n  name: South\n- slug: north\n  name: North again\n",
     );
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/data/places.yaml:5:"), "{message}");
     assert!(message.contains("rows 1 and 3 of `places` both have the slug `north`"), "{message}");
 }
@@ -60,7 +59,7 @@ fn a_duplicate_slug_names_both_rows() {
 #[test]
 fn a_slug_that_is_not_url_safe_is_an_error() {
     let project = places_project("- slug: north\n  name: North\n- slug: South West\n  name: South West\n");
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/data/places.yaml:3:"), "{message}");
     assert!(message.contains("row 2 of `places` has the slug \"South West\", which is not safe in a URL"), "{message}");
 }
@@ -68,7 +67,7 @@ fn a_slug_that_is_not_url_safe_is_an_error() {
 #[test]
 fn a_row_without_the_slug_field_is_an_error() {
     let project = places_project("- slug: north\n  name: North\n- name: Nowhere\n");
-    let message = stderr(&build(project.path(), &[]));
+    let (_, message) = check(project.path());
     assert!(message.contains("content/data/places.yaml:3:"), "{message}");
     assert!(message.contains("row 2 of `places` has no `slug`"), "{message}");
 }
@@ -103,9 +102,8 @@ fn an_error_in_a_page_names_the_page_it_was_rendering() {
     let web = project.path().join("templates/web");
     fs::create_dir_all(&web).unwrap();
     fs::write(web.join("page.html"), "<p>{{ page.row.population | number }}</p>\n").unwrap();
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("templates/web/page.html:1:"), "{message}");
     assert!(message.contains("= note: while rendering the page of `alpha` in `places`"), "{message}");
 }

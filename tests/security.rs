@@ -353,9 +353,8 @@ fn heading_attributes_and_escaped_template_openers_build() {
 #[test]
 fn a_stray_template_opener_says_how_to_write_it() {
     let project = project(&[("01.md", "# A\n\nThe syntax {{ is here.\n")], &[]);
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/01.md:3:"), "{message}");
     assert!(message.contains("put a backslash before it: `\\{{`"), "{message}");
 }
@@ -367,9 +366,8 @@ fn an_unknown_page_template_names_the_setting() {
     let text =
         fs::read_to_string(&config).unwrap().replace("template: web/province.html", "template: web/provinse.html");
     fs::write(&config, text).unwrap();
-    let output = build(project.path(), &[]);
-    assert_eq!(output.status.code(), Some(1));
-    let message = stderr(&output);
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
     assert!(
         message.contains("content/briefing.yaml:") && message.contains("`web/provinse.html`, which does not exist"),
         "{message}"

@@ -1,15 +1,16 @@
 //! Property test: no text, however hostile, is read by Typst as markup. The
 //! converter's output always compiles, and the PDF shows the text literally.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use briefing::model::{Briefing, Meta, Piece};
 use briefing::project::{Config, FontSet};
-use briefing::render::pdf::{Typesetting, fixed_time, typeset};
+use briefing::render::pdf::{Typesetting, typeset};
 use briefing::render::typst_markup::{Links, convert};
 use proptest::prelude::*;
 use pulldown_cmark::{Event, Tag, TagEnd};
-use typst_pdf::PdfStandard;
 
 fn briefing() -> Briefing {
     let config: Config =
@@ -22,10 +23,6 @@ fn briefing() -> Briefing {
         data: Default::default(),
         page_sets: Vec::new(),
     }
-}
-
-fn fonts() -> FontSet {
-    FontSet::embedded()
 }
 
 /// Text made mostly of characters Typst gives a meaning, plus ordinary and accented letters.
@@ -58,17 +55,9 @@ proptest! {
         pieces.push(Piece::Markdown(Event::End(TagEnd::Paragraph)));
         let markup = convert(&pieces, &links);
         let source = format!("#set text(font: \"Noto Sans\")\n{markup}\n");
-        let date = chrono::NaiveDate::from_ymd_opt(2025, 2, 20).unwrap();
         let mut warnings = Vec::new();
-        let job = Typesetting {
-            source: source.clone(),
-            files: BTreeMap::new(),
-            ident: "property".into(),
-            time: fixed_time(date, None),
-            standards: &[PdfStandard::A_2b],
-            template: None,
-        };
-        let pdf = typeset(job, &fonts(), &mut warnings);
+        let job = Typesetting::new(&briefing.meta, "property", source.clone(), BTreeMap::new(), None, None);
+        let pdf = typeset(job, &FontSet::embedded(), &mut warnings);
         let pdf = match pdf {
             Ok(pdf) => pdf,
             Err(error) => return Err(TestCaseError::fail(format!("{error}\nsource:\n{source}"))),
@@ -126,29 +115,9 @@ proptest! {
         if markdown.matches("[^n]: ").count() > 1 {
             markdown = markdown.replacen("[^n]", "", markdown.matches("[^n]").count() - 2);
         }
-        let config: Config = serde_saphyr::from_str("title: T\ndate: 2025-02-20\norganisation: O\npdf: t.pdf\n").unwrap();
-        let content = briefing::project::ContentFile {
-            file: "content/01.md".into(),
-            text: markdown.clone(),
-            front: Default::default(),
-            body_start: 0,
-            written: None,
-        };
-        let nowhere = std::path::Path::new("/nonexistent");
-        let project = briefing::project::Project {
-            root: nowhere.into(),
-            config,
-            content: vec![content],
-            data: Default::default(),
-            templates: briefing::project::TemplateSet::embedded(),
-            fonts: fonts(),
-            page_notes: Default::default(),
-            logo: None,
-            images: Default::default(),
-        };
-        let options = briefing::BuildOptions { project: nowhere.into(), out: None, source_date_epoch: None, keep_typst: false, draft: false };
+        let project = common::memory_project(markdown.clone(), Default::default());
         let mut warnings = Vec::new();
-        if let Err(error) = briefing::render_project(&project, &options, &mut warnings) {
+        if let Err(error) = common::render_in_memory(&project, &mut warnings) {
             return Err(TestCaseError::fail(format!("{error}\nMarkdown:\n{markdown}")));
         }
     }

@@ -144,3 +144,25 @@ pub fn render_in_memory(
     };
     briefing::render_project(project, &options, warnings)
 }
+
+/// What `briefing build` would report for `project`, worked out in process by
+/// [`briefing::check`], which writes nothing: the exit status the command would
+/// give, and the error it would print, or its warnings.
+pub fn check(project: &Path) -> (i32, String) {
+    check_with(project, false)
+}
+
+/// [`check`] in draft mode or not.
+pub fn check_with(project: &Path, draft: bool) -> (i32, String) {
+    let options = briefing::BuildOptions {
+        project: project.to_path_buf(),
+        out: None,
+        source_date_epoch: None,
+        keep_typst: false,
+        draft,
+    };
+    match briefing::check(&options) {
+        Ok((_, warnings)) => (0, warnings.iter().map(|w| format!("{w}\n\n")).collect()),
+        Err(error) => (error.exit_code(), error.to_string()),
+    }
+}
