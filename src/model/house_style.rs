@@ -67,26 +67,52 @@ pub fn out_of(part: f64, total: f64, spell_below: u32) -> String {
     format!("{} out of {}", count(part, spell_below), count(total, spell_below))
 }
 
-/// A ratio in words: 3.8 → "almost four times", 2.23 → "more than twice",
-/// 3.0 → "three times". With `verb`, the change: "almost tripled", "more than doubled".
-pub fn times(ratio: f64, verb: bool) -> String {
+/// How close a ratio must be to a whole multiple to be written as that
+/// multiple ("three times", "doubled"): within 3 per cent of it.
+pub const EXACT_BAND: f64 = 0.03;
+/// "almost N" covers ratios from 90 per cent of N up to the exact band.
+pub const ALMOST_BAND: f64 = 0.10;
+/// "more than N" covers ratios above the exact band up to 15 per cent over N.
+pub const MORE_THAN_BAND: f64 = 0.15;
+
+/// A ratio in words, chosen only where the words are true; see the README's
+/// "Number words" for the bands. Outside every band the ratio is written as
+/// a number: 3.8 → "almost four times", 2.23 → "more than twice", 2.6 →
+/// "2.6 times", 0.5 → "half". With `verb`, the change: "almost tripled",
+/// "grew 2.6-fold", "halved", "fell by 35 per cent", "rose by 40 per cent".
+pub fn times(ratio: f64, verb: bool) -> Result<String, String> {
+    if !ratio.is_finite() || ratio <= 0.0 {
+        return Err(format!(
+            "`times` needs a ratio above zero, but was given {}",
+            numbers::number(ratio, 2)
+        ));
+    }
+    if ratio < 1.0 {
+        return Ok(below_one(ratio, verb));
+    }
     let nearest = ratio.round().max(1.0);
     let n = nearest as u64;
-    // Within 3 per cent of a whole multiple reads as that multiple.
-    let qualifier = if (ratio - nearest).abs() / nearest <= 0.03 {
-        ""
-    } else if ratio < nearest {
-        "almost "
+    let off = (ratio - nearest) / nearest;
+    let qualifier = if off.abs() <= EXACT_BAND {
+        Some("")
+    } else if off < 0.0 && off >= -ALMOST_BAND {
+        Some("almost ")
+    } else if off > 0.0 && off <= MORE_THAN_BAND {
+        Some("more than ")
     } else {
-        "more than "
+        None
     };
-    if ratio < 1.5 {
-        return if verb {
+    // Words name the multiples from two to ninety-nine; beyond them digits would read as exact.
+    let Some(qualifier) = qualifier.filter(|_| (2..100).contains(&n)) else {
+        // Nearer 1 than 2, between multiples, or past ninety-nine: the number itself.
+        return Ok(if !verb {
+            format!("{} times", round_half_up(ratio, 1))
+        } else if ratio < 2.0 {
             format!("rose by {}", per_cent((ratio - 1.0) * 100.0, 0))
         } else {
-            format!("{} times", round_half_up(ratio, 1))
-        };
-    }
+            format!("grew {}-fold", round_half_up(ratio, 1))
+        });
+    };
     let phrase = match (n, verb) {
         (2, false) => "twice".to_string(),
         (2, true) => "doubled".to_string(),
@@ -95,12 +121,31 @@ pub fn times(ratio: f64, verb: bool) -> String {
         (_, true) => format!("grew {}-fold", words(n)),
         (_, false) => format!("{} times", words(n)),
     };
-    format!("{qualifier}{phrase}")
+    Ok(format!("{qualifier}{phrase}"))
+}
+
+/// A ratio under one: "half" and "halved" within the exact band of 0.5, else
+/// the fall as a percentage, or the ratio as a number.
+fn below_one(ratio: f64, verb: bool) -> String {
+    let halved = ((ratio - 0.5) / 0.5).abs() <= EXACT_BAND;
+    match (verb, halved) {
+        (true, true) => "halved".into(),
+        (false, true) => "half".into(),
+        (true, false) => format!("fell by {}", per_cent((1.0 - ratio) * 100.0, 0)),
+        (false, false) => format!("{} times", round_half_up(ratio, 2)),
+    }
+}
+
+/// `2.5 percentage points`: a difference between two percentages, which is
+/// not a percentage change.
+pub fn points(value: f64, decimals: usize) -> String {
+    let unit = if (value.abs() - 1.0).abs() < 1e-9 && decimals == 0 { "point" } else { "points" };
+    format!("{} percentage {unit}", group_thousands(value, decimals))
 }
 
 /// The house-style filters, registered alike in the prose and in every template
 /// engine, so `{{ x | number }}` reads the same in a paragraph and in a template:
-/// `per_cent`, `percentage`, `out_of`, `times`, `number` and `date_format`.
+/// `per_cent`, `percentage`, `points`, `out_of`, `times`, `number` and `date_format`.
 pub fn register_filters(tera: &mut Tera, spell_below: u32) {
     tera.register_filter("per_cent", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
@@ -116,7 +161,11 @@ pub fn register_filters(tera: &mut Tera, spell_below: u32) {
     });
     tera.register_filter("times", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let verb: bool = kwargs.get("verb")?.unwrap_or(false);
-        Ok(Value::from(times(value, verb)))
+        times(value, verb).map(Value::from).map_err(tera::Error::message)
+    });
+    tera.register_filter("points", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
+        Ok(Value::from(points(value, decimals)))
     });
     tera.register_filter("number", move |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         Ok(Value::from(match kwargs.get::<usize>("decimals")? {
@@ -148,10 +197,21 @@ mod tests {
 
     #[test]
     fn ratios_read_as_words() {
-        assert_eq!(times(19.0 / 5.0, false), "almost four times");
-        assert_eq!(times(203.0 / 71.0, true), "almost tripled");
-        assert_eq!(times(87.0 / 39.0, true), "more than doubled");
-        assert_eq!(times(3.0, false), "three times");
-        assert_eq!(times(2.01, false), "twice");
+        let t = |r: f64, verb: bool| times(r, verb).unwrap();
+        assert_eq!(t(19.0 / 5.0, false), "almost four times");
+        assert_eq!(t(203.0 / 71.0, true), "almost tripled");
+        assert_eq!(t(87.0 / 39.0, true), "more than doubled");
+        assert_eq!(t(3.0, false), "three times");
+        assert_eq!(t(2.01, false), "twice");
+        // The cases a second briefing published wrongly before the bands.
+        assert_eq!(t(1.5, false), "1.5 times");
+        assert_eq!(t(1.5, true), "rose by 50 per cent");
+        assert_eq!(t(2.5, true), "grew 2.5-fold");
+        assert_eq!(t(2.6, true), "grew 2.6-fold");
+        assert_eq!(t(0.5, true), "halved");
+        assert_eq!(t(0.65, true), "fell by 35 per cent");
+        assert_eq!(t(0.65, false), "0.65 times");
+        assert!(times(-0.5, true).unwrap_err().contains("above zero"));
+        assert_eq!(points(2.5, 1), "2.5 percentage points");
     }
 }
