@@ -25,7 +25,8 @@ fn multiple(phrase: &str) -> Option<f64> {
         return Some(*n);
     }
     let units = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
-    let teens = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+    let teens =
+        ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
     let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
     if let Some(i) = teens.iter().position(|t| *t == word) {
         return Some(10.0 + i as f64);

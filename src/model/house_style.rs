@@ -82,10 +82,7 @@ pub const MORE_THAN_BAND: f64 = 0.15;
 /// "grew 2.6-fold", "halved", "fell by 35 per cent", "rose by 40 per cent".
 pub fn times(ratio: f64, verb: bool) -> Result<String, String> {
     if !ratio.is_finite() || ratio <= 0.0 {
-        return Err(format!(
-            "`times` needs a ratio above zero, but was given {}",
-            numbers::number(ratio, 2)
-        ));
+        return Err(format!("`times` needs a ratio above zero, but was given {}", numbers::number(ratio, 2)));
     }
     if ratio < 1.0 {
         return Ok(below_one(ratio, verb));
@@ -95,7 +92,7 @@ pub fn times(ratio: f64, verb: bool) -> Result<String, String> {
     let off = (ratio - nearest) / nearest;
     let qualifier = if off.abs() <= EXACT_BAND {
         Some("")
-    } else if off < 0.0 && off >= -ALMOST_BAND {
+    } else if (-ALMOST_BAND..0.0).contains(&off) {
         Some("almost ")
     } else if off > 0.0 && off <= MORE_THAN_BAND {
         Some("more than ")

@@ -2,6 +2,7 @@
 //! every renderer reads. Figure and note numbers are assigned here, so
 //! "Figure 3" and note 1 are the same in the web page and in the PDF.
 
+pub mod data_functions;
 pub mod escape;
 pub mod figure;
 pub mod house_style;
@@ -78,9 +79,9 @@ pub struct Briefing {
 impl Briefing {
     /// Builds the model from a loaded project, collecting warnings.
     pub fn build(project: &Project, draft: bool, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
-        let meta = Meta::from_config(&project.config);
         let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
-        let mut prose = prose::Prose::new(&project.data, &meta, settings);
+        let mut prose = prose::Prose::new(&project.data, &Meta::from_config(&project.config), settings);
+        let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
         let page_sets = pages::build(project, &mut prose, warnings)?;

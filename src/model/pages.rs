@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::prose::Prose;
-use crate::model::{Piece, markdown};
+use crate::model::{Piece, markdown, numbers};
 use crate::project::config::PageSetConfig;
 use crate::project::{Project, Table};
 
@@ -18,10 +18,57 @@ pub struct PageEntry {
     pub title: String,
     /// The row's fields.
     pub row: Map<String, Value>,
+    /// The row as readers see it: each field's label and its value as the house
+    /// writes it, "not available" where the value is missing.
+    pub facts: Vec<Fact>,
     /// Rows of each related table that belong to this page, by table name.
     pub related: Map<String, Value>,
     /// The page's notes from `content/<notes>/<slug>.md`, if any.
     pub notes: Option<Vec<Piece>>,
+}
+
+/// One labelled value of a page's row.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Fact {
+    pub field: String,
+    pub label: String,
+    pub text: String,
+    pub missing: bool,
+}
+
+/// Every field of row `fields` as a fact, in the table's column order, labelled
+/// and formatted by the table's schema where it has one.
+fn facts(table: &Table, fields: &Map<String, Value>) -> Vec<Fact> {
+    table
+        .columns
+        .iter()
+        .map(|field| {
+            let column = table.schema.column(field);
+            let value = fields.get(field).unwrap_or(&Value::Null);
+            let text = match value {
+                Value::Null => None,
+                Value::Number(n) => n.as_f64().map(|n| {
+                    let decimals = column.and_then(|c| c.decimals).unwrap_or(if n.fract() == 0.0 { 0 } else { 1 });
+                    let unit = column.and_then(|c| c.unit.as_deref()).unwrap_or("");
+                    let space = if unit.starts_with(|c: char| c.is_alphanumeric()) { " " } else { "" };
+                    format!("{}{space}{unit}", numbers::number(n, decimals))
+                }),
+                Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
+                Value::String(s) if s.trim().is_empty() => None,
+                Value::String(s) => Some(s.clone()),
+                Value::Array(items) => {
+                    Some(items.iter().map(crate::model::figure::text_of).collect::<Vec<_>>().join(", "))
+                }
+                other => Some(other.to_string()),
+            };
+            Fact {
+                field: field.clone(),
+                label: table.heading(field),
+                missing: text.is_none(),
+                text: text.unwrap_or_else(|| "not available".to_string()),
+            }
+        })
+        .collect()
 }
 
 /// A set of pages and its settings.
@@ -91,7 +138,8 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 }
                 None => None,
             };
-            entries.push(PageEntry { slug, title, row: row.fields.clone(), related, notes });
+            let facts = facts(table, &row.fields);
+            entries.push(PageEntry { slug, title, row: row.fields.clone(), facts, related, notes });
         }
         warn_unmatched_notes(project, config, table, &entries, warnings);
         sets.push(PageSet { config: config.clone(), entries });

@@ -121,6 +121,29 @@ impl Expr {
         out
     }
 
+    /// Each text a field is compared with for equality (`region == 'East'`,
+    /// either way round), as `(field, text)`.
+    pub fn compared_texts(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        self.collect_compared(&mut out);
+        out
+    }
+
+    fn collect_compared(&self, out: &mut Vec<(String, String)>) {
+        match self {
+            Expr::Binary(Op::Eq | Op::Ne, a, b) => match (a.as_ref(), b.as_ref()) {
+                (Expr::Field(f), Expr::Text(t)) | (Expr::Text(t), Expr::Field(f)) => out.push((f.clone(), t.clone())),
+                _ => {}
+            },
+            Expr::Negate(inner) | Expr::Not(inner) => inner.collect_compared(out),
+            Expr::Binary(_, a, b) => {
+                a.collect_compared(out);
+                b.collect_compared(out);
+            }
+            _ => {}
+        }
+    }
+
     fn collect_fields(&self, out: &mut Vec<String>) {
         match self {
             Expr::Field(name) if !out.contains(name) => out.push(name.clone()),
@@ -471,5 +494,57 @@ mod tests {
         let columns: Vec<String> = vec!["rank".into(), "year".into()];
         let unknown = parse_located("rank == 1 and yaer == 2025", &columns).unwrap_err();
         assert_eq!((unknown.unknown_field.as_deref(), unknown.offset), (Some("yaer"), 14));
+    }
+}
+
+/// A text a condition compares a field with, though no row of the table holds it there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmatched {
+    pub field: String,
+    pub text: String,
+    /// The values the field does hold that are closest to `text`, best first.
+    pub closest: Vec<String>,
+}
+
+/// The compared texts of `expr` that occur in no row of `rows` — almost always a
+/// misspelling that would otherwise match nothing in silence.
+pub fn unmatched<'a>(expr: &Expr, rows: impl Iterator<Item = &'a Map<String, Value>> + Clone) -> Vec<Unmatched> {
+    let mut out = Vec::new();
+    for (field, text) in expr.compared_texts() {
+        let mut values: Vec<String> = Vec::new();
+        let mut found = false;
+        for row in rows.clone() {
+            let Some(Value::String(value)) = row.get(&field) else { continue };
+            found |= *value == text;
+            if !values.contains(value) {
+                values.push(value.clone());
+            }
+        }
+        if found || values.is_empty() || out.iter().any(|u: &Unmatched| u.field == field && u.text == text) {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        values.sort_by(|a, b| {
+            let score = |v: &String| strsim::normalized_damerau_levenshtein(&lower, &v.to_lowercase());
+            score(b).total_cmp(&score(a)).then_with(|| a.cmp(b))
+        });
+        values.truncate(3);
+        out.push(Unmatched { field, text, closest: values });
+    }
+    out
+}
+
+impl Unmatched {
+    /// The warning's words: what was compared and what exists.
+    pub fn message(&self, table: &str) -> (String, String) {
+        let listed: Vec<String> = self.closest.iter().map(|v| format!("`{v}`")).collect();
+        (
+            format!("the condition compares `{}` with '{}', which no row of `{table}` has", self.field, self.text),
+            format!(
+                "the closest values of `{}` are {}; check the spelling and capitals",
+                self.field,
+                listed.join(", ")
+            ),
+        )
     }
 }

@@ -9,6 +9,8 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod fonts;
+pub mod schema;
+pub mod table_rules;
 pub mod templates;
 pub mod yaml;
 

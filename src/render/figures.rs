@@ -62,13 +62,14 @@ pub fn render(figures: &[Figure], style: &Style, rasteriser: &Rasteriser) -> Res
         .collect()
 }
 
-/// The drawn data as CSV: a header of field names, then one line per drawn
+/// The drawn data as CSV: a header of the fields' declared labels (else their
+/// names), then one line per drawn
 /// row, numbers unformatted (no unit, no rounding) so spreadsheets read them.
 pub fn csv(figure: &Figure) -> String {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
     let data = &figure.data;
     // Writing to a Vec cannot fail; the results are unwrapped into empty output at worst.
-    let _ = writer.write_record(data.columns.iter().map(|c| c.field.as_str()));
+    let _ = writer.write_record(data.columns.iter().map(|c| c.csv_header.as_str()));
     for row in &data.rows {
         let cells: Vec<String> = data
             .columns

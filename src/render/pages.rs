@@ -81,6 +81,7 @@ fn page_context(entry: &PageEntry, notes: Option<String>) -> Value {
         "slug": entry.slug,
         "title": entry.title,
         "row": entry.row,
+        "facts": entry.facts,
         "related": entry.related,
         "notes": notes,
     })

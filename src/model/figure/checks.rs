@@ -135,8 +135,18 @@ pub(super) fn drawn_fits_kind(
     Ok(())
 }
 
-/// The decimals asked for, or one when any drawn value has a fraction.
-pub(super) fn decimals(cx: &Context<'_>, raw: &RawSpec, drawn: &ChartData) -> Result<usize, Error> {
+/// The decimals asked for, else the schema's, else one when any drawn value has a fraction.
+pub(super) fn decimals(
+    cx: &Context<'_>,
+    raw: &RawSpec,
+    drawn: &ChartData,
+    declared: Option<usize>,
+) -> Result<usize, Error> {
+    if raw.decimals.is_none()
+        && let Some(decimals) = declared
+    {
+        return Ok(decimals.min(6));
+    }
     match &raw.decimals {
         Some(d) if d.value > 6 => Err(Error::content(format!("`decimals` is {}, more than charts can show", d.value))
             .at(cx.at(&d.referenced))

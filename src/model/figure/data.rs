@@ -13,6 +13,7 @@ use super::spec::{ChartKind, ChartSpec, Sort};
 use super::text_of;
 use super::transform::{Record, describe};
 use crate::diagnostic::Error;
+use crate::project::Table;
 
 /// The drawn data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -28,11 +29,14 @@ pub struct ChartData {
 /// A column of the data table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
-    /// The CSV header: the data field (or series value) it comes from.
+    /// The data field (or series value) it comes from.
     pub field: String,
     /// The web table's header, as readers see it.
     pub heading: String,
     pub role: Role,
+    /// The CSV header: the schema's label for the field, else the field itself,
+    /// so a spreadsheet sees the names the data file uses when nothing better is declared.
+    pub csv_header: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -142,7 +146,7 @@ pub fn build(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Resu
     if spec.kind == ChartKind::Line && data.numeric_x {
         data.rows.sort_by(|a, b| a.x.unwrap_or(0.0).total_cmp(&b.x.unwrap_or(0.0)));
     }
-    data.columns = columns(spec, &data.series);
+    data.columns = columns(cx.table, spec, &data.series);
     Ok(data)
 }
 
@@ -154,7 +158,8 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
         let key_field = if spec.kind == ChartKind::Scatter { spec.label.as_ref().unwrap_or(&spec.x) } else { &spec.x };
         let key = category(cx, record, key_field)?;
         let x = if numeric_x { Some(number(cx, spec, record, &spec.x, &key, false)?.unwrap_or(0.0)) } else { None };
-        // Gaps are meaningful in a line (a year without data), so only lines accept them.
+        // A cell marked missing is a gap in any chart; a field left out of a row only in a line
+        // (a year without data), where elsewhere it is more likely a typing slip.
         let allow_gap = spec.kind == ChartKind::Line;
         let values =
             spec.y.iter().map(|y| number(cx, spec, record, y, &key, allow_gap)).collect::<Result<Vec<_>, _>>()?;
@@ -180,7 +185,7 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
         .iter()
         .map(|y| Series {
             key: y.clone(),
-            label: spec.labels.get(y).cloned().unwrap_or_else(|| humanise(y)),
+            label: spec.labels.get(y).cloned().unwrap_or_else(|| cx.table.heading(y)),
             highlight: false,
         })
         .collect();
@@ -262,40 +267,62 @@ fn numeric_x(spec: &ChartSpec, records: &[Record<'_>]) -> bool {
     }
 }
 
-fn columns(spec: &ChartSpec, series: &[Series]) -> Vec<Column> {
+fn columns(table: &Table, spec: &ChartSpec, series: &[Series]) -> Vec<Column> {
+    let humanise = |field: &str| table.heading(field);
     let mut columns = Vec::new();
     let x_heading = spec.x_title.clone().unwrap_or_else(|| humanise(&spec.x));
     if spec.kind == ChartKind::Scatter {
         if let Some(label) = &spec.label {
-            columns.push(Column { field: label.clone(), heading: humanise(label), role: Role::Key });
+            columns.push(Column {
+                field: label.clone(),
+                heading: humanise(label),
+                role: Role::Key,
+                csv_header: String::new(),
+            });
         }
-        columns.push(Column { field: spec.x.clone(), heading: x_heading, role: Role::X });
+        columns.push(Column { field: spec.x.clone(), heading: x_heading, role: Role::X, csv_header: String::new() });
     } else {
-        columns.push(Column { field: spec.x.clone(), heading: x_heading, role: Role::Key });
+        columns.push(Column { field: spec.x.clone(), heading: x_heading, role: Role::Key, csv_header: String::new() });
         if let Some(label) = &spec.label {
-            columns.push(Column { field: label.clone(), heading: humanise(label), role: Role::Label });
+            columns.push(Column {
+                field: label.clone(),
+                heading: humanise(label),
+                role: Role::Label,
+                csv_header: String::new(),
+            });
         }
     }
     if series.len() == 1 && spec.series.is_none() {
         let heading = spec.y_title.clone().unwrap_or_else(|| humanise(&spec.y[0]));
-        columns.push(Column { field: spec.y[0].clone(), heading, role: Role::Value(0) });
+        columns.push(Column { field: spec.y[0].clone(), heading, role: Role::Value(0), csv_header: String::new() });
     } else {
         for (i, s) in series.iter().enumerate() {
-            columns.push(Column { field: s.key.clone(), heading: s.label.clone(), role: Role::Value(i) });
+            columns.push(Column {
+                field: s.key.clone(),
+                heading: s.label.clone(),
+                role: Role::Value(i),
+                csv_header: String::new(),
+            });
         }
     }
     if let (Some(row), Some(col)) = (&spec.row, &spec.col) {
-        columns.push(Column { field: row.clone(), heading: humanise(row), role: Role::TileRow });
-        columns.push(Column { field: col.clone(), heading: humanise(col), role: Role::TileCol });
+        columns.push(Column {
+            field: row.clone(),
+            heading: humanise(row),
+            role: Role::TileRow,
+            csv_header: String::new(),
+        });
+        columns.push(Column {
+            field: col.clone(),
+            heading: humanise(col),
+            role: Role::TileCol,
+            csv_header: String::new(),
+        });
+    }
+    for column in &mut columns {
+        column.csv_header = table.label_of(&column.field).unwrap_or(&column.field).to_string();
     }
     columns
-}
-
-/// A field name as a heading when the spec gives none: `target_2025` → `Target 2025`.
-pub fn humanise(field: &str) -> String {
-    let spaced = field.replace('_', " ");
-    let mut chars = spaced.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The text naming a category; every row needs one.
@@ -332,7 +359,8 @@ fn number(
     };
     match record.get(field) {
         Some(Value::Number(n)) => Ok(Some(n.as_f64().unwrap_or(f64::NAN))),
-        Some(Value::Null) | None if allow_gap => Ok(None),
+        Some(Value::Null) => Ok(None),
+        None if allow_gap => Ok(None),
         None => Err(match record.source() {
             Some(index) => Error::content(format!("{name} has no `{field}`")).at(cx.table.row_location(index)),
             None => at(Error::content(format!("{name} has no `{field}`"))),
@@ -346,7 +374,7 @@ fn number(
         .with_help(if spec.kind == ChartKind::Line {
             "write the number without quotes or units, e.g. 5.3, or leave the cell empty for a gap"
         } else {
-            "write the number without quotes or units, e.g. 5.3"
+            "write the number without quotes or units, e.g. 5.3, or mark it missing (an empty cell, NA, n/a or -) to leave a gap"
         })),
     }
 }

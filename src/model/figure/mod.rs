@@ -98,14 +98,22 @@ impl Figure {
 
         // Transforms, in order: filter, then group and aggregate.
         let aggregate = aggregate(&cx, &raw)?;
-        let (records, columns) = transformed_records(&cx, &raw, aggregate.as_ref())?;
+        let (records, columns) = transformed_records(&cx, &raw, aggregate.as_ref(), warnings)?;
         require_fields(&cx, &raw, &columns, aggregate.is_some())?;
 
         let mut spec = ChartSpec::from_raw(&raw, kind, aggregate);
+        // A single value field's schema gives the unit and decimals the spec leaves out.
+        let declared = if spec.y.len() == 1 { table.schema.column(&spec.y[0]) } else { None };
+        if raw.unit.is_none()
+            && let Some(unit) = declared.and_then(|c| c.unit.as_deref())
+        {
+            let spaced = unit.starts_with(|c: char| c.is_alphanumeric());
+            spec.format.unit = if spaced { format!(" {unit}") } else { unit.to_string() };
+        }
         let mut drawn = data::build(&cx, &spec, &records)?;
         drawn.sort_and_limit(kind, spec.sort, spec.limit);
         checks::drawn_fits_kind(&cx, &raw, kind, &drawn)?;
-        spec.format.decimals = checks::decimals(&cx, &raw, &drawn)?;
+        spec.format.decimals = checks::decimals(&cx, &raw, &drawn, declared.and_then(|c| c.decimals))?;
         checks::height(&cx, &raw)?;
         checks::warn_about(&cx, &spec, &drawn, warnings);
         Ok(Self { number, id, spec, data: drawn, location: cx.block() })
@@ -205,11 +213,20 @@ fn transformed_records<'a>(
     cx: &Context<'a>,
     raw: &RawSpec,
     aggregate: Option<&Aggregate>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<transform::Record<'a>>, Vec<String>), Error> {
     let filter = match &raw.filter {
         Some(text) => Some(parse_filter(cx, text)?),
         None => None,
     };
+    if let (Some(filter), Some(text)) = (&filter, &raw.filter) {
+        for unmatched in query::unmatched(filter, cx.table.rows.iter().map(|r| &r.fields)) {
+            let (message, help) = unmatched.message(&cx.table.name);
+            warnings.push(
+                Warning::warning(format!("chart `{}`: {message}", cx.id)).at(cx.at(&text.referenced)).with_help(help),
+            );
+        }
+    }
     let records = transform::filter(cx, filter.as_ref())?;
     if records.is_empty() {
         return Err(empty_after_filter(cx, raw, filter.as_ref()));

@@ -60,6 +60,9 @@ struct Bars<'a> {
     label_each: bool,
 }
 
+/// What a category with a missing value shows where its bar would be.
+pub const NO_DATA: &str = "no data";
+
 /// A value label waiting to be drawn over everything else: value, bar end, centre, font.
 type ValueLabel = (f64, f64, f64, Font);
 
@@ -169,14 +172,16 @@ impl Bars<'_> {
         let (figure, theme, scale) = (self.figure, canvas.theme, &self.scale);
         let BarSize { thickness, gap, band } = self.size;
         match self.flavour {
-            Flavour::Single => {
-                if let Some(v) = values[0] {
+            Flavour::Single => match values[0] {
+                Some(v) => {
                     let end = scale.at(v);
                     let fill = theme.mark(figure, row.highlight);
                     canvas.rect(self.zero, centre - thickness / 2.0, end, centre + thickness / 2.0, fill);
                     labels.push((v, end, centre, self.value_font));
                 }
-            }
+                // A missing value is said, never drawn as a zero-length bar a reader could take for 0.
+                None => canvas.text(NO_DATA, self.zero + 5.0, centre, Anchor(START, VPos::Center), canvas.small()),
+            },
             Flavour::Grouped => {
                 let first = centre - band / 2.0;
                 for (i, value) in values.iter().enumerate() {

@@ -67,6 +67,9 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
             canvas.rect(centre - half, zero, centre + half, end, theme.mark(figure, row.highlight));
             let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
             canvas.backed_text(&figure.format_value(v), centre, y, Anchor(MIDDLE, v_pos), canvas.label());
+        } else {
+            let y = zero - 4.0 - line / 2.0;
+            canvas.text(super::bars::NO_DATA, centre, y, Anchor(MIDDLE, VPos::Center), canvas.small());
         }
         let font = canvas::Font { bold: row.highlight, ..canvas.label() };
         for (j, text) in lines.iter().enumerate() {
