@@ -120,11 +120,11 @@ fn a_chart_naming_a_missing_field_lists_the_fields_that_exist() {
 #[test]
 fn a_non_numeric_value_names_the_data_row() {
     let chart = "```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\nalt: A\n```\n";
-    let data = "- name: A\n  value: 1\n- name: B\n  value: \"n/a\"\n";
+    let data = "- name: A\n  value: 1\n- name: B\n  value: \"about 5\"\n";
     let project = project(&[("01.md", chart)], &[("things.yaml", data)]);
     let (_, message) = check(project.path());
     assert!(message.contains("content/data/things.yaml:4:10"), "the value itself: {message}");
-    assert!(message.contains("row 2 (B) has the text \"n/a\" in `value`"), "{message}");
+    assert!(message.contains("row 2 (B) has the text \"about 5\" in `value`"), "{message}");
 }
 
 #[test]

@@ -318,7 +318,8 @@ fn register_lookups(tera: &mut Tera, tables: &Tables) {
             Scalar::Bool(b) => Value::from(b),
             Scalar::Null => {
                 return Err(fail(format!(
-                    "`field` is missing on the row at {}:{}, and a missing value is never written as nothing",
+                    "`{}` (the `field`) is missing on the row at {}:{}, and a missing value is never written as nothing; fill it in, or choose the row with `where`",
+                    kwargs.get::<&str>("field")?.unwrap_or("field"),
                     table.file.display(),
                     rows[0].line
                 )));

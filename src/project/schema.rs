@@ -45,6 +45,18 @@ impl ColumnType {
         }
     }
 
+    /// The type as a message names what it expects: "a number", "an ISO date".
+    pub fn described(self) -> &'static str {
+        match self {
+            Self::Number => "a number",
+            Self::Integer => "a whole number",
+            Self::Text => "text",
+            Self::Date => "an ISO date",
+            Self::Year => "a year",
+            Self::Boolean => "true or false",
+        }
+    }
+
     /// Whether `value` (never null) is of this type.
     pub fn admits(self, value: &Value) -> bool {
         let whole = |n: f64| n.fract() == 0.0;
@@ -168,7 +180,10 @@ impl Schema {
 /// What is wrong with one cell under its column's rules, if anything: the
 /// problem and how to fix it.
 pub struct CellProblem {
-    pub problem: String,
+    /// The value as messages show it: `the text "seventy"`.
+    pub value: String,
+    /// The rule it breaks: `but the schema declares a number`.
+    pub rule: String,
     pub help: String,
 }
 
@@ -188,7 +203,8 @@ impl ColumnSchema {
                 ColumnType::Boolean => "true or false",
             };
             return Some(CellProblem {
-                problem: format!("{}, but the schema declares {}", describe(value), kind.name()),
+                value: describe(value),
+                rule: format!("where the schema expects {}", kind.described()),
                 help: format!("write {example}, or mark the value missing with one of: {tokens}"),
             });
         }
@@ -198,7 +214,8 @@ impl ColumnSchema {
             let shown: Vec<String> = allowed.iter().map(text_of).collect();
             let closest = closest(&text_of(value), &shown);
             return Some(CellProblem {
-                problem: format!("{}, which is not one of the allowed values", describe(value)),
+                value: describe(value),
+                rule: "which is not one of the allowed values".into(),
                 help: match closest {
                     Some(c) => format!("did you mean `{c}`? The allowed values are: {}", shown.join(", ")),
                     None => format!("the allowed values are: {}", shown.join(", ")),
@@ -209,7 +226,8 @@ impl ColumnSchema {
             && !(lo..=hi).contains(&n)
         {
             return Some(CellProblem {
-                problem: format!("{}, outside the schema's range {lo} to {hi}", describe(value)),
+                value: describe(value),
+                rule: format!("outside the schema's range {lo} to {hi}"),
                 help: "check the value and its unit, or widen `range` in the schema".into(),
             });
         }

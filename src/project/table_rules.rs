@@ -19,9 +19,8 @@ pub fn check(table: &Table) -> Result<(), Error> {
         if !table.rows.is_empty() && !table.columns.iter().any(|c| c == field) {
             let hint = closest(field, &table.columns).map(|c| format!("did you mean `{c}`? ")).unwrap_or_default();
             return Err(Error::content(format!(
-                "{} names the field `{field}`, which {} does not have",
-                schema.file.display(),
-                table.file.display()
+                "the schema names the field `{field}`, which table `{}` does not have",
+                table.name
             ))
             .at(schema.locate(field))
             .with_help(format!("{hint}the fields are: {}", table.column_list())));
@@ -43,9 +42,14 @@ pub fn check(table: &Table) -> Result<(), Error> {
                 continue;
             };
             if let Some(problem) = column.check(value, &schema.missing) {
-                return Err(Error::content(format!("{} has {} in `{field}`", row_name(table, index), problem.problem))
-                    .at(table.field_location(index, field))
-                    .with_help(problem.help));
+                return Err(Error::content(format!(
+                    "{} has {} in `{field}`, {}",
+                    row_name(table, index),
+                    problem.value,
+                    problem.rule
+                ))
+                .at(table.field_location(index, field))
+                .with_help(problem.help));
             }
             if column.unique
                 && let Some(first) = seen.insert(key(value), index)

@@ -166,3 +166,19 @@ pub fn check_with(project: &Path, draft: bool) -> (i32, String) {
         Err(error) => (error.exit_code(), error.to_string()),
     }
 }
+
+/// A copy of the second, unrelated briefing in `tests/fixtures/demography`: a
+/// demographic panel with long names, missing values and large numbers.
+pub fn demography_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_dir(&repo().join("tests/fixtures/demography/content"), &dir.path().join("content"));
+    dir
+}
+
+/// Replaces `from` with `to` in the project file `file`, which must contain it.
+pub fn edit(project: &Path, file: &str, from: &str, to: &str) {
+    let path = project.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} contains {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
