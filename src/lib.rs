@@ -10,6 +10,7 @@
 //!
 //! [`diagnostic`] is the vocabulary every layer uses to report problems.
 
+pub mod changes;
 pub mod crash;
 pub mod diagnostic;
 pub mod line_map;
@@ -39,6 +40,8 @@ pub struct BuildOptions {
     pub keep_typst: bool,
     /// Claims the data no longer supports warn instead of failing the build.
     pub draft: bool,
+    /// Where to write, as Markdown, what the data changed since the last build.
+    pub changes: Option<PathBuf>,
 }
 
 /// What a successful build produced.
@@ -49,6 +52,8 @@ pub struct BuildReport {
     pub pdf_pages: usize,
     pub figures: usize,
     pub warnings: Vec<Warning>,
+    /// What the data changed since the build before, read from its record.
+    pub changes: changes::Changes,
 }
 
 /// Loads, renders and writes a project. A panic anywhere inside becomes an error.
@@ -84,11 +89,21 @@ fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
     let project = Project::load(&options.project)?;
     let mut warnings = Vec::new();
     let mut rendered = render_project(&project, options, &mut warnings)?;
+    let previous = changes::previous_record(&out_dir);
+    let changes = changes::compare(previous.as_ref(), &rendered.record);
+    // Written before the output is swapped, so a failure here leaves the old output as it was.
+    if let Some(path) = &options.changes {
+        std::fs::write(path, changes.markdown()).map_err(|e| {
+            Error::usage(format!("could not write the changes to {}: {e}", path.display()))
+                .with_help("give --changes a file in a folder that exists and you can write to")
+        })?;
+    }
     let written: Vec<&str> = rendered.files.files.keys().map(String::as_str).collect();
     let marker = write::guard::marker(&options.project, &out_dir, &written);
     rendered.files.add(write::guard::MARKER, marker);
     write::write_atomically(&out_dir, &rendered.files)?;
     Ok(BuildReport {
+        changes,
         out_dir,
         files: rendered.files.files.keys().cloned().collect(),
         pdf_pages: rendered.pdf_pages,
@@ -100,6 +115,8 @@ fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
 /// Every output of a project, rendered in memory.
 pub struct Rendered {
     pub files: OutputSet,
+    /// Every value, claim and figure the data produced, as this build records them.
+    pub record: model::record::Record,
     pub pdf_pages: usize,
     pub figures: usize,
 }
@@ -138,7 +155,7 @@ pub fn render_project(
         renderer.render(&cx, &mut facts, &mut files, warnings)?;
     }
     let pdf_pages = facts.pdf.map_or(0, |pdf| pdf.pages);
-    Ok(Rendered { files, pdf_pages, figures: briefing.figures.len() })
+    Ok(Rendered { files, pdf_pages, figures: briefing.figures.len(), record: briefing.record.clone() })
 }
 
 /// The house font must exist, or Typst would silently fall back to another.

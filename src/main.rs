@@ -36,6 +36,9 @@ enum Command {
         /// Draft mode: claims the data no longer supports are warnings, not errors.
         #[arg(long)]
         draft: bool,
+        /// Also write what the data changed since the last build to FILE, as Markdown.
+        #[arg(long, value_name = "FILE")]
+        changes: Option<PathBuf>,
     },
 }
 
@@ -43,17 +46,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     briefing::crash::quiet_hook();
     match cli.command {
-        Command::Build { project, out, typst, draft } => {
+        Command::Build { project, out, typst, draft, changes } => {
             let started = Instant::now();
             let source_date_epoch = match source_date_epoch() {
                 Ok(value) => value,
                 Err(error) => return fail(&error),
             };
-            let options = BuildOptions { project, out, source_date_epoch, keep_typst: typst, draft };
+            let options = BuildOptions { project, out, source_date_epoch, keep_typst: typst, draft, changes };
             match build(&options) {
                 Ok(report) => {
                     for warning in &report.warnings {
                         eprintln!("{warning}\n");
+                    }
+                    if let Some(summary) = report.changes.summary() {
+                        eprintln!("{summary}");
                     }
                     eprintln!(
                         "built {} files ({} figures, {}-page PDF) into {} in {:.2} s",

@@ -24,6 +24,7 @@ fn checked(project: &std::path::Path) -> (briefing::Rendered, Vec<briefing::diag
         source_date_epoch: None,
         keep_typst: false,
         draft: false,
+        changes: None,
     };
     briefing::check(&options).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -220,7 +221,10 @@ fn a_schema_naming_a_field_the_data_lacks_is_an_error_at_the_schema() {
     let (status, message) = check(project.path());
     assert_eq!(status, 1, "{message}");
     assert!(message.contains("content/data/countries.schema.yaml:10:3"), "{message}");
-    assert!(message.contains("the schema names the field `gdp_per_capita_2020`, which table `countries` does not have"), "{message}");
+    assert!(
+        message.contains("the schema names the field `gdp_per_capita_2020`, which table `countries` does not have"),
+        "{message}"
+    );
     assert!(message.contains("did you mean `gdp_pc_2020`?"), "{message}");
 }
 

@@ -11,6 +11,7 @@ use serde_json::json;
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::model::query::{self, Expr, Scalar};
+use crate::model::record::ClaimRecord;
 use crate::model::{house_style, numbers};
 use crate::project::Table;
 
@@ -26,6 +27,8 @@ pub(crate) struct BrokenClaim {
 pub(crate) struct Shared {
     pub tables: BTreeMap<String, Table>,
     pub unmatched: Mutex<Vec<(String, query::Unmatched)>>,
+    /// Every claim made, kept or broken, for the build's record.
+    pub claims: Mutex<Vec<ClaimRecord>>,
 }
 
 type Tables = Arc<Shared>;
@@ -179,7 +182,7 @@ pub(crate) fn register(tera: &mut Tera, tables: Tables, spell_below: u32, broken
     register_aggregates(tera, &tables);
     register_lookups(tera, &tables);
     register_arithmetic(tera);
-    register_claim(tera, broken);
+    register_claim(tera, broken, tables.clone());
     house_style::register_filters(tera, spell_below);
 }
 
@@ -381,7 +384,7 @@ fn register_arithmetic(tera: &mut Tera) {
 }
 
 /// `claim`: words checked against the data; broken claims are collected in `broken`.
-fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>) {
+fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>, shared: Tables) {
     tera.register_function("claim", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
         let says: String = kwargs.must_get("says")?;
         let value: f64 = kwargs.must_get("value")?;
@@ -399,6 +402,9 @@ fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>) {
             (None, Some(hi)) if value > hi => Some(format!("the value is {shown}, above {hi}")),
             _ => None,
         };
+        if let Ok(mut claims) = shared.claims.lock() {
+            claims.push(ClaimRecord { says: says.clone(), value, min, max });
+        }
         if let Some(problem) = problem
             && let Ok(mut list) = broken.lock()
         {

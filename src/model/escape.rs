@@ -20,8 +20,8 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
 
 /// Opens and closes a marked value in rendered text (private-use characters).
-const OPEN: char = '\u{E002}';
-const CLOSE: char = '\u{E003}';
+pub const OPEN: char = '\u{E002}';
+pub const CLOSE: char = '\u{E003}';
 
 /// Stand-ins for the literal `{{`, `{%` and `{#` the author escaped as `\{{`, `\{%`, `\{#`
 /// (and for the `{#` of a `{#id}` heading attribute), so Tera passes them through.

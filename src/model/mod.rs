@@ -12,6 +12,7 @@ pub mod numbers;
 pub mod pages;
 pub mod prose;
 pub mod query;
+pub mod record;
 
 use pulldown_cmark::Event;
 use serde_json::Value;
@@ -74,6 +75,8 @@ pub struct Briefing {
     pub data: serde_json::Map<String, Value>,
     /// Pages generated from data, e.g. one per province.
     pub page_sets: Vec<pages::PageSet>,
+    /// Every value, claim and figure the data produced, for comparing builds.
+    pub record: record::Record,
 }
 
 impl Briefing {
@@ -86,6 +89,23 @@ impl Briefing {
         let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
         let page_sets = pages::build(project, &mut prose, warnings)?;
         let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
-        Ok(Self { meta, sections: parsed.sections, figures: parsed.figures, notes: parsed.notes, data, page_sets })
+        let (mut values, claims) = prose.take_record();
+        // Recorded relative to the project, so builds compare wherever the project is checked out.
+        for value in &mut values {
+            if let Ok(relative) = std::path::Path::new(&value.file).strip_prefix(&project.root) {
+                value.file = relative.to_string_lossy().replace('\\', "/");
+            }
+        }
+        let figures = parsed.figures.iter().map(Figure::record).collect();
+        let record = record::Record { values, claims, figures };
+        Ok(Self {
+            meta,
+            sections: parsed.sections,
+            figures: parsed.figures,
+            notes: parsed.notes,
+            data,
+            page_sets,
+            record,
+        })
     }
 }

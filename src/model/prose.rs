@@ -20,6 +20,7 @@ use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::data_functions::{BrokenClaim, Shared, register};
 use crate::model::escape;
 use crate::model::meta::Meta;
+use crate::model::record::{self, BoundValue, ClaimRecord};
 use crate::project::content::Written;
 use crate::project::{Config, ContentFile, DataSet};
 
@@ -37,6 +38,8 @@ pub struct ProseSettings {
 /// for every content file and page note.
 pub struct Prose {
     shared: Arc<Shared>,
+    /// Every value written so far, for the build's record.
+    recorded: Vec<BoundValue>,
     tera: Tera,
     context: Context,
     broken: Arc<Mutex<Vec<BrokenClaim>>>,
@@ -50,12 +53,16 @@ impl Prose {
         // Values from the data are escaped for where they land in the Markdown (see `escape`).
         tera.autoescape_on([".md"]);
         tera.set_escape_fn(escape::mark);
-        let shared = Arc::new(Shared { tables: data.tables.clone(), unmatched: Mutex::new(Vec::new()) });
+        let shared = Arc::new(Shared {
+            tables: data.tables.clone(),
+            unmatched: Mutex::new(Vec::new()),
+            claims: Mutex::new(Vec::new()),
+        });
         register(&mut tera, shared.clone(), settings.spell_below, broken.clone());
         let mut context = Context::new();
         context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), &t.value)).collect::<BTreeMap<_, _>>());
         context.insert("briefing", meta);
-        Self { shared, tera, context, broken, settings }
+        Self { shared, recorded: Vec::new(), tera, context, broken, settings }
     }
 
     /// Evaluates the template expressions in `file`'s body; returns the file with the result as its body.
@@ -94,10 +101,20 @@ impl Prose {
 
         self.warn_unmatched(file, first_body_line, warnings);
         let mut out = file.clone();
-        let body = escape::settle(&restore_code(&rendered, &protected));
+        let marked = restore_code(&rendered, &protected);
+        let body = escape::settle(&marked);
         out.text = format!("{}{body}", &file.text[..file.body_start]);
-        out.written = Some(Written { lines: line_map(&file.text, &out.text), text: file.text.clone() });
+        let lines = line_map(&file.text, &out.text);
+        let source_line = |i: usize| lines.get(first_body_line - 1 + i).copied().unwrap_or(first_body_line + i);
+        self.recorded.extend(record::marked_values(&name, &marked, escape::OPEN, escape::CLOSE, source_line));
+        out.written = Some(Written { lines, text: file.text.clone() });
         Ok(out)
+    }
+
+    /// What the evaluation wrote: every value and claim, in the order written.
+    pub fn take_record(&mut self) -> (Vec<BoundValue>, Vec<ClaimRecord>) {
+        let claims = self.shared.claims.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
+        (std::mem::take(&mut self.recorded), claims)
     }
 }
 

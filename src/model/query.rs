@@ -507,20 +507,31 @@ pub struct Unmatched {
 }
 
 /// The compared texts of `expr` that occur in no row of `rows` — almost always a
-/// misspelling that would otherwise match nothing in silence.
+/// misspelling that would otherwise match nothing in silence. A text compared with
+/// several fields (`first == 'Reform' or second == 'Reform'`) needs to occur in one.
 pub fn unmatched<'a>(expr: &Expr, rows: impl Iterator<Item = &'a Map<String, Value>> + Clone) -> Vec<Unmatched> {
-    let mut out = Vec::new();
+    let mut by_text: Vec<(String, Vec<String>)> = Vec::new();
     for (field, text) in expr.compared_texts() {
+        match by_text.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, fields)) if !fields.contains(&field) => fields.push(field),
+            Some(_) => {}
+            None => by_text.push((text, vec![field])),
+        }
+    }
+    let mut out = Vec::new();
+    for (text, fields) in by_text {
         let mut values: Vec<String> = Vec::new();
         let mut found = false;
         for row in rows.clone() {
-            let Some(Value::String(value)) = row.get(&field) else { continue };
-            found |= *value == text;
-            if !values.contains(value) {
-                values.push(value.clone());
+            for field in &fields {
+                let Some(Value::String(value)) = row.get(field) else { continue };
+                found |= *value == text;
+                if !values.contains(value) {
+                    values.push(value.clone());
+                }
             }
         }
-        if found || values.is_empty() || out.iter().any(|u: &Unmatched| u.field == field && u.text == text) {
+        if found || values.is_empty() {
             continue;
         }
         let lower = text.to_lowercase();
@@ -529,7 +540,7 @@ pub fn unmatched<'a>(expr: &Expr, rows: impl Iterator<Item = &'a Map<String, Val
             score(b).total_cmp(&score(a)).then_with(|| a.cmp(b))
         });
         values.truncate(3);
-        out.push(Unmatched { field, text, closest: values });
+        out.push(Unmatched { field: fields.join("`, `"), text, closest: values });
     }
     out
 }

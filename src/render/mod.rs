@@ -7,6 +7,7 @@ pub mod html;
 pub mod output;
 pub mod pages;
 pub mod pdf;
+pub mod record;
 pub mod sitemap;
 pub mod social;
 pub mod templating;

@@ -101,6 +101,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(super::sitemap::SitemapOutput),
         Box::new(super::pages::PageSetsOutput),
         Box::new(AssetsOutput),
+        Box::new(super::record::RecordOutput),
     ]
 }
 

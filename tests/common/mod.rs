@@ -141,6 +141,7 @@ pub fn render_in_memory(
         source_date_epoch: None,
         keep_typst: false,
         draft: false,
+        changes: None,
     };
     briefing::render_project(project, &options, warnings)
 }
@@ -160,6 +161,7 @@ pub fn check_with(project: &Path, draft: bool) -> (i32, String) {
         source_date_epoch: None,
         keep_typst: false,
         draft,
+        changes: None,
     };
     match briefing::check(&options) {
         Ok((_, warnings)) => (0, warnings.iter().map(|w| format!("{w}\n\n")).collect()),

@@ -138,6 +138,26 @@ impl Figure {
         }
     }
 
+    /// What the figure drew, a line per row, for the build's record.
+    pub fn record(&self) -> crate::model::record::FigureRecord {
+        let rows = self
+            .data
+            .rows
+            .iter()
+            .map(|row| {
+                let cells: Vec<String> =
+                    self.data.columns.iter().map(|c| self.display(&self.data.cell(row, c))).collect();
+                cells.join(" · ")
+            })
+            .collect();
+        crate::model::record::FigureRecord {
+            id: self.id.clone(),
+            number: self.number,
+            title: self.spec.title.clone(),
+            rows,
+        }
+    }
+
     /// The description for screen readers: the author's alt text, or a summary
     /// generated from the drawn rows when there is none.
     pub fn description(&self) -> String {
