@@ -256,3 +256,44 @@ fn times_never_rounds_a_ratio_into_a_word_it_contradicts() {
         assert!(index.contains(&format!("A: {plain}. B: {verb}.")), "{ratio}: {index}");
     }
 }
+
+#[test]
+fn template_language_messages_say_what_to_do() {
+    let cases: [(&str, &[&str]); 4] = [
+        (
+            "# A\n\nText.\n\n{% if count(table=\"countries\") > 5 %}\nMany.\n\nMore.\n",
+            &[
+                "content/01-overview.md:5:1",
+                "the `{% if %}` opened here is never closed",
+                "close it with `{% endif %}`",
+            ],
+        ),
+        (
+            "# A\n\nThe oldest is {{ topp.name }}.\n",
+            &["content/01-overview.md:3:", "Variable `topp` is not defined", "briefing, data"],
+        ),
+        (
+            "# A\n\n{% for r in data.countries %}{{ r.life_exp_2020 | number }} {% endfor %}\n",
+            &[
+                "content/01-overview.md:3:33",
+                "`r.life_exp_2020` is missing",
+                "row 4 (Central African Republic) of `countries` at ",
+                "countries.csv:5",
+                "{% if r.life_exp_2020 is not none %}",
+            ],
+        ),
+        (
+            "# A\n\n```chart\nid: c\ntitle: Life: a story\ndata: countries\nx: country\ny: life_exp_2000\n```\n",
+            &["content/01-overview.md:5:12", "a value containing a colon and a space must be quoted"],
+        ),
+    ];
+    for (markdown, expected) in cases {
+        let project = demography_copy();
+        fs::write(project.path().join(OVERVIEW), markdown).unwrap();
+        let (status, message) = check(project.path());
+        assert_eq!(status, 1, "{markdown}: {message}");
+        for words in expected {
+            assert!(message.contains(words), "{markdown}: {words:?} in {message}");
+        }
+    }
+}

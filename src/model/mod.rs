@@ -13,6 +13,7 @@ pub mod pages;
 pub mod prose;
 pub mod query;
 pub mod record;
+pub mod template_errors;
 
 use pulldown_cmark::Event;
 use serde_json::Value;

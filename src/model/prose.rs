@@ -18,9 +18,9 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::data_functions::{BrokenClaim, Shared, register};
-use crate::model::escape;
 use crate::model::meta::Meta;
 use crate::model::record::{self, BoundValue, ClaimRecord};
+use crate::model::{escape, template_errors};
 use crate::project::content::Written;
 use crate::project::{Config, ContentFile, DataSet};
 
@@ -75,7 +75,9 @@ impl Prose {
         let template = escape::protect_literals(&template);
         let name = file.file.display().to_string();
         let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
-        let to_error = |err: &tera::Error| prose_error(err, file, first_body_line);
+        let to_error = |err: &tera::Error| {
+            template_errors::prose_error(err, file, first_body_line, &template, &self.shared.tables)
+        };
         if let Ok(mut unmatched) = self.shared.unmatched.lock() {
             unmatched.clear();
         }
@@ -274,31 +276,4 @@ fn restore_code(rendered: &str, protected: &[String]) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn prose_error(err: &tera::Error, file: &ContentFile, first_body_line: usize) -> Error {
-    let (message, line, column) = match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            (report.message().to_string(), report.span().start_line, report.span().start_col + 1)
-        }
-        // Load-time checks (an unknown filter or function) arrive as a rendered report.
-        _ => match crate::diagnostic::parse_tera_report(&err.to_string()) {
-            Some((message, _, line, column)) => (message, line, column),
-            None => (err.to_string(), 1, 1),
-        },
-    };
-    // Our functions' own messages arrive as the error's source.
-    let detail = std::error::Error::source(err).map(|s| s.to_string()).filter(|s| !message.contains(s.as_str()));
-    let message = match detail {
-        Some(detail) => format!("{message}: {detail}"),
-        None => message,
-    };
-    let help = if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
-        "data expressions are listed in the README under \"Data-bound prose\"; to write `{{`, `{%` or `{#` as text, put a backslash before it: `\\{{`"
-    } else {
-        "data expressions are listed in the README under \"Data-bound prose\""
-    };
-    Error::content(format!("in a data expression: {message}"))
-        .at(Location::at_line(&file.file, &file.text, first_body_line + line - 1, column))
-        .with_help(help)
 }

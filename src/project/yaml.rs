@@ -52,7 +52,9 @@ fn plain_message(err: &serde_saphyr::Error) -> String {
 
 fn help_for(message: &str) -> String {
     let lower = message.to_lowercase();
-    if lower.contains("duplicate mapping key") {
+    if lower.contains("mapping values are not allowed") {
+        "a value containing a colon and a space must be quoted, e.g. title: \"Life: a longer story\"".into()
+    } else if lower.contains("duplicate mapping key") {
         "each key may appear only once in a mapping; remove or rename the repeated one".into()
     } else if lower.contains("unknown field") {
         "check the spelling of the key; the expected keys are listed above".into()

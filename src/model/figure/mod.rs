@@ -87,8 +87,14 @@ impl Figure {
         data: &DataSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<Self, Error> {
-        let raw: RawSpec = yaml::parse(file, yaml_text, file_text, first_line)
-            .map_err(|e| e.with_help(format!("chart keys are: {}", SPEC_KEYS.join(", "))))?;
+        let raw: RawSpec = yaml::parse(file, yaml_text, file_text, first_line).map_err(|e| {
+            // A misspelt or missing key is answered with the keys; anything else keeps the YAML advice.
+            if e.message.contains("unknown field") || e.message.contains("missing field") {
+                e.with_help(format!("chart keys are: {}", SPEC_KEYS.join(", ")))
+            } else {
+                e
+            }
+        })?;
         let at = |s: &serde_saphyr::Location| at_block(file, file_text, first_line, s);
         let id = chart_id(&raw, at)?;
         let kind = chart_kind(&raw, at)?;
