@@ -40,6 +40,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         changes: Option<PathBuf>,
     },
+    /// List the project's tables: columns, types (declared or inferred), missing cells and ranges.
+    Data {
+        /// The project folder, holding content/briefing.yaml.
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,32 +53,51 @@ fn main() -> ExitCode {
     briefing::crash::quiet_hook();
     match cli.command {
         Command::Build { project, out, typst, draft, changes } => {
-            let started = Instant::now();
-            let source_date_epoch = match source_date_epoch() {
-                Ok(value) => value,
-                Err(error) => return fail(&error),
-            };
-            let options = BuildOptions { project, out, source_date_epoch, keep_typst: typst, draft, changes };
-            match build(&options) {
-                Ok(report) => {
-                    for warning in &report.warnings {
-                        eprintln!("{warning}\n");
-                    }
-                    if let Some(summary) = report.changes.summary() {
-                        eprintln!("{summary}");
-                    }
-                    eprintln!(
-                        "built {} files ({} figures, {}-page PDF) into {} in {:.2} s",
-                        report.files.len(),
-                        report.figures,
-                        report.pdf_pages,
-                        report.out_dir.display(),
-                        started.elapsed().as_secs_f64()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(error) => fail(&error),
+            build_command(BuildOptions { project, out, source_date_epoch: None, keep_typst: typst, draft, changes })
+        }
+        Command::Data { project } => data(&project),
+    }
+}
+
+/// `briefing build`: the warnings, what the data changed, and one line saying what was built.
+fn build_command(mut options: BuildOptions) -> ExitCode {
+    let started = Instant::now();
+    options.source_date_epoch = match source_date_epoch() {
+        Ok(value) => value,
+        Err(error) => return fail(&error),
+    };
+    match build(&options) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("{warning}\n");
             }
+            if let Some(summary) = report.changes.summary() {
+                eprintln!("{summary}");
+            }
+            eprintln!(
+                "built {} files ({} figures, {}-page PDF) into {} in {:.2} s",
+                report.files.len(),
+                report.figures,
+                report.pdf_pages,
+                report.out_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+/// `briefing data`: the tables as the build reads them, for checking a schema or the inference.
+fn data(project: &std::path::Path) -> ExitCode {
+    match briefing::project::Project::load(project) {
+        Ok(loaded) => {
+            print!("{}", briefing::project::data_summary::describe(&loaded.data));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(error.exit_code() as u8)
         }
     }
 }

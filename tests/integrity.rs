@@ -297,3 +297,42 @@ fn template_language_messages_say_what_to_do() {
         }
     }
 }
+
+#[test]
+fn briefing_data_shows_declared_and_inferred_types_and_missing_counts() {
+    let project = demography_copy();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["data", "--project"])
+            .arg(project.path())
+            .output()
+            .unwrap()
+    };
+    let output = run();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let listing = String::from_utf8(output.stdout).unwrap();
+    assert!(listing.contains("7 rows  label: country  schema: "), "{listing}");
+    assert!(listing.contains("life_exp_2020    number (declared)         1  52.9 to 84.6"), "{listing}");
+    assert!(listing.contains("population_2020  integer (declared)        0  1,160,164 to 1,380,004,385"), "{listing}");
+
+    fs::remove_file(project.path().join(SCHEMA)).unwrap();
+    let listing = String::from_utf8(run().stdout).unwrap();
+    assert!(listing.contains("label: none declared"), "{listing}");
+    assert!(
+        listing.contains("gdp_pc_2020      integer (inferred)        1  492 to 46,208"),
+        "`n/a` counts as missing: {listing}"
+    );
+    assert!(
+        listing.contains("continent        text (inferred)           0  4 distinct: Africa, Asia, South America, …"),
+        "{listing}"
+    );
+}
+
+#[test]
+fn a_schema_scale_is_read_with_the_unit() {
+    let project = demography_copy();
+    edit(project.path(), SCHEMA, "type: number, unit: US dollars", "type: number, scale: thousand, unit: US dollars");
+    let (rendered, _) = checked(project.path());
+    let page = html_of(&rendered, "countries/jp/index.html");
+    assert!(page.contains("<dt>GDP per head, 2020</dt><dd>40,193 thousand US dollars</dd>"), "{page}");
+}

@@ -49,9 +49,8 @@ fn facts(table: &Table, fields: &Map<String, Value>) -> Vec<Fact> {
                 Value::Null => None,
                 Value::Number(n) => n.as_f64().map(|n| {
                     let decimals = column.and_then(|c| c.decimals).unwrap_or(if n.fract() == 0.0 { 0 } else { 1 });
-                    let unit = column.and_then(|c| c.unit.as_deref()).unwrap_or("");
-                    let space = if unit.starts_with(|c: char| c.is_alphanumeric()) { " " } else { "" };
-                    format!("{}{space}{unit}", numbers::number(n, decimals))
+                    let unit = column.and_then(|c| c.unit_text()).unwrap_or_default();
+                    format!("{}{unit}", numbers::number(n, decimals))
                 }),
                 Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
                 Value::String(s) if s.trim().is_empty() => None,

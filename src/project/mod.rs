@@ -8,6 +8,7 @@ pub mod boundary;
 pub mod config;
 pub mod content;
 pub mod data;
+pub mod data_summary;
 pub mod fonts;
 pub mod schema;
 pub mod table_rules;

@@ -188,6 +188,19 @@ pub struct CellProblem {
 }
 
 impl ColumnSchema {
+    /// What follows a number of this column: the scale's word and the unit,
+    /// `million people`, `%`, `bn yuan`; spaced from the number when it starts with a letter.
+    pub fn unit_text(&self) -> Option<String> {
+        let words = match (self.scale, self.unit.as_deref()) {
+            (Some(scale), Some(unit)) => format!("{} {unit}", scale.word()),
+            (Some(scale), None) => scale.word().to_string(),
+            (None, Some(unit)) => unit.to_string(),
+            (None, None) => return None,
+        };
+        let spaced = words.starts_with(|c: char| c.is_alphanumeric());
+        Some(if spaced { format!(" {words}") } else { words })
+    }
+
     /// Checks a present (non-missing) cell against the type, allowed values and range.
     pub fn check(&self, value: &Value, missing: &[String]) -> Option<CellProblem> {
         let tokens = missing.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ");

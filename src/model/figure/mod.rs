@@ -111,10 +111,9 @@ impl Figure {
         // A single value field's schema gives the unit and decimals the spec leaves out.
         let declared = if spec.y.len() == 1 { table.schema.column(&spec.y[0]) } else { None };
         if raw.unit.is_none()
-            && let Some(unit) = declared.and_then(|c| c.unit.as_deref())
+            && let Some(unit) = declared.and_then(|c| c.unit_text())
         {
-            let spaced = unit.starts_with(|c: char| c.is_alphanumeric());
-            spec.format.unit = if spaced { format!(" {unit}") } else { unit.to_string() };
+            spec.format.unit = unit;
         }
         let mut drawn = data::build(&cx, &spec, &records)?;
         drawn.sort_and_limit(kind, spec.sort, spec.limit);
