@@ -98,6 +98,23 @@ fn a_value_that_is_missing_is_never_written_as_nothing() {
 }
 
 #[test]
+fn a_missing_cell_printed_straight_from_the_data_is_an_error() {
+    let project = demography_copy();
+    fs::write(project.path().join(OVERVIEW), "# Overview\n\nIt reached {{ data.countries[3].life_exp_2020 }} years.\n")
+        .unwrap();
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
+    assert!(message.contains("content/01-overview.md:3:"), "{message}");
+    assert!(
+        message.contains(
+            "`data.countries[3].life_exp_2020` writes nothing: its value is missing, and a blank is never published"
+        ),
+        "{message}"
+    );
+    assert!(!message.contains("__written"), "the rewrite never shows: {message}");
+}
+
+#[test]
 fn an_aggregate_over_missing_values_asks_how_to_treat_them() {
     let project = demography_copy();
     edit(

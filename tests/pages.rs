@@ -77,7 +77,10 @@ fn the_generic_page_template_lists_the_row() {
     let project = places_project("- slug: north\n  name: North\n  population: 1200\n");
     assert_success(&build(project.path(), &[]));
     let page = fs::read_to_string(project.path().join("output/places/north/index.html")).unwrap();
-    assert!(page.contains("<dt>population</dt><dd>1200</dd>"), "{page}");
+    assert!(
+        page.contains("<dt>Population</dt><dd>1,200</dd>"),
+        "the field made readable, the number in house style: {page}"
+    );
     assert!(!project.path().join("output/places/north/north.pdf").exists(), "no print template, no PDF");
 }
 

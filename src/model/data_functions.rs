@@ -290,6 +290,7 @@ fn register_lookups(tera: &mut Tera, tables: &Tables) {
         let table = table(&t, &kwargs)?;
         let of = expression(table, &kwargs, "of")?
             .ok_or_else(|| fail("`of` names the row to rank, e.g. of=\"slug == 'qinghai'\""))?;
+        note_unmatched(&t, table, &of);
         let all = with_values(table, rows(&t, table, &kwargs)?, &kwargs, "field")?;
         let values = numbers(table, &all, &kwargs, "field")?;
         let target = all

@@ -14,6 +14,7 @@ pub mod prose;
 pub mod query;
 pub mod record;
 pub mod template_errors;
+pub mod written;
 
 use pulldown_cmark::Event;
 use serde_json::Value;

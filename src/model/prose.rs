@@ -20,7 +20,7 @@ use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::data_functions::{BrokenClaim, Shared, register};
 use crate::model::meta::Meta;
 use crate::model::record::{self, BoundValue, ClaimRecord};
-use crate::model::{escape, template_errors};
+use crate::model::{escape, template_errors, written};
 use crate::project::content::Written;
 use crate::project::{Config, ContentFile, DataSet};
 
@@ -59,6 +59,7 @@ impl Prose {
             claims: Mutex::new(Vec::new()),
         });
         register(&mut tera, shared.clone(), settings.spell_below, broken.clone());
+        written::register(&mut tera);
         let mut context = Context::new();
         context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), &t.value)).collect::<BTreeMap<_, _>>());
         context.insert("briefing", meta);
@@ -72,16 +73,22 @@ impl Prose {
             return Ok(file.clone());
         }
         let (template, protected) = protect_code(body);
-        let template = escape::protect_literals(&template);
+        let as_written = escape::protect_literals(&template);
+        let (template, inserts) = written::rewrite(&as_written);
         let name = file.file.display().to_string();
         let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
-        let to_error = |err: &tera::Error| {
-            template_errors::prose_error(err, file, first_body_line, &template, &self.shared.tables)
-        };
+        let tables = &self.shared.tables;
+        let to_error =
+            |err: &tera::Error| template_errors::prose_error(err, file, first_body_line, (&template, &inserts), tables);
         if let Ok(mut unmatched) = self.shared.unmatched.lock() {
             unmatched.clear();
         }
-        self.tera.add_raw_template(&name, &template).map_err(|e| to_error(&e))?;
+        if let Err(err) = self.tera.add_raw_template(&name, &template) {
+            // A syntax error is reported as Tera reads the author's own text, not the rewrite.
+            let err = self.tera.add_raw_template(&name, &as_written).err().unwrap_or(err);
+            let none = written::Inserts::default();
+            return Err(template_errors::prose_error(&err, file, first_body_line, (&as_written, &none), tables));
+        }
         let rendered = self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?;
 
         // The claims this file made that the data does not support.
@@ -108,7 +115,11 @@ impl Prose {
         out.text = format!("{}{body}", &file.text[..file.body_start]);
         let lines = line_map(&file.text, &out.text);
         let source_line = |i: usize| lines.get(first_body_line - 1 + i).copied().unwrap_or(first_body_line + i);
-        self.recorded.extend(record::marked_values(&name, &marked, escape::OPEN, escape::CLOSE, source_line));
+        let values = record::marked_values(&name, &marked, escape::OPEN, escape::CLOSE, source_line);
+        if let Some(blank) = values.iter().find(|v| v.text.trim().is_empty()) {
+            return Err(blank_value(file, blank.line, blank.nth));
+        }
+        self.recorded.extend(values);
         out.written = Some(Written { lines, text: file.text.clone() });
         Ok(out)
     }
@@ -175,7 +186,8 @@ impl Prose {
                 .with_help("data expressions are listed in the README under \"Data-bound prose\"")
         };
         let name = format!("briefing.yaml/{key}");
-        self.tera.add_raw_template(&name, text).map_err(|e| to_error(&e))?;
+        let (template, _) = written::rewrite(text);
+        self.tera.add_raw_template(&name, &template).map_err(|e| to_error(&e))?;
         let out = self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?;
         for (table, unmatched) in self.shared.unmatched.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default()
         {
@@ -213,6 +225,19 @@ impl Prose {
             );
         }
     }
+}
+
+/// An expression wrote nothing: a missing value or empty text, which is never published blank.
+fn blank_value(file: &ContentFile, line: usize, nth: usize) -> Error {
+    let written = file.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let column = written
+        .match_indices("{{")
+        .nth(nth)
+        .or(written.match_indices("{{").next())
+        .map_or(1, |(i, _)| written[..i].chars().count() + 1);
+    Error::content("this expression writes nothing: its value is missing or empty, and a blank is never published")
+        .at(Location::at_line(&file.file, &file.text, line, column))
+        .with_help("fill in the value in the data, or write around it: {% if … is not none %}…{% endif %}")
 }
 
 fn has_template_syntax(text: &str) -> bool {

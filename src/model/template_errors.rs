@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Error, Location};
+use crate::model::written::{self, Inserts};
 use crate::project::{ContentFile, Table};
 
 /// The blocks a template opens, each with the tag that closes it.
@@ -57,7 +58,7 @@ pub fn prose_error(
     err: &tera::Error,
     file: &ContentFile,
     first_body_line: usize,
-    template: &str,
+    (template, inserts): (&str, &Inserts),
     tables: &BTreeMap<String, Table>,
 ) -> Error {
     let (message, line, column) = match err.kind() {
@@ -70,7 +71,23 @@ pub fn prose_error(
             None => (err.to_string(), 1, 1),
         },
     };
-    let at = |line: usize, column: usize| Location::at_line(&file.file, &file.text, first_body_line + line - 1, column);
+    // Columns come from the rewritten template; the author wrote fewer characters before them.
+    let at = |line: usize, column: usize| {
+        let column = inserts.original_column(line, column);
+        Location::at_line(&file.file, &file.text, first_body_line + line - 1, column)
+    };
+    if message.contains(written::MISSING)
+        || std::error::Error::source(err).is_some_and(|s| s.to_string().contains(written::MISSING))
+    {
+        let expression = expression_at(&file.text, first_body_line + line - 1, inserts.original_column(line, column));
+        return Error::content(format!(
+            "`{expression}` writes nothing: its value is missing, and a blank is never published"
+        ))
+        .at(at(line, column))
+        .with_help(format!(
+            "fill in the value in the data, or write around it: {{% if {expression} is not none %}}…{{% endif %}}"
+        ));
+    }
     if message.contains("Unexpected end of input")
         && let Some(block) = unclosed_block(template)
     {
@@ -84,9 +101,9 @@ pub fn prose_error(
         Some(detail) => format!("{message}: {detail}"),
         None => message,
     };
-    let written = template.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let written_line = file.text.lines().nth(first_body_line + line - 2).unwrap_or("");
     if message.contains("but got `none`")
-        && let Some(explained) = missing_value(written, column, tables)
+        && let Some(explained) = missing_value(written_line, inserts.original_column(line, column), tables)
     {
         return Error::content(explained.0).at(at(line, column)).with_help(explained.1);
     }
@@ -96,6 +113,16 @@ pub fn prose_error(
         "data expressions are listed in the README under \"Data-bound prose\""
     };
     Error::content(format!("in a data expression: {message}")).at(at(line, column)).with_help(help)
+}
+
+/// The expression written at `column` of `line` (1-based) of `text`: from the
+/// `{{` at or before the column to its filters or closing braces.
+fn expression_at(text: &str, line: usize, column: usize) -> String {
+    let written = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let upto: String = written.chars().take(column + 1).collect();
+    let start = upto.rfind("{{").map_or(0, |i| i + 2);
+    let rest = &written[start.min(written.len())..];
+    rest.split(['|', '}']).next().unwrap_or("").trim_matches(|c: char| c == '-' || c.is_whitespace()).to_string()
 }
 
 /// A filter was handed a missing value: name the expression, and the data rows
