@@ -35,6 +35,15 @@ pub struct FigureChange {
     /// Rows drawn now that were not drawn before, and the other way round.
     pub added: usize,
     pub removed: usize,
+    /// The rows drawn now.
+    pub total: usize,
+}
+
+impl FigureChange {
+    /// How many rows differ: a changed row is both added and removed, so count it once.
+    pub fn changed(&self) -> usize {
+        self.added.max(self.removed)
+    }
 }
 
 /// The differences between two builds.
@@ -95,7 +104,8 @@ fn figure_change(previous: &Record, now: &FigureRecord) -> Option<FigureChange> 
     }
     let added = now.rows.iter().filter(|r| !then.rows.contains(r)).count();
     let removed = then.rows.iter().filter(|r| !now.rows.contains(r)).count();
-    Some(FigureChange { number: now.number, id: now.id.clone(), title: now.title.clone(), added, removed })
+    let (number, id, title, total) = (now.number, now.id.clone(), now.title.clone(), now.rows.len());
+    Some(FigureChange { number, id, title, added, removed, total })
 }
 
 impl Changes {
@@ -108,7 +118,14 @@ impl Changes {
         let mut lines: Vec<String> =
             self.values.iter().map(|v| format!("{}:{}  \"{}\" → \"{}\"", v.file, v.line, v.before, v.after)).collect();
         lines.extend(self.figures.iter().map(|f| {
-            format!("figure {} (`{}`) draws {} new and {} former rows: {}", f.number, f.id, f.added, f.removed, f.title)
+            format!(
+                "figure {} (`{}`): {} of {} changed — {}",
+                f.number,
+                f.id,
+                f.changed(),
+                rows(f.total, "row"),
+                f.title
+            )
         }));
         lines.extend(self.near_bounds.iter().map(|c| format!("claim \"{}\" is {}", c.says, bounds(c))));
         lines
@@ -149,12 +166,12 @@ impl Changes {
             for f in &self.figures {
                 let _ = writeln!(
                     out,
-                    "- Figure {} (`{}`), {}: {} rows new, {} rows gone",
+                    "- Figure {} (`{}`), {}: {} of {} changed",
                     f.number,
                     f.id,
                     cell(&f.title),
-                    f.added,
-                    f.removed
+                    f.changed(),
+                    rows(f.total, "row")
                 );
             }
         }
@@ -176,9 +193,17 @@ fn bounds(claim: &ClaimRecord) -> String {
         (None, Some(hi)) => format!("at most {hi}"),
         (None, None) => "unbounded".into(),
     };
-    let value = crate::model::numbers::number(claim.value, 2);
+    // Enough decimals to show three significant digits, so 0.098 is not shown as 0.1.
+    let places =
+        if claim.value == 0.0 { 0 } else { (2 - claim.value.abs().log10().floor() as i32).clamp(0, 10) as usize };
+    let value = crate::model::numbers::number(claim.value, places);
     let value = if value.contains('.') { value.trim_end_matches('0').trim_end_matches('.').to_string() } else { value };
     format!("{value}, close to a bound of {range}")
+}
+
+/// `1 new row`, `3 new rows`.
+fn rows(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
 /// Text safe inside a Markdown table cell.

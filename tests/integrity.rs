@@ -353,3 +353,71 @@ fn a_schema_scale_is_read_with_the_unit() {
     let page = html_of(&rendered, "countries/jp/index.html");
     assert!(page.contains("<dt>GDP per head, 2020</dt><dd>40,193 thousand US dollars</dd>"), "{page}");
 }
+
+#[test]
+fn large_and_negative_numbers_are_written_exactly() {
+    let project = demography_copy();
+    fs::write(
+        project.path().join(OVERVIEW),
+        "# Overview\n\nA {{ 9456000000000 | number }}. B {{ 50000000000 | number(decimals=1) }}. \
+         C {{ value(table=\"countries\", field=\"population_2020\", where=\"code == 'in'\") * -1 }}. \
+         D {{ data.countries[0].life_exp_2000 }}.\n",
+    )
+    .unwrap();
+    let (rendered, _) = checked(project.path());
+    let index = html_of(&rendered, "index.html");
+    assert!(index.contains("A 9,456,000,000,000. B 50,000,000,000.0. C \u{2212}1380004385. D 46.3."), "{index}");
+}
+
+#[test]
+fn filters_refuse_what_they_cannot_write_truly() {
+    let cases = [
+        ("{{ 1.5 | number(decimals=400) }}", "`decimals` is 400; write 0 to 10"),
+        ("{{ 12 | out_of(total=7) }}", "`out_of` counts a part of a whole, but was given 12.00 out of 7.00"),
+        ("{{ share(table=\"countries\", of=\"continent == 'Antarctica'\") }}", "no row of `countries` matches `of`"),
+        ("{{ claim(says=\"x\", value=2, min=3, max=1) }}", "the claim's `min` (3) is above its `max` (1); swap them"),
+    ];
+    for (expression, words) in cases {
+        let project = demography_copy();
+        fs::write(project.path().join(OVERVIEW), format!("# Overview\n\nIt is {expression}.\n")).unwrap();
+        let (status, message) = check(project.path());
+        assert_eq!(status, 1, "{expression}: {message}");
+        assert!(message.contains("content/01-overview.md:3:"), "{expression}: {message}");
+        assert!(message.contains(words), "{expression}: {words:?} in {message}");
+    }
+}
+
+#[test]
+fn data_and_settings_that_would_publish_wrong_text_are_errors() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (DATA, "code,country,continent,", "code,country,country,", "the header names the column `country` twice"),
+        (
+            "content/briefing.yaml",
+            "    title: country\n",
+            "    title: country_nam\n",
+            "takes its titles from `country_nam`, which `countries` does not have",
+        ),
+        (
+            "content/briefing.yaml",
+            "organisation: Northfield",
+            "authors:\n  - name: \"{{ briefing.organisation }}\"\norganisation: Northfield",
+            "`name` in briefing.yaml holds template syntax",
+        ),
+        (
+            DATA,
+            "br,Brazil,South America,",
+            "br,Brazil,,",
+            "row 3 (Brazil) of `countries` has no `continent` to title its page",
+        ),
+    ];
+    for (file, from, to, words) in cases {
+        let project = demography_copy();
+        edit(project.path(), file, from, to);
+        if to == "br,Brazil,," {
+            edit(project.path(), "content/briefing.yaml", "    title: country\n", "    title: continent\n");
+        }
+        let (status, message) = check(project.path());
+        assert_eq!(status, 1, "{to}: {message}");
+        assert!(message.contains(words), "{to}: {words:?} in {message}");
+    }
+}

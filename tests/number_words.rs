@@ -40,6 +40,12 @@ fn multiple(phrase: &str) -> Option<f64> {
 /// The range of ratios `words` claims, or `None` when they are not words `times` may write.
 fn claimed_range(words: &str) -> Option<(f64, f64)> {
     let number = |text: &str| text.replace(',', "").parse::<f64>().ok();
+    if words == "was unchanged" {
+        return Some((1.0, 1.0));
+    }
+    if words == "barely changed" {
+        return Some((0.995, 1.005));
+    }
     if words == "half" || words == "halved" {
         return Some((0.5 * (1.0 - EXACT_BAND), 0.5 * (1.0 + EXACT_BAND)));
     }
@@ -51,8 +57,9 @@ fn claimed_range(words: &str) -> Option<(f64, f64)> {
     }
     let digits = words.trim_start_matches("grew ").trim_end_matches("-fold").trim_end_matches(" times");
     if let Some(x) = number(digits) {
-        // Shown to one decimal (two below one): the ratio rounds to it.
-        let half_step = if x < 1.0 { 0.005 } else { 0.05 };
+        // Shown to one decimal (two significant digits below one): the ratio rounds to it.
+        let decimals = digits.split_once('.').map_or(0, |(_, f)| f.len());
+        let half_step = 0.5 * 10f64.powi(-(decimals as i32));
         return Some((x - half_step, x + half_step));
     }
     if let Some(rest) = words.strip_prefix("almost ") {
@@ -86,9 +93,20 @@ fn every_word_times_chooses_agrees_with_the_ratio() {
         }
     }
     // The sweep reached every kind of phrase, so none of the checks above was vacuous.
-    for kind in ["almost", "more", "twice", "doubled", "halved", "half", "fell", "rose", "grew"] {
+    for kind in ["almost", "more", "twice", "doubled", "halved", "half", "fell", "rose", "grew", "barely"] {
         assert!(kinds.contains(kind), "no ratio was written with {kind:?}: {kinds:?}");
     }
+}
+
+#[test]
+fn numbers_that_times_writes_are_whole_grouped_and_never_zero() {
+    assert_eq!(times(1.0, true).unwrap(), "was unchanged");
+    assert_eq!(times(0.999, true).unwrap(), "barely changed");
+    assert_eq!(times(0.001, false).unwrap(), "0.001 times");
+    assert_eq!(times(0.0123, false).unwrap(), "0.012 times");
+    assert_eq!(times(100.0, false).unwrap(), "100 times");
+    assert_eq!(times(1000.0, true).unwrap(), "grew 1,000-fold");
+    assert_eq!(times(250.4, false).unwrap(), "250.4 times");
 }
 
 #[test]

@@ -220,8 +220,13 @@ fn register_counts(tera: &mut Tera, tables: &Tables) {
             };
             whole += usize::from(counts);
         }
-        let whole = whole as f64;
-        Ok(Value::from(if whole == 0.0 { 0.0 } else { part / whole }))
+        if whole == 0 {
+            return Err(fail(format!(
+                "no row of `{}` matches `of`, so there is no whole to take a share of",
+                table.name
+            )));
+        }
+        Ok(Value::from(part / whole as f64))
     });
 }
 
@@ -393,6 +398,11 @@ fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>, shared:
         let max: Option<f64> = kwargs.get("max")?;
         if min.is_none() && max.is_none() {
             return Err(fail("a claim needs `min`, `max` or both"));
+        }
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            return Err(fail(format!("the claim's `min` ({lo}) is above its `max` ({hi}); swap them")));
         }
         let shown = house_style::group_thousands(value, 2);
         let problem = match (min, max) {

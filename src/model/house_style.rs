@@ -103,11 +103,13 @@ pub fn times(ratio: f64, verb: bool) -> Result<String, String> {
     let Some(qualifier) = qualifier.filter(|_| (2..100).contains(&n)) else {
         // Nearer 1 than 2, between multiples, or past ninety-nine: the number itself.
         return Ok(if !verb {
-            format!("{} times", round_half_up(ratio, 1))
+            format!("{} times", ratio_number(ratio))
+        } else if round_half_up((ratio - 1.0) * 100.0, 0) == "0" {
+            unchanged(ratio)
         } else if ratio < 2.0 {
             format!("rose by {}", per_cent((ratio - 1.0) * 100.0, 0))
         } else {
-            format!("grew {}-fold", round_half_up(ratio, 1))
+            format!("grew {}-fold", ratio_number(ratio))
         });
     };
     let phrase = match (n, verb) {
@@ -128,9 +130,27 @@ fn below_one(ratio: f64, verb: bool) -> String {
     match (verb, halved) {
         (true, true) => "halved".into(),
         (false, true) => "half".into(),
+        (true, false) if round_half_up((1.0 - ratio) * 100.0, 0) == "0" => unchanged(ratio),
         (true, false) => format!("fell by {}", per_cent((1.0 - ratio) * 100.0, 0)),
-        (false, false) => format!("{} times", round_half_up(ratio, 2)),
+        (false, false) => format!("{} times", ratio_number(ratio)),
     }
+}
+
+/// A change too small to show as a whole percentage.
+fn unchanged(ratio: f64) -> String {
+    if ratio == 1.0 { "was unchanged".into() } else { "barely changed".into() }
+}
+
+/// A ratio as a number: one decimal (none when it rounds to a whole number),
+/// grouped past a thousand; below one, enough decimals to show two digits.
+fn ratio_number(ratio: f64) -> String {
+    if ratio < 1.0 {
+        let places = (-ratio.log10()).floor().max(0.0) as usize + 2;
+        let text = round_half_up(ratio, places.min(MAX_DECIMALS as usize));
+        return text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let one = round_half_up(ratio, 1);
+    if one.ends_with(".0") { numbers::number(ratio, 0) } else { numbers::number(ratio, 1) }
 }
 
 /// `2.5 percentage points`: a difference between two percentages, which is
@@ -140,20 +160,40 @@ pub fn points(value: f64, decimals: usize) -> String {
     format!("{} percentage {unit}", group_thousands(value, decimals))
 }
 
+/// The most decimals a number is written with.
+pub const MAX_DECIMALS: i64 = 10;
+
+/// The `decimals` a filter was given, 0 to [`MAX_DECIMALS`], or `default`.
+fn decimals(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
+    match kwargs.get::<i64>("decimals")? {
+        None => Ok(default),
+        Some(d) if (0..=MAX_DECIMALS).contains(&d) => Ok(d as usize),
+        Some(d) => Err(tera::Error::message(format!("`decimals` is {d}; write 0 to {MAX_DECIMALS}"))),
+    }
+}
+
 /// The house-style filters, registered alike in the prose and in every template
 /// engine, so `{{ x | number }}` reads the same in a paragraph and in a template:
 /// `per_cent`, `percentage`, `points`, `out_of`, `times`, `number` and `date_format`.
 pub fn register_filters(tera: &mut Tera, spell_below: u32) {
     tera.register_filter("per_cent", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
+        let decimals = decimals(&kwargs, 1)?;
         Ok(Value::from(per_cent(value, decimals)))
     });
     tera.register_filter("percentage", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
+        let decimals = decimals(&kwargs, 0)?;
         Ok(Value::from(per_cent(value * 100.0, decimals)))
     });
     tera.register_filter("out_of", move |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
         let total: f64 = kwargs.must_get("total")?;
+        let whole = |n: f64| n.fract() == 0.0 && n >= 0.0;
+        if !whole(value) || !whole(total) || value > total {
+            return Err(tera::Error::message(format!(
+                "`out_of` counts a part of a whole, but was given {} out of {}; both must be whole numbers, the part no larger",
+                numbers::number(value, 2),
+                numbers::number(total, 2)
+            )));
+        }
         Ok(Value::from(out_of(value, total, spell_below)))
     });
     tera.register_filter("times", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -161,12 +201,12 @@ pub fn register_filters(tera: &mut Tera, spell_below: u32) {
         times(value, verb).map(Value::from).map_err(tera::Error::message)
     });
     tera.register_filter("points", |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
+        let decimals = decimals(&kwargs, 1)?;
         Ok(Value::from(points(value, decimals)))
     });
     tera.register_filter("number", move |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        Ok(Value::from(match kwargs.get::<usize>("decimals")? {
-            Some(decimals) => group_thousands(value, decimals),
+        Ok(Value::from(match kwargs.get::<i64>("decimals")? {
+            Some(_) => group_thousands(value, decimals(&kwargs, 0)?),
             None => count(value, spell_below),
         }))
     });

@@ -15,12 +15,43 @@ pub const MINUS: char = '\u{2212}';
 /// `value` with `decimals` places, halves rounded away from zero as readers
 /// expect (5.25 → 5.3), where Rust's formatting would round 5.25 to 5.2.
 /// A plain ASCII rendering (`-3`), for the functions below to sign and group.
+///
+/// The rounding is done on the decimal digits of the shortest text that reads
+/// back as `value` (what the data file said: `0.285`, not 0.28499999…), so it
+/// is exact at every magnitude, 9,456,000,000,000 as much as 0.285.
 pub fn round_half_up(value: f64, decimals: usize) -> String {
-    let scale = 10f64.powi(decimals as i32);
-    // Nudge by a relative epsilon so binary near-halves (e.g. 0.285) round as written.
-    let scaled = value * scale;
-    let rounded = (scaled + scaled.signum() * scaled.abs() * 1e-12).round() / scale;
-    format!("{rounded:.decimals$}")
+    if !value.is_finite() {
+        return format!("{value}");
+    }
+    let text = format!("{}", value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(decimals)).collect();
+    if frac.as_bytes().get(decimals).is_some_and(|d| *d >= b'5') {
+        // Carry the rounding up through the kept digits: 9.99 → 10.0.
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let split = digits.len() - decimals;
+    let (whole, fraction) = digits.split_at(split);
+    let whole = String::from_utf8_lossy(whole).into_owned();
+    let sign = if value < 0.0 { "-" } else { "" };
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{}", String::from_utf8_lossy(fraction))
+    }
 }
 
 /// The digits of `value` rounded to `decimals` places, grouped by thousands when
@@ -36,6 +67,18 @@ pub fn unsigned(value: f64, decimals: usize, grouped: bool) -> (bool, String) {
 /// `value` as printed: `−1,234.5` for (-1234.5, 1 decimal).
 pub fn number(value: f64, decimals: usize) -> String {
     let (negative, digits) = unsigned(value, decimals, true);
+    if negative { format!("{MINUS}{digits}") } else { digits }
+}
+
+/// A number with no format asked for, as it reads in the data: the shortest
+/// digits that give it back, no grouping (years stay 2025), a true minus, and
+/// whole numbers whole (`675`, never `675.0`).
+pub fn plain(value: f64) -> String {
+    if !value.is_finite() {
+        return format!("{value}");
+    }
+    let digits = format!("{}", value.abs());
+    let negative = value < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b));
     if negative { format!("{MINUS}{digits}") } else { digits }
 }
 
@@ -68,6 +111,19 @@ fn group_thousands(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_numbers_round_exactly() {
+        assert_eq!(number(9_456_000_000_000.0, 0), "9,456,000,000,000");
+        assert_eq!(number(1_000_000_000_000.0, 0), "1,000,000,000,000");
+        assert_eq!(number(999_999_999_999_999.0, 0), "999,999,999,999,999");
+        assert_eq!(number(50_000_000_000.0, 1), "50,000,000,000.0");
+        assert_eq!(number(0.1, 20), "0.10000000000000000000");
+        assert_eq!(number(9.995, 2), "10.00");
+        assert_eq!(number(-0.285, 2), "\u{2212}0.29");
+        assert_eq!(round_half_up(0.05, 0), "0");
+        assert_eq!(round_half_up(0.5, 0), "1");
+    }
 
     #[test]
     fn halves_round_away_from_zero_as_readers_expect() {

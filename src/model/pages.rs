@@ -37,11 +37,13 @@ pub struct Fact {
 }
 
 /// Every field of row `fields` as a fact, in the table's column order, labelled
-/// and formatted by the table's schema where it has one.
-fn facts(table: &Table, fields: &Map<String, Value>) -> Vec<Fact> {
+/// and formatted by the table's schema where it has one; the slug, which is the
+/// page's address rather than a fact about the row, is left out.
+fn facts(table: &Table, fields: &Map<String, Value>, slug: &str) -> Vec<Fact> {
     table
         .columns
         .iter()
+        .filter(|field| *field != slug)
         .map(|field| {
             let column = table.schema.column(field);
             let value = fields.get(field).unwrap_or(&Value::Null);
@@ -70,6 +72,22 @@ fn facts(table: &Table, fields: &Map<String, Value>) -> Vec<Fact> {
         .collect()
 }
 
+/// A page's title: the row's title field, which must hold a value.
+fn row_title(table: &Table, config: &PageSetConfig, index: usize) -> Result<String, Error> {
+    match table.rows[index].fields.get(&config.title) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.as_f64().map_or_else(|| n.to_string(), numbers::plain)),
+        Some(Value::Bool(b)) => Ok(b.to_string()),
+        _ => Err(Error::content(format!(
+            "{} has no `{}` to title its page",
+            crate::project::table_rules::row_name(table, index),
+            config.title
+        ))
+        .at(table.field_location(index, &config.title))
+        .with_help(format!("fill in `{}`, or title the pages by another field in briefing.yaml", config.title))),
+    }
+}
+
 /// A set of pages and its settings.
 #[derive(Debug, Clone)]
 pub struct PageSet {
@@ -83,6 +101,14 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
     let mut sets = Vec::new();
     for config in &project.config.pages {
         let table = set_table(project, config)?;
+        if !table.columns.contains(&config.title) {
+            return Err(Error::content(format!(
+                "page set `{}` takes its titles from `{}`, which `{}` does not have",
+                config.path, config.title, table.name
+            ))
+            .at(at_config(&format!("title: {}", config.title)))
+            .with_help(format!("the fields of {} are: {}", table.file.display(), table.column_list())));
+        }
         let mut entries: Vec<PageEntry> = Vec::new();
         let mut slug_rows: Vec<(String, usize)> = Vec::new();
         for (index, row) in table.rows.iter().enumerate() {
@@ -101,11 +127,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 )));
             }
             slug_rows.push((slug.clone(), row_number));
-            let title = match row.fields.get(&config.title) {
-                Some(Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => slug.clone(),
-            };
+            let title = row_title(table, config, index)?;
             let mut related = Map::new();
             for (other, field) in &config.related {
                 let other_table = project.data.get(other).ok_or_else(|| {
@@ -137,7 +159,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 }
                 None => None,
             };
-            let facts = facts(table, &row.fields);
+            let facts = facts(table, &row.fields, &config.slug);
             entries.push(PageEntry { slug, title, row: row.fields.clone(), facts, related, notes });
         }
         warn_unmatched_notes(project, config, table, &entries, warnings);

@@ -153,6 +153,12 @@ impl Prose {
         }
         let mut others = vec![("organisation", config.organisation.as_str()), ("pdf", config.pdf.as_str())];
         others.extend(config.pages.iter().map(|p| ("index_title", p.index_title.as_str())));
+        for author in &config.authors {
+            others.push(("name", author.name.as_str()));
+            others.extend(author.role.as_deref().map(|r| ("role", r)));
+        }
+        others.extend(config.keywords.iter().map(|k| ("keywords", k.as_str())));
+        others.extend(config.contact.iter().map(|c| ("contact", c.as_str())));
         if let Some((key, _)) = others.iter().find(|(_, text)| has_template_syntax(text)) {
             return Err(Error::content(format!(
                 "`{key}` in briefing.yaml holds template syntax, which it would publish as written"
@@ -180,15 +186,33 @@ impl Prose {
         }
         let at = config.locate(&format!("{key}:"));
         let to_error = |err: &tera::Error| {
-            let detail = std::error::Error::source(err).map(|s| format!(": {s}")).unwrap_or_default();
-            Error::content(format!("in the data expression in `{key}`: {err}{detail}"))
+            let message = match err.kind() {
+                tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                    report.message().to_string()
+                }
+                _ => err.to_string(),
+            };
+            let detail =
+                std::error::Error::source(err).map(|s| s.to_string()).filter(|d| !message.contains(d.as_str()));
+            let message = if message.contains(written::MISSING)
+                || detail.as_deref().is_some_and(|d| d.contains(written::MISSING))
+            {
+                "an expression writes nothing: its value is missing, and a blank is never published".to_string()
+            } else {
+                detail.map_or(message.clone(), |d| format!("{message}: {d}"))
+            };
+            Error::content(format!("in the data expression in `{key}`: {message}"))
                 .at(at.clone())
                 .with_help("data expressions are listed in the README under \"Data-bound prose\"")
         };
         let name = format!("briefing.yaml/{key}");
-        let (template, _) = written::rewrite(text);
-        self.tera.add_raw_template(&name, &template).map_err(|e| to_error(&e))?;
-        let out = self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?;
+        let (template, _) = written::rewrite(&escape::protect_literals(text));
+        if let Err(err) = self.tera.add_raw_template(&name, &template) {
+            // Syntax errors are reported as Tera reads the author's own text.
+            let err = self.tera.add_raw_template(&name, text).err().unwrap_or(err);
+            return Err(to_error(&err));
+        }
+        let out = escape::settle(&self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?);
         for (table, unmatched) in self.shared.unmatched.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default()
         {
             let (message, help) = unmatched.message(&table);
@@ -212,10 +236,14 @@ impl Prose {
         for (table, unmatched) in found {
             let body = file.body();
             let quoted = [format!("'{}'", unmatched.text), format!("\"{}\"", unmatched.text), unmatched.text.clone()];
-            let (line, column) = body
-                .lines()
-                .enumerate()
-                .find_map(|(i, l)| quoted.iter().find_map(|q| l.find(q.as_str())).map(|c| (first_body_line + i, c + 1)))
+            // The quoted forms first, over the whole file: a bare word may also occur in prose.
+            let (line, column) = quoted
+                .iter()
+                .find_map(|q| {
+                    body.lines().enumerate().find_map(|(i, l)| {
+                        l.find(q.as_str()).map(|c| (first_body_line + i, l[..c].chars().count() + 1))
+                    })
+                })
                 .unwrap_or((first_body_line, 1));
             let (message, help) = unmatched.message(&table);
             warnings.push(

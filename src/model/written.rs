@@ -139,8 +139,9 @@ fn closing_braces(text: &str) -> Option<usize> {
     None
 }
 
-/// Registers [`FILTER`]: a missing value fails; anything else becomes text,
-/// a safe (`| safe`) string staying safe.
+/// Registers [`FILTER`]: a missing value fails; a number is written by the number
+/// core as it reads in the data (`675`, not `675.0`; `−3`, with a true minus);
+/// anything else becomes text, a safe (`| safe`) string staying safe.
 pub fn register(tera: &mut Tera) {
     tera.register_filter(FILTER, |value: &Value, _: Kwargs, _: &State| -> TeraResult<Value> {
         if value.is_none() || value.is_undefined() {
@@ -148,6 +149,11 @@ pub fn register(tera: &mut Tera) {
         }
         if value.is_safe() && value.as_str().is_some() {
             return Ok(value.clone());
+        }
+        if value.is_number()
+            && let Some(number) = value.as_f64()
+        {
+            return Ok(Value::from(crate::model::numbers::plain(number)));
         }
         Ok(Value::from(value.to_string()))
     });

@@ -200,6 +200,15 @@ impl Table {
         let schema = schema.unwrap_or_default();
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
         let headers = reader.headers().map_err(|e| csv_error(shown, &text, &e))?.clone();
+        for (i, header) in headers.iter().enumerate() {
+            if headers.iter().take(i).any(|h| h == header) {
+                let line = text.lines().next().unwrap_or("");
+                let column = csv_cell_start(line, i).map_or(1, |o| line[..o].chars().count() + 1);
+                return Err(Error::content(format!("the header names the column `{header}` twice"))
+                    .at(Location::at_line(shown, &text, 1, column))
+                    .with_help("each column needs its own name; rename one of them"));
+            }
+        }
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(shown, &text, &e))?;

@@ -115,6 +115,11 @@ impl Figure {
         {
             spec.format.unit = unit;
         }
+        // A scatter's two axes are both values: without titles of their own they take the schema's labels.
+        if kind == ChartKind::Scatter {
+            spec.x_title = spec.x_title.take().or_else(|| table.label_of(&spec.x).map(str::to_string));
+            spec.y_title = spec.y_title.take().or_else(|| table.label_of(&spec.y[0]).map(str::to_string));
+        }
         let mut drawn = data::build(&cx, &spec, &records)?;
         drawn.sort_and_limit(kind, spec.sort, spec.limit);
         checks::drawn_fits_kind(&cx, &raw, kind, &drawn)?;

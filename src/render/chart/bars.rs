@@ -63,6 +63,9 @@ struct Bars<'a> {
 /// What a category with a missing value shows where its bar would be.
 pub const NO_DATA: &str = "no data";
 
+/// What a stack with a missing segment shows instead of its total.
+pub const INCOMPLETE: &str = "total not known";
+
 /// A value label waiting to be drawn over everything else: value, bar end, centre, font.
 type ValueLabel = (f64, f64, f64, Font);
 
@@ -196,7 +199,13 @@ impl Bars<'_> {
             }
             Flavour::Stacked => {
                 let total = self.draw_stack(canvas, values, centre);
-                labels.push((total, scale.at(total), centre, Font { bold: true, ..self.value_font }));
+                if values.iter().all(Option::is_some) {
+                    labels.push((total, scale.at(total), centre, Font { bold: true, ..self.value_font }));
+                } else {
+                    // A missing segment leaves the total unknown: say so rather than print a short sum.
+                    let at = scale.at(total.max(0.0)) + 5.0;
+                    canvas.text(INCOMPLETE, at, centre, Anchor(START, VPos::Center), canvas.small());
+                }
             }
         }
     }

@@ -17,6 +17,9 @@ use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
 
+/// A series' end label: its last value, the row that value is in, and the label's lines.
+type EndLabel = (f64, usize, Vec<String>);
+
 pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let y_ticks = value_ticks(figure);
     let small = theme.line_height(theme.small);
@@ -25,7 +28,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let end_width = ends
         .iter()
         .flatten()
-        .flat_map(|(_, lines)| lines.iter().map(|t| text_width(t, theme.size)))
+        .flat_map(|(_, _, lines)| lines.iter().map(|t| text_width(t, theme.size)))
         .fold(0.0, f64::max);
     let room = Room {
         left: canvas::value_axis_left_edge(theme, figure, &y_ticks),
@@ -57,24 +60,26 @@ fn value_ticks(figure: &Figure) -> Ticks {
     ticks(min, max, 5, super::axes::whole(figure))
 }
 
-/// An end label per series: its last value and where that value sits, with the
-/// series name (when there are several) on one line if it fits, else the name
-/// wrapped over two and the value under it. `None` for a series with no value.
-fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<(f64, Vec<String>)>> {
+/// An end label per series: its last value, the row it is in (a series with a
+/// gap at the end ends earlier, and its label sits there), and the series name
+/// (when there are several) on one line if it fits, else the name wrapped over
+/// two and the value under it. `None` for a series with no value.
+fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<EndLabel>> {
     let data = &figure.data;
     let single = data.series.len() == 1 && figure.spec.series.is_none();
     let max_end = theme.width * 0.34;
     (0..data.series.len())
         .map(|s| {
-            data.rows.iter().rev().find_map(|r| r.values[s]).map(|v| {
+            let last = data.rows.iter().rposition(|r| r.values[s].is_some())?;
+            data.rows[last].values[s].map(|v| {
                 let value = figure.format_value(v);
                 let text = if single { value.clone() } else { format!("{} {value}", data.series[s].label) };
                 if single || text_width(&text, theme.size) <= max_end {
-                    (v, vec![fit(&text, max_end, theme.size, true)])
+                    (v, last, vec![fit(&text, max_end, theme.size, true)])
                 } else {
                     let mut lines = wrap(&data.series[s].label, max_end, theme.size, 2);
                     lines.push(fit(&value, max_end, theme.size, true));
-                    (v, lines)
+                    (v, last, lines)
                 }
             })
         })
@@ -173,7 +178,7 @@ fn draw_end_labels(
     figure: &Figure,
     plot: &Plot,
     xs: &[f64],
-    ends: &[Option<(f64, Vec<String>)>],
+    ends: &[Option<EndLabel>],
     colours: &[RGBColor],
 ) {
     let theme = canvas.theme;
@@ -181,7 +186,7 @@ fn draw_end_labels(
     let mut labels: Vec<(f64, usize, &[String])> = ends
         .iter()
         .enumerate()
-        .filter_map(|(s, e)| e.as_ref().map(|(v, lines)| (plot.y.at(*v), s, lines.as_slice())))
+        .filter_map(|(s, e)| e.as_ref().map(|(v, _, lines)| (plot.y.at(*v), s, lines.as_slice())))
         .collect();
     labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let half = |lines: &[String]| line * (lines.len() as f64 - 1.0) / 2.0;
@@ -195,8 +200,8 @@ fn draw_end_labels(
         let shift = last - plot.bottom;
         labels.iter_mut().for_each(|l| l.0 -= shift);
     }
-    let end_x = xs.last().copied().unwrap_or(plot.right);
     for (y, s, lines) in &labels {
+        let end_x = ends[*s].as_ref().and_then(|(_, row, _)| xs.get(*row)).copied().unwrap_or(plot.right);
         let highlight = figure.data.series[*s].highlight;
         let font = Font { size: theme.size, colour: readable_on_white(colours[*s]), bold: highlight };
         for (i, text) in lines.iter().enumerate() {
