@@ -45,7 +45,7 @@ fn table<'a>(tables: &'a Tables, kwargs: &Kwargs) -> tera::TeraResult<&'a Table>
         .get(name)
         .ok_or_else(|| fail(format!("there is no table `{name}`; the tables are {}", known())))?;
     if table.rows.is_empty() {
-        return Err(fail(format!("`{name}` is not a table of rows")));
+        return Err(fail(format!("`{name}` has no rows to work on: {}", table.why_no_rows())));
     }
     Ok(table)
 }

@@ -77,6 +77,16 @@ impl Table {
         self.row_location(index)
     }
 
+    /// Why a table with no rows cannot be drawn or counted, in words for a message.
+    pub fn why_no_rows(&self) -> String {
+        let csv = self.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv {
+            format!("{} has a header but no rows under it", self.file.display())
+        } else {
+            format!("{} is not a list of rows (mappings, one per row)", self.file.display())
+        }
+    }
+
     /// The field that names a row, when the schema declares one.
     pub fn label_field(&self) -> Option<&str> {
         self.schema.label.as_deref()

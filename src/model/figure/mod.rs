@@ -174,22 +174,35 @@ impl Figure {
         if let Some(alt) = &self.spec.alt {
             return alt.clone();
         }
+        // With several value columns each value is named by its heading, so a listener
+        // hears "2015: Coal 13.6%, Solar 24.1%" rather than a run of bare numbers.
+        let values = self.data.columns.iter().filter(|c| matches!(c.role, Role::Value(_))).count();
+        let named = values > 1 || self.data.columns.iter().any(|c| c.role == Role::X);
         let listed: Vec<String> = self
             .data
             .rows
             .iter()
             .map(|row| {
-                let cells: Vec<String> = self
+                let (names, measures): (Vec<&Column>, Vec<&Column>) = self
                     .data
                     .columns
                     .iter()
                     .filter(|c| !matches!(c.role, Role::TileRow | Role::TileCol))
-                    .map(|c| self.display(&self.data.cell(row, c)))
+                    .partition(|c| !matches!(c.role, Role::Value(_) | Role::X));
+                let name: Vec<String> = names.iter().map(|c| self.display(&self.data.cell(row, c))).collect();
+                let shown: Vec<String> = measures
+                    .iter()
+                    .map(|c| {
+                        let value = self.display(&self.data.cell(row, c));
+                        if named { format!("{} {value}", c.heading) } else { value }
+                    })
                     .collect();
-                cells.join(" ")
+                let separator = if named { ": " } else { " " };
+                format!("{}{separator}{}", name.join(" "), shown.join(", "))
             })
             .collect();
-        format!("{}: {}.", self.spec.title, listed.join(", "))
+        let between = if named { "; " } else { ", " };
+        format!("{}: {}.", self.spec.title, listed.join(between))
     }
 }
 
@@ -231,9 +244,9 @@ fn chart_table<'a>(
             })
     })?;
     if table.rows.is_empty() {
-        return Err(Error::content(format!("data `{}` is not a table of rows", table.name))
+        return Err(Error::content(format!("data `{}` has no rows to draw", table.name))
             .at(at(&raw.data.referenced))
-            .with_help(format!("{} must be a list of mappings, one per row", table.file.display())));
+            .with_help(table.why_no_rows()));
     }
     Ok(table)
 }
