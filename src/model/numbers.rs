@@ -82,6 +82,17 @@ pub fn plain(value: f64) -> String {
     if negative { format!("{MINUS}{digits}") } else { digits }
 }
 
+/// A number for a machine to read (a CSV cell): ASCII minus, no grouping, and
+/// the binary noise of arithmetic removed (a sum of 6902 is `6902`, not
+/// `6901.999999999999`) by keeping 12 significant digits.
+pub fn plain_ascii(value: f64) -> String {
+    if !value.is_finite() {
+        return String::new();
+    }
+    let cleaned: f64 = format!("{value:.11e}").parse().unwrap_or(value);
+    format!("{cleaned}")
+}
+
 /// A number as a data value: whole numbers as integers, so templates and
 /// expressions print `34`, not `34.0`.
 pub fn value(number: f64) -> Value {

@@ -76,7 +76,7 @@ pub fn csv(figure: &Figure) -> String {
             .iter()
             .map(|c| match data.cell(row, c) {
                 Cell::Text(text) => text,
-                Cell::Value(v) | Cell::Number(v) => format!("{v}"),
+                Cell::Value(v) | Cell::Number(v) => crate::model::numbers::plain_ascii(v),
                 Cell::Empty => String::new(),
             })
             .collect();

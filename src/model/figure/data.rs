@@ -293,7 +293,11 @@ fn columns(table: &Table, spec: &ChartSpec, series: &[Series]) -> Vec<Column> {
         }
     }
     if series.len() == 1 && spec.series.is_none() {
-        let heading = spec.y_title.clone().unwrap_or_else(|| humanise(&spec.y[0]));
+        let aggregate_heading = spec.aggregate.as_ref().filter(|a| a.column() == spec.y[0]).map(|a| match a.field() {
+            Some(field) => format!("{} of {}", humanise(a.column()), table.heading(field).to_lowercase()),
+            None => "Count".to_string(),
+        });
+        let heading = spec.y_title.clone().or(aggregate_heading).unwrap_or_else(|| humanise(&spec.y[0]));
         columns.push(Column { field: spec.y[0].clone(), heading, role: Role::Value(0), csv_header: String::new() });
     } else {
         for (i, s) in series.iter().enumerate() {

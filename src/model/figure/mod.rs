@@ -109,7 +109,9 @@ impl Figure {
 
         let mut spec = ChartSpec::from_raw(&raw, kind, aggregate);
         // A single value field's schema gives the unit and decimals the spec leaves out.
-        let declared = if spec.y.len() == 1 { table.schema.column(&spec.y[0]) } else { None };
+        // For a sum or mean, the field it combines: its unit carries over.
+        let value_field = spec.aggregate.as_ref().and_then(Aggregate::field).unwrap_or(&spec.y[0]).to_string();
+        let declared = if spec.y.len() == 1 { table.schema.column(&value_field) } else { None };
         if raw.unit.is_none()
             && let Some(unit) = declared.and_then(|c| c.unit_text())
         {

@@ -86,6 +86,14 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
+    /// The field it combines, for `sum` and `mean`.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Count => None,
+            Self::Sum(field) | Self::Mean(field) => Some(field),
+        }
+    }
+
     pub fn column(&self) -> &'static str {
         match self {
             Self::Count => "count",
