@@ -421,3 +421,21 @@ fn data_and_settings_that_would_publish_wrong_text_are_errors() {
         assert!(message.contains(words), "{to}: {words:?} in {message}");
     }
 }
+
+#[test]
+fn a_condition_on_a_field_with_missing_values_warns_unless_told() {
+    let project = demography_copy();
+    let count = "{{ count(table=\"countries\", where=\"life_exp_2020 > 60\") }}";
+    fs::write(project.path().join(OVERVIEW), format!("# Overview\n\nIn all, {count} countries.\n")).unwrap();
+    let (status, message) = check(project.path());
+    assert_eq!(status, 0, "{message}");
+    assert!(message.contains("content/01-overview.md:3:"), "{message}");
+    assert!(
+        message.contains("the condition `life_exp_2020 > 60` reads `life_exp_2020`, which is missing on 1 row (row 4 (Central African Republic) of `countries`); those rows never match"),
+        "{message}"
+    );
+    let told = count.replace("> 60\"", "> 60\", missing=\"skip\"");
+    fs::write(project.path().join(OVERVIEW), format!("# Overview\n\nIn all, {told} countries.\n")).unwrap();
+    let (status, message) = check(project.path());
+    assert_eq!((status, message.as_str()), (0, ""), "told, it says nothing");
+}

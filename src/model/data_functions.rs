@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     pub unmatched: Mutex<Vec<(String, query::Unmatched)>>,
     /// Every claim made, kept or broken, for the build's record.
     pub claims: Mutex<Vec<ClaimRecord>>,
+    /// Other warnings for the file being evaluated: the text to find it by, the message, the help.
+    pub notices: Mutex<Vec<(String, String, String)>>,
 }
 
 type Tables = Arc<Shared>;
@@ -72,6 +74,9 @@ fn rows<'a>(
     let condition = expression(table, kwargs, "where")?;
     if let Some(condition) = &condition {
         note_unmatched(shared, table, condition);
+        if kwargs.get::<&str>("missing")? != Some("skip") {
+            note_missing(shared, table, condition, kwargs.get::<&str>("where")?.unwrap_or(""));
+        }
     }
     let mut out = Vec::new();
     for row in &table.rows {
@@ -84,6 +89,34 @@ fn rows<'a>(
         }
     }
     Ok(out)
+}
+
+/// Records a warning when `condition` reads a field that is missing on some rows:
+/// those rows never match, and a count would leave them out in silence.
+fn note_missing(shared: &Shared, table: &Table, condition: &Expr, written: &str) {
+    for field in condition.fields() {
+        let missing: Vec<usize> = (0..table.rows.len())
+            .filter(|i| table.rows[*i].fields.get(&field).is_none_or(serde_json::Value::is_null))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let named: Vec<String> =
+            missing.iter().take(3).map(|i| crate::project::table_rules::row_name(table, *i)).collect();
+        let more = if missing.len() > 3 { format!(" and {} more", missing.len() - 3) } else { String::new() };
+        let message = format!(
+            "the condition `{written}` reads `{field}`, which is missing on {} ({}{more}); those rows never match",
+            if missing.len() == 1 { "1 row".to_string() } else { format!("{} rows", missing.len()) },
+            named.join(", ")
+        );
+        let help = "add missing=\"skip\" to say that leaving them out is meant, or fill the values in".to_string();
+        if let Ok(mut notices) = shared.notices.lock() {
+            let notice = (written.to_string(), message, help);
+            if !notices.contains(&notice) {
+                notices.push(notice);
+            }
+        }
+    }
 }
 
 /// Records the texts `condition` compares with that no row of `table` holds.

@@ -57,6 +57,7 @@ impl Prose {
             tables: data.tables.clone(),
             unmatched: Mutex::new(Vec::new()),
             claims: Mutex::new(Vec::new()),
+            notices: Mutex::new(Vec::new()),
         });
         register(&mut tera, shared.clone(), settings.spell_below, broken.clone());
         written::register(&mut tera);
@@ -82,6 +83,9 @@ impl Prose {
             |err: &tera::Error| template_errors::prose_error(err, file, first_body_line, (&template, &inserts), tables);
         if let Ok(mut unmatched) = self.shared.unmatched.lock() {
             unmatched.clear();
+        }
+        if let Ok(mut notices) = self.shared.notices.lock() {
+            notices.clear();
         }
         if let Err(err) = self.tera.add_raw_template(&name, &template) {
             // A syntax error is reported as Tera reads the author's own text, not the rewrite.
@@ -246,6 +250,20 @@ impl Prose {
                 })
                 .unwrap_or((first_body_line, 1));
             let (message, help) = unmatched.message(&table);
+            warnings.push(
+                crate::diagnostic::Diagnostic::warning(message)
+                    .at(Location::at_line(&file.file, &file.text, line, column))
+                    .with_help(help),
+            );
+        }
+        let notices = self.shared.notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default();
+        for (needle, message, help) in notices {
+            let (line, column) = file
+                .body()
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(needle.as_str()).map(|c| (first_body_line + i, l[..c].chars().count() + 1)))
+                .unwrap_or((first_body_line, 1));
             warnings.push(
                 crate::diagnostic::Diagnostic::warning(message)
                     .at(Location::at_line(&file.file, &file.text, line, column))
