@@ -46,7 +46,12 @@ fn the_second_briefing_reads_its_labels_and_says_what_is_missing() {
         "the table heading is the schema's label"
     );
     let page = html_of(&rendered, "countries/cf/index.html");
-    assert!(page.contains("<dt>Life expectancy, 2020</dt><dd class=\"missing\">not available</dd>"), "{page}");
+    assert!(
+        page.contains(
+            "<dt>Life expectancy, 2020 <small>At birth, both sexes</small></dt><dd class=\"missing\">not available</dd>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("<dt>Population, 2020</dt><dd>4,829,764</dd>"), "{page}");
     assert!(page.contains("<dt>GDP per head, 2020</dt><dd>492 US dollars</dd>"), "{page}");
     let csv = html_of(&rendered, "figures/life-expectancy.csv");

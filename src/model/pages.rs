@@ -34,6 +34,8 @@ pub struct Fact {
     pub label: String,
     pub text: String,
     pub missing: bool,
+    /// What the field means, from the schema's `description`.
+    pub description: Option<String>,
 }
 
 /// Every field of row `fields` as a fact, in the table's column order, labelled
@@ -64,6 +66,7 @@ fn facts(table: &Table, fields: &Map<String, Value>, slug: &str) -> Vec<Fact> {
             };
             Fact {
                 field: field.clone(),
+                description: column.and_then(|c| c.description.clone()),
                 label: table.heading(field),
                 missing: text.is_none(),
                 text: text.unwrap_or_else(|| "not available".to_string()),
