@@ -140,7 +140,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 })?;
                 if !other_table.columns.contains(field) {
                     return Err(Error::content(format!("table `{other}` has no field `{field}` to relate pages by"))
-                        .at(at_config(other))
+                        .at(at_config(&format!("{other}: {field}")))
                         .with_help(format!(
                             "the fields of {} are: {}",
                             other_table.file.display(),

@@ -176,7 +176,11 @@ pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, 
         let known = drawn.rows.iter().any(|r| &r.key == name || r.label.as_ref() == Some(name))
             || drawn.series.iter().any(|s| &s.key == name || &s.label == name);
         if !known {
-            let example = drawn.rows[0].label.clone().unwrap_or_else(|| drawn.rows[0].key.clone());
+            // A chart of several series highlights a series; one of a single series, a category.
+            let example = match drawn.series.as_slice() {
+                [first, _, ..] => first.label.clone(),
+                _ => drawn.rows[0].label.clone().unwrap_or_else(|| drawn.rows[0].key.clone()),
+            };
             warnings.push(
                 Diagnostic::warning(format!("chart `{id}` highlights `{name}`, which is not one of its categories"))
                     .at(cx.block())
