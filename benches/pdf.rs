@@ -36,7 +36,7 @@ fn main() {
         let engine = Engine::new(&project.templates, Flavour::Print, project.config.numbers.spell_out_below)
             .expect("print templates");
         let resources = pdf::Resources { fonts: &project.fonts, logo: project.logo.as_ref(), images: &project.images };
-        let rendered = pdf::render(&briefing, &svgs, &engine, &resources, None, &mut warnings).expect("PDF");
+        let rendered = pdf::render(&briefing, &svgs, &engine, &resources, None, None, &mut warnings).expect("PDF");
         times.push(started.elapsed());
         source = rendered.source;
         figures = svgs;

@@ -144,51 +144,86 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        render(f, severity, &self.message, self.location.as_deref(), self.help.as_deref())?;
-        for doing in &self.context {
-            write!(f, "\n  = note: {doing}")?;
-        }
-        Ok(())
+        render(f, self, &Paint::default())
     }
 }
 
 impl std::error::Error for Diagnostic {}
 
-/// Renders `severity: message`, then `--> file:line:col`, the source line with
-/// a caret under the column, and a help line, in the style of rustc.
-fn render(
-    f: &mut fmt::Formatter<'_>,
-    severity: &str,
-    message: &str,
-    location: Option<&Location>,
-    help: Option<&str>,
-) -> fmt::Result {
-    let Some(loc) = location else {
-        write!(f, "{severity}: {message}")?;
-        if let Some(help) = help {
-            write!(f, "\n  = help: {help}")?;
-        }
-        return Ok(());
+impl Diagnostic {
+    /// The report in rustc's colours, as ANSI escapes: write it through
+    /// `anstream`, which drops them where colour is off (`NO_COLOR`, a pipe).
+    pub fn coloured(&self) -> String {
+        use anstyle::{AnsiColor, Style};
+        let bold = Style::new().bold();
+        let paint = Paint {
+            severity: match self.severity {
+                Severity::Error => bold.fg_color(Some(AnsiColor::BrightRed.into())),
+                Severity::Warning => bold.fg_color(Some(AnsiColor::BrightYellow.into())),
+            },
+            message: bold,
+            gutter: bold.fg_color(Some(AnsiColor::BrightBlue.into())),
+            help: bold.fg_color(Some(AnsiColor::BrightCyan.into())),
+        };
+        Painted(self, paint).to_string()
+    }
+}
+
+/// The styles of a report's parts; the default paints nothing.
+#[derive(Default)]
+struct Paint {
+    severity: anstyle::Style,
+    message: anstyle::Style,
+    gutter: anstyle::Style,
+    help: anstyle::Style,
+}
+
+struct Painted<'a>(&'a Diagnostic, Paint);
+
+impl fmt::Display for Painted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        render(f, self.0, &self.1)
+    }
+}
+
+/// Renders `severity: message`, then `file:line:col`, the source line with
+/// a caret under the column, help and notes, in the style of rustc.
+fn render(f: &mut fmt::Formatter<'_>, d: &Diagnostic, paint: &Paint) -> fmt::Result {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
     };
-    let file = loc.file.display();
-    if loc.line == 0 {
-        write!(f, "{file}: {severity}: {message}")?;
-    } else {
-        write!(f, "{file}:{}:{}: {severity}: {message}", loc.line, loc.column)?;
+    let Paint { severity: s, message: m, gutter: g, help: h } = paint;
+    let headline = format!("{s}{severity}{s:#}: {m}{}{m:#}", d.message);
+    let pad = match d.location.as_deref() {
+        None => {
+            write!(f, "{headline}")?;
+            " ".to_string()
+        }
+        Some(loc) => {
+            let file = loc.file.display();
+            if loc.line == 0 {
+                write!(f, "{file}: {headline}")?;
+            } else {
+                write!(f, "{file}:{}:{}: {headline}", loc.line, loc.column)?;
+            }
+            let pad = " ".repeat(loc.line.to_string().len());
+            if let Some(text) = &loc.source_line {
+                let caret_pad: String = text
+                    .chars()
+                    .take(loc.column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "\n{g}{pad} |{g:#}\n{g}{} |{g:#} {text}\n{g}{pad} |{g:#} {caret_pad}{s}^{s:#}", loc.line)?;
+            }
+            pad
+        }
+    };
+    if let Some(help) = &d.help {
+        write!(f, "\n{pad} {g}={g:#} {h}help{h:#}: {help}")?;
     }
-    let gutter = loc.line.to_string().len();
-    let pad = " ".repeat(gutter);
-    if let Some(text) = &loc.source_line {
-        let caret_pad: String =
-            text.chars().take(loc.column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-        write!(f, "\n{pad} |\n{} | {text}\n{pad} | {caret_pad}^", loc.line)?;
-    }
-    if let Some(help) = help {
-        write!(f, "\n{pad} = help: {help}")?;
+    for doing in &d.context {
+        write!(f, "\n  {g}={g:#} {m}note{m:#}: {doing}")?;
     }
     Ok(())
 }

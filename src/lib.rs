@@ -15,15 +15,21 @@ pub mod crash;
 pub mod diagnostic;
 pub mod line_map;
 pub mod model;
+pub mod progress;
 pub mod project;
 pub mod render;
+pub mod serve;
+pub mod starter;
+pub mod terminal;
 pub mod write;
 
 use std::path::PathBuf;
 
 use diagnostic::{Error, Warning};
 use model::Briefing;
+use progress::{Progress, Silent, phase};
 use project::Project;
+use render::cache::BuildCache;
 use render::output::{Facts, OutputSet, RenderContext, RenderOptions};
 use render::templating::{Engine, Flavour};
 
@@ -56,19 +62,43 @@ pub struct BuildReport {
     pub changes: changes::Changes,
 }
 
+/// What a caller lends a build beyond its options: a cache kept across builds
+/// (the preview server's) and someone to tell about progress.
+#[derive(Clone, Copy)]
+pub struct Session<'a> {
+    pub cache: Option<&'a BuildCache>,
+    pub progress: &'a dyn Progress,
+}
+
+impl Default for Session<'_> {
+    fn default() -> Self {
+        Self { cache: None, progress: &Silent }
+    }
+}
+
 /// Loads, renders and writes a project. A panic anywhere inside becomes an error.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
-    guarded(options, || build_unguarded(options))
+    build_in(options, Session::default())
+}
+
+/// [`build`], reporting progress and drawing on a cache as `session` says.
+pub fn build_in(options: &BuildOptions, session: Session<'_>) -> Result<BuildReport, Error> {
+    guarded(options, || build_unguarded(options, session))
 }
 
 /// Everything `build` checks and renders, in memory: the project is loaded and
 /// every output rendered, and nothing is written. Returns the outputs and the
 /// warnings; the error is the one `build` would fail with.
 pub fn check(options: &BuildOptions) -> Result<(Rendered, Vec<Warning>), Error> {
+    check_in(options, Session::default())
+}
+
+/// [`check`], reporting progress and drawing on a cache as `session` says.
+pub fn check_in(options: &BuildOptions, session: Session<'_>) -> Result<(Rendered, Vec<Warning>), Error> {
     guarded(options, || {
-        let project = Project::load(&options.project)?;
+        let project = phase(session.progress, "load", 0, || Project::load(&options.project))?;
         let mut warnings = Vec::new();
-        let rendered = render_project(&project, options, &mut warnings)?;
+        let rendered = render_project_in(&project, options, session, &mut warnings)?;
         Ok((rendered, warnings))
     })
 }
@@ -81,14 +111,14 @@ fn guarded<T>(options: &BuildOptions, work: impl FnOnce() -> Result<T, Error>) -
     })
 }
 
-fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
+fn build_unguarded(options: &BuildOptions, session: Session<'_>) -> Result<BuildReport, Error> {
     // Rebuilt from its components, so `out/` is `out`: a trailing slash would make a
     // link to a folder look like the folder itself.
     let out_dir: PathBuf = options.out.clone().unwrap_or_else(|| options.project.join("output")).components().collect();
     write::guard::check_output(&options.project, &out_dir)?;
-    let project = Project::load(&options.project)?;
+    let project = phase(session.progress, "load", 0, || Project::load(&options.project))?;
     let mut warnings = Vec::new();
-    let mut rendered = render_project(&project, options, &mut warnings)?;
+    let mut rendered = render_project_in(&project, options, session, &mut warnings)?;
     let previous = changes::previous_record(&out_dir);
     let changes = changes::compare(previous.as_ref(), &rendered.record);
     // Written before the output is swapped, so a failure here leaves the old output as it was.
@@ -101,7 +131,7 @@ fn build_unguarded(options: &BuildOptions) -> Result<BuildReport, Error> {
     let written: Vec<&str> = rendered.files.files.keys().map(String::as_str).collect();
     let marker = write::guard::marker(&options.project, &out_dir, &written);
     rendered.files.add(write::guard::MARKER, marker);
-    write::write_atomically(&out_dir, &rendered.files)?;
+    phase(session.progress, "write", 0, || write::write_atomically(&out_dir, &rendered.files))?;
     Ok(BuildReport {
         changes,
         out_dir,
@@ -128,10 +158,23 @@ pub fn render_project(
     options: &BuildOptions,
     warnings: &mut Vec<Warning>,
 ) -> Result<Rendered, Error> {
+    render_project_in(project, options, Session::default(), warnings)
+}
+
+/// [`render_project`], reporting each phase and drawing on a cache as `session` says.
+pub fn render_project_in(
+    project: &Project,
+    options: &BuildOptions,
+    session: Session<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Rendered, Error> {
+    let progress = session.progress;
     check_house_font(project)?;
-    let briefing = Briefing::build(project, options.draft, warnings)?;
+    let briefing = phase(progress, "model", 0, || Briefing::build(project, options.draft, warnings))?;
     let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
-    let figures = render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser)?;
+    let figures = phase(progress, "charts", briefing.figures.len(), || {
+        render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser, session)
+    })?;
     let spell_below = project.config.numbers.spell_out_below;
     let print = Engine::new(&project.templates, Flavour::Print, spell_below)?;
     let web = Engine::new(&project.templates, Flavour::Web, spell_below)?;
@@ -148,11 +191,13 @@ pub fn render_project(
         print: &print,
         rasteriser: &rasteriser,
         options: RenderOptions { source_date_epoch: options.source_date_epoch, keep_typst: options.keep_typst },
+        cache: session.cache,
+        progress,
     };
     let mut facts = Facts::default();
     let mut files = OutputSet::default();
     for renderer in render::output::renderers() {
-        renderer.render(&cx, &mut facts, &mut files, warnings)?;
+        phase(progress, renderer.name(), 0, || renderer.render(&cx, &mut facts, &mut files, warnings))?;
     }
     let pdf_pages = facts.pdf.map_or(0, |pdf| pdf.pages);
     Ok(Rendered { files, pdf_pages, figures: briefing.figures.len(), record: briefing.record.clone() })

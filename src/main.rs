@@ -1,13 +1,16 @@
 //! The `briefing` command line.
 
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use briefing::diagnostic::Error;
-use briefing::{BuildOptions, build};
+use briefing::serve::ServeOptions;
+use briefing::terminal::{self, TerminalProgress, Verbosity};
+use briefing::{BuildOptions, Session};
 
 #[derive(Parser)]
 #[command(
@@ -18,27 +21,66 @@ use briefing::{BuildOptions, build};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print each phase of the build and its time.
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// Colour the messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    color: Colour,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Colour {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Build the briefing into the output folder.
     Build {
-        /// The project folder, holding content/briefing.yaml.
-        #[arg(long, default_value = ".")]
-        project: PathBuf,
+        #[command(flatten)]
+        project: ProjectArgs,
         /// Where to write the web page and PDF [default: PROJECT/output].
         #[arg(long)]
         out: Option<PathBuf>,
         /// Also write the generated Typst source next to the PDF, for template authors.
         #[arg(long)]
         typst: bool,
-        /// Draft mode: claims the data no longer supports are warnings, not errors.
-        #[arg(long)]
-        draft: bool,
         /// Also write what the data changed since the last build to FILE, as Markdown.
         #[arg(long, value_name = "FILE")]
         changes: Option<PathBuf>,
+    },
+    /// Check the briefing as a build would, writing nothing.
+    Check {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
+    /// Preview the briefing in a browser, rebuilding and reloading on every save.
+    Serve {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// The port to serve on; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on. Anything but 127.0.0.1 or ::1 lets other machines read the draft.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: IpAddr,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Start a new briefing in DIR from a small example that builds at once.
+    New {
+        /// The folder to create (or an empty one).
+        dir: PathBuf,
+        /// Write into a folder that is not empty, beside its files (none is replaced).
+        #[arg(long)]
+        force: bool,
     },
     /// List the project's tables: columns, types (declared or inferred), missing cells and ranges.
     Data {
@@ -48,28 +90,74 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct ProjectArgs {
+    /// The project folder, holding content/briefing.yaml.
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    /// Draft mode: claims the data no longer supports are warnings, not errors.
+    #[arg(long)]
+    draft: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     briefing::crash::quiet_hook();
+    terminal::set_colour(match cli.color {
+        Colour::Auto => "auto",
+        Colour::Always => "always",
+        Colour::Never => "never",
+    });
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     match cli.command {
-        Command::Build { project, out, typst, draft, changes } => {
-            build_command(BuildOptions { project, out, source_date_epoch: None, keep_typst: typst, draft, changes })
+        Command::Build { project, out, typst, changes } => {
+            let options = build_options(project, out, typst, changes);
+            build_command(options, verbosity)
         }
+        Command::Check { project } => check_command(build_options(project, None, false, None), verbosity),
+        Command::Serve { project, port, host, open } => {
+            let options = ServeOptions { project: project.project, host, port, open, draft: project.draft, verbosity };
+            match briefing::serve::serve(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => exit_with(&error),
+            }
+        }
+        Command::New { dir, force } => new_command(&dir, force, verbosity),
         Command::Data { project } => data(&project),
     }
 }
 
+fn build_options(project: ProjectArgs, out: Option<PathBuf>, typst: bool, changes: Option<PathBuf>) -> BuildOptions {
+    BuildOptions {
+        project: project.project,
+        out,
+        source_date_epoch: None,
+        keep_typst: typst,
+        draft: project.draft,
+        changes,
+    }
+}
+
 /// `briefing build`: the warnings, what the data changed, and one line saying what was built.
-fn build_command(mut options: BuildOptions) -> ExitCode {
+fn build_command(mut options: BuildOptions, verbosity: Verbosity) -> ExitCode {
     let started = Instant::now();
     options.source_date_epoch = match source_date_epoch() {
         Ok(value) => value,
         Err(error) => return fail(&error),
     };
-    match build(&options) {
+    let progress = TerminalProgress::new(verbosity);
+    match briefing::build_in(&options, Session { cache: None, progress: &progress }) {
         Ok(report) => {
+            if verbosity == Verbosity::Quiet {
+                return ExitCode::SUCCESS;
+            }
             for warning in &report.warnings {
-                eprintln!("{warning}\n");
+                terminal::report(warning);
+                eprintln!();
             }
             if let Some(summary) = report.changes.summary() {
                 eprintln!("{summary}");
@@ -88,23 +176,74 @@ fn build_command(mut options: BuildOptions) -> ExitCode {
     }
 }
 
+/// `briefing check`: everything a build checks, in memory; nothing is written.
+fn check_command(options: BuildOptions, verbosity: Verbosity) -> ExitCode {
+    let started = Instant::now();
+    let progress = TerminalProgress::new(verbosity);
+    match briefing::check_in(&options, Session { cache: None, progress: &progress }) {
+        Ok((rendered, warnings)) => {
+            if verbosity != Verbosity::Quiet {
+                for warning in &warnings {
+                    terminal::report(warning);
+                    eprintln!();
+                }
+                let noun = if warnings.len() == 1 { "warning" } else { "warnings" };
+                eprintln!(
+                    "checked {}: it builds ({} files, {} figures, {}-page PDF), {} {noun}, in {:.2} s",
+                    options.project.display(),
+                    rendered.files.files.len(),
+                    rendered.figures,
+                    rendered.pdf_pages,
+                    warnings.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_with(&error),
+    }
+}
+
+/// `briefing new DIR`: the starter project, and what to run next.
+fn new_command(dir: &Path, force: bool, verbosity: Verbosity) -> ExitCode {
+    match briefing::starter::create(dir, force) {
+        Ok(created) => {
+            if verbosity != Verbosity::Quiet {
+                for kept in &created.kept {
+                    eprintln!("kept your {kept}; the starter's was not written");
+                }
+                eprintln!("created a briefing in {} ({} files)\n", dir.display(), created.written.len());
+                eprintln!(
+                    "next:\n  cd {}\n  briefing serve --open     # preview it, following every save",
+                    dir.display()
+                );
+                eprintln!("  briefing build            # write output/: the web page, the PDF and the charts");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => exit_with(&error),
+    }
+}
+
 /// `briefing data`: the tables as the build reads them, for checking a schema or the inference.
-fn data(project: &std::path::Path) -> ExitCode {
+fn data(project: &Path) -> ExitCode {
     match briefing::project::Project::load(project) {
         Ok(loaded) => {
             print!("{}", briefing::project::data_summary::describe(&loaded.data));
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(error.exit_code() as u8)
-        }
+        Err(error) => exit_with(&error),
     }
 }
 
 fn fail(error: &Error) -> ExitCode {
-    eprintln!("{error}");
+    terminal::report(error);
     eprintln!("\nbuild failed; the previous output was left as it was");
+    ExitCode::from(error.exit_code() as u8)
+}
+
+fn exit_with(error: &Error) -> ExitCode {
+    terminal::report(error);
     ExitCode::from(error.exit_code() as u8)
 }
 

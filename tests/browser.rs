@@ -163,3 +163,39 @@ fn every_generated_page_is_valid_html() {
     let messages = String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success() && messages.trim().is_empty(), "the Nu HTML checker found errors:\n{messages}");
 }
+
+#[test]
+fn the_preview_reloads_in_place_and_its_overlay_is_visible_and_accessible() {
+    if !require_tools() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("brief");
+    let made = Command::new(env!("CARGO_BIN_EXE_briefing")).arg("new").arg(&project).output().unwrap();
+    assert!(made.status.success());
+    let preview = common::preview::Preview::start(Path::new(env!("CARGO_BIN_EXE_briefing")), &project);
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/overlay.mjs"))
+        .arg(&preview.base)
+        .arg(project.join("content/02-lanes.md"))
+        .current_dir(repo())
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "the preview check failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        preview.log()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the check prints JSON");
+    assert_eq!(report["reloaded"], true);
+    let (before, after) = (report["scrollBefore"].as_f64().unwrap(), report["scrollAfter"].as_f64().unwrap());
+    assert!(before > 0.0 && (before - after).abs() < 50.0, "the scroll position is kept: {before} then {after}");
+    assert_eq!(report["overlayVisible"], true);
+    assert_eq!(report["overlayInView"], true);
+    let text = report["overlayText"].as_str().unwrap();
+    assert!(text.contains("The briefing did not build") && text.contains("content/02-lanes.md:"), "{text}");
+    assert!(text.contains("commuter_shar"), "{text}");
+    assert_eq!(report["violations"], serde_json::json!([]), "accessibility violations with the overlay shown");
+    assert_eq!(report["overlayGone"], true);
+}

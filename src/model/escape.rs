@@ -181,6 +181,12 @@ fn escape_html(value: &str) -> String {
     out
 }
 
+/// Text for an HTML or XML text run or a quoted attribute, where only `&`, `<`,
+/// `>` and `"` could end it: those four as character references.
+pub fn markup_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Whether `url` would run script when followed: `javascript:`, `vbscript:` or
 /// `data:` in any case, with the spaces and control characters browsers skip.
 pub fn runs_script(url: &str) -> bool {

@@ -174,6 +174,15 @@ impl FontSet {
         None
     }
 
+    /// What tells two font sets apart cheaply, for caches: each face's family,
+    /// variant and file size.
+    pub fn fingerprint(&self) -> Vec<(String, String, usize)> {
+        self.fonts
+            .iter()
+            .map(|f| (f.info().family.clone(), format!("{:?}", f.info().variant), f.data().len()))
+            .collect()
+    }
+
     /// The family names, sorted and de-duplicated, for "available fonts" hints.
     pub fn families(&self) -> Vec<String> {
         let mut names: Vec<String> = self.fonts.iter().map(|f| f.info().family.clone()).collect();

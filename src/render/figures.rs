@@ -4,15 +4,18 @@
 //! limit), written as `figures/<id>.*` and `figures/<id>-narrow.svg`: named by the
 //! chart's id, so inserting a chart renames no other chart's files.
 
+use crate::Session;
 use crate::diagnostic::{Error, Warning};
 use crate::model::Figure;
 use crate::model::figure::Cell;
 use crate::project::config::Style;
+use crate::render::cache;
 use crate::render::chart::png::Rasteriser;
 use crate::render::chart::{self, Svg};
 use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 
 /// One figure's files.
+#[derive(Clone)]
 pub struct FigureFiles {
     /// The chart at [`chart::WIDTH`], for the PDF, desktops and the PNG.
     pub svg: Svg,
@@ -46,20 +49,40 @@ pub fn narrow_path(figure: &Figure) -> String {
     format!("figures/{}-narrow.svg", figure.id)
 }
 
-/// Renders every figure's SVGs, PNG and CSV.
-pub fn render(figures: &[Figure], style: &Style, rasteriser: &Rasteriser) -> Result<Vec<FigureFiles>, Error> {
+/// Renders every figure's SVGs, PNG and CSV, taking unchanged figures from
+/// the session's cache when it has one.
+pub fn render(
+    figures: &[Figure],
+    style: &Style,
+    rasteriser: &Rasteriser,
+    session: Session<'_>,
+) -> Result<Vec<FigureFiles>, Error> {
     figures
         .iter()
         .map(|figure| {
-            let svg = chart::svg(figure, style);
-            let png = rasteriser.png(&svg.text).map_err(|e| {
-                Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }
-                    .at(figure.location.clone())
-            })?;
-            let narrow = chart::svg_with_width(figure, style, chart::NARROW_WIDTH);
-            Ok(FigureFiles { png, csv: csv(figure), svg, narrow })
+            let files = match session.cache {
+                // The location is left out of the key: moving a chart down the page redraws nothing.
+                Some(cache) => {
+                    let drawn = serde_json::to_vec(figure).unwrap_or_default();
+                    let key = cache::key(&[&drawn, format!("{style:?}").as_bytes(), &rasteriser.fingerprint()]);
+                    cache.figure(key, || draw(figure, style, rasteriser))
+                }
+                None => draw(figure, style, rasteriser),
+            };
+            session.progress.step();
+            files
         })
         .collect()
+}
+
+fn draw(figure: &Figure, style: &Style, rasteriser: &Rasteriser) -> Result<FigureFiles, Error> {
+    let svg = chart::svg(figure, style);
+    let png = rasteriser.png(&svg.text).map_err(|e| {
+        Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }
+            .at(figure.location.clone())
+    })?;
+    let narrow = chart::svg_with_width(figure, style, chart::NARROW_WIDTH);
+    Ok(FigureFiles { png, csv: csv(figure), svg, narrow })
 }
 
 /// The drawn data as CSV: a header of the fields' declared labels (else their

@@ -1,6 +1,7 @@
 //! Renderers: each turns the one document model into an output. Charts are
 //! drawn once and shared, so the web page and the PDF show the same figure.
 
+pub mod cache;
 pub mod chart;
 pub mod figures;
 pub mod html;

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Error, Warning};
 use crate::model::Briefing;
+use crate::progress::Progress;
 use crate::project::FontSet;
+use crate::render::cache::BuildCache;
 use crate::render::chart::png::Rasteriser;
 use crate::render::figures::FigureFiles;
 use crate::render::pdf::Resources;
@@ -57,6 +59,10 @@ pub struct RenderContext<'a> {
     /// One PNG rasteriser: its font database is the costly part.
     pub rasteriser: &'a Rasteriser,
     pub options: RenderOptions,
+    /// Figures and PDFs kept from earlier builds, when a caller keeps them (`serve`).
+    pub cache: Option<&'a BuildCache>,
+    /// Told of long work (the PDF profiles), for a progress bar.
+    pub progress: &'a dyn Progress,
 }
 
 /// What earlier outputs found out, for later ones.

@@ -11,29 +11,43 @@ use serde_json::{Value, json};
 use crate::diagnostic::{Error, Warning};
 use crate::model::pages::{PageEntry, PageSet};
 use crate::model::{Briefing, Piece};
+use crate::progress::{Progress, phase};
 use crate::project::FontSet;
+use crate::render::cache::BuildCache;
 use crate::render::html::human_size;
 use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 use crate::render::pdf;
 use crate::render::templating::Engine;
+use crate::render::typeset::{engine_crashed, typeset_with};
 use crate::render::typst_markup::{self, Links};
 
 /// A rendered file: path under the output folder, and its bytes.
 pub type OutputFile = (String, Vec<u8>);
+
+/// How the profiles' PDFs are made: in which fonts, dated when, through which
+/// cache, and whom to tell as each is done.
+#[derive(Clone, Copy)]
+pub struct PdfRun<'a> {
+    pub fonts: &'a FontSet,
+    pub source_date_epoch: Option<i64>,
+    pub cache: Option<&'a BuildCache>,
+    pub progress: &'a dyn Progress,
+}
 
 /// Renders every page set of `briefing`.
 pub fn render(
     briefing: &Briefing,
     web: &Engine<'_>,
     print: &Engine<'_>,
-    fonts: &FontSet,
-    source_date_epoch: Option<i64>,
+    run: PdfRun<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<OutputFile>, Error> {
     let mut files = Vec::new();
     for set in &briefing.page_sets {
         let pdfs = match &set.config.print_template {
-            Some(template) => typeset_all(briefing, set, template, print, fonts, source_date_epoch, warnings)?,
+            Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {
+                typeset_all(briefing, set, template, print, run, warnings)
+            })?,
             None => vec![None; set.entries.len()],
         };
         let listing: Vec<Value> = set
@@ -109,8 +123,7 @@ fn typeset_all(
     set: &PageSet,
     template: &str,
     print: &Engine<'_>,
-    fonts: &FontSet,
-    source_date_epoch: Option<i64>,
+    run: PdfRun<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Typeset>, Error> {
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
@@ -128,7 +141,7 @@ fn typeset_all(
         let doing = || format!("while writing the PDF profile of `{}` in `{}`", entry.slug, set.config.path);
         sources.push(print.render(template, &to_tera(&context)?).map_err(|e| e.context(doing()))?);
     }
-    let fonts = &pdf::fonts_for(fonts, &sources.concat(), warnings);
+    let fonts = &pdf::fonts_for(run.fonts, &sources.concat(), warnings);
     for source in &mut sources {
         pdf::mask_uncovered(fonts, source);
     }
@@ -156,11 +169,13 @@ fn typeset_all(
                                 name,
                                 source.clone(),
                                 BTreeMap::new(),
-                                source_date_epoch,
+                                run.source_date_epoch,
                                 template,
                             );
-                            let pdf = pdf::typeset(job, fonts, &mut local)
+                            let pdf = typeset_with(run.cache, job, fonts, &mut local)
+                                .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
                                 .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
+                            run.progress.step();
                             (*i, (pdf, local))
                         })
                         .collect::<Vec<_>>()
@@ -196,8 +211,13 @@ impl Renderer for PageSetsOutput {
         out: &mut OutputSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
-        let fonts = facts.fonts.as_ref().unwrap_or(cx.resources.fonts);
-        for (path, bytes) in render(cx.briefing, cx.web, cx.print, fonts, cx.options.source_date_epoch, warnings)? {
+        let run = PdfRun {
+            fonts: facts.fonts.as_ref().unwrap_or(cx.resources.fonts),
+            source_date_epoch: cx.options.source_date_epoch,
+            cache: cx.cache,
+            progress: cx.progress,
+        };
+        for (path, bytes) in render(cx.briefing, cx.web, cx.print, run, warnings)? {
             out.add(path, bytes);
         }
         Ok(())

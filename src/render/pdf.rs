@@ -14,11 +14,12 @@ use crate::diagnostic::{Diagnostic, Error, Warning};
 use crate::model::{Block, Briefing};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
+use crate::render::cache::BuildCache;
 use crate::render::chart::Svg;
 use crate::render::output::{Facts, OutputSet, PdfFacts, RenderContext, Renderer};
 use crate::render::templating::Engine;
-use crate::render::typeset::typeset_guarded;
 pub use crate::render::typeset::{Pdf, Typesetting, fixed_time, typeset};
+use crate::render::typeset::{typeset_guarded, typeset_with};
 use crate::render::typst_markup::{self, Links};
 
 /// The print template every build starts from.
@@ -34,13 +35,16 @@ pub struct Resources<'a> {
     pub images: &'a BTreeMap<String, Vec<u8>>,
 }
 
-/// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order.
+/// Renders the briefing to PDF. `svgs` are the chart SVGs, in figure order. A
+/// `cache` may hand back the PDF of an identical source, or, deferring, the
+/// last one while the new one waits.
 pub fn render(
     briefing: &Briefing,
     svgs: &[Svg],
     engine: &Engine<'_>,
     resources: &Resources<'_>,
     source_date_epoch: Option<i64>,
+    cache: Option<&BuildCache>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Pdf, Error> {
     let Resources { fonts, logo, .. } = *resources;
@@ -62,7 +66,7 @@ pub fn render(
     let files = world_files(briefing, svgs, resources);
     let m = &briefing.meta;
     let job = Typesetting::new(m, &m.date, source, files, source_date_epoch, Some(engine.source(TEMPLATE)));
-    let pdf = match typeset_guarded(job, &fonts, warnings) {
+    let pdf = match typeset_with(cache, job, &fonts, warnings) {
         Ok(result) => result?,
         Err(crash) => return Err(crash_error(briefing, svgs, engine, resources, &fonts, &crash)),
     };
@@ -85,7 +89,8 @@ impl Renderer for PdfOutput {
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
         let svgs: Vec<Svg> = cx.figures.iter().map(|f| f.svg.clone()).collect();
-        let pdf = render(cx.briefing, &svgs, cx.print, &cx.resources, cx.options.source_date_epoch, warnings)?;
+        let epoch = cx.options.source_date_epoch;
+        let pdf = render(cx.briefing, &svgs, cx.print, &cx.resources, epoch, cx.cache, warnings)?;
         let name = cx.briefing.meta.pdf.clone();
         if cx.options.keep_typst {
             out.add(name.replace(".pdf", ".typ"), pdf.source.clone());

@@ -112,7 +112,16 @@ impl Renderer for SocialCardOutput {
         _: &mut Vec<Warning>,
     ) -> Result<(), Error> {
         let lead_figure = cx.figures.first().map(|f| f.svg.text.as_str());
-        out.add("social.png", card_png(&cx.briefing.meta, lead_figure, cx.rasteriser)?);
+        let draw = || card_png(&cx.briefing.meta, lead_figure, cx.rasteriser);
+        let png = match cx.cache {
+            Some(cache) => {
+                let meta = serde_json::to_vec(&cx.briefing.meta).unwrap_or_default();
+                let shown = [meta.as_slice(), lead_figure.unwrap_or("").as_bytes(), &cx.rasteriser.fingerprint()];
+                cache.image(crate::render::cache::key(&shown), draw)?
+            }
+            None => draw()?,
+        };
+        out.add("social.png", png);
         Ok(())
     }
 }

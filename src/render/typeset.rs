@@ -13,9 +13,11 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::diagnostic::{Diagnostic, Error, Location, Warning, line_map};
 use crate::model::Meta;
 use crate::project::FontSet;
+use crate::render::cache::{BuildCache, Outcome};
 use crate::render::typst_world::BriefingWorld;
 
 /// Everything the PDF renderer produces.
+#[derive(Clone)]
 pub struct Pdf {
     pub bytes: Vec<u8>,
     pub pages: usize,
@@ -77,6 +79,20 @@ pub(crate) fn engine_crashed(crash: &str) -> Error {
     Error::content(format!("the PDF could not be typeset: the Typst engine crashed ({crash})")).with_help(
         "this is a bug in the Typst library that briefing uses; please report it with the text that causes it",
     )
+}
+
+/// [`typeset_guarded`] through `cache` when there is one, so an unchanged
+/// document is not typeset again (and, when the cache defers, a changed one later).
+pub(crate) fn typeset_with(
+    cache: Option<&BuildCache>,
+    job: Typesetting,
+    fonts: &FontSet,
+    warnings: &mut Vec<Warning>,
+) -> Outcome {
+    match cache {
+        Some(cache) => cache.typeset(job, fonts, warnings, typeset_guarded),
+        None => typeset_guarded(job, fonts, warnings),
+    }
 }
 
 /// [`typeset`], with a panic inside Typst returned as its message.

@@ -157,7 +157,8 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
     for (i, record) in records.iter().enumerate() {
         let key_field = if spec.kind == ChartKind::Scatter { spec.label.as_ref().unwrap_or(&spec.x) } else { &spec.x };
         let key = category(cx, record, key_field)?;
-        let x = if numeric_x { Some(number(cx, spec, record, &spec.x, &key, false)?.unwrap_or(0.0)) } else { None };
+        // A scatter's missing x stays missing: the point is not drawn and its table cell is empty.
+        let x = if numeric_x { number(cx, spec, record, &spec.x, &key, false)? } else { None };
         // A cell marked missing is a gap in any chart; a field left out of a row only in a line
         // (a year without data), where elsewhere it is more likely a typing slip.
         let allow_gap = spec.kind == ChartKind::Line;

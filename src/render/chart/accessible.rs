@@ -41,5 +41,5 @@ pub(super) fn make_accessible(svg: &str, figure: &Figure) -> String {
 }
 
 pub fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::model::escape::markup_text(text)
 }

@@ -47,6 +47,17 @@ impl Rasteriser {
         Self { options }
     }
 
+    /// What tells two rasterisers apart, for caches: the house family and the
+    /// faces it loaded (family, weight and style, and data size).
+    pub fn fingerprint(&self) -> Vec<u8> {
+        let mut text = self.options.font_family.clone();
+        for face in self.options.fontdb.faces() {
+            let family = face.families.first().map_or("", |(name, _)| name.as_str());
+            text.push_str(&format!("|{family} {:?} {:?} {}", face.weight, face.style, face.post_script_name));
+        }
+        text.into_bytes()
+    }
+
     /// The PNG of `svg`, at [`SCALE`] times its size.
     pub fn png(&self, svg: &str) -> Result<Vec<u8>, Error> {
         let tree = usvg::Tree::from_str(svg, &self.options)

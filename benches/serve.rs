@@ -1,0 +1,91 @@
+//! Benchmark: the author's loop in `briefing serve` on the bundled briefing —
+//! from saving a file to the reloaded HTML in hand (the reload event received
+//! and the page fetched), for a prose edit and a data edit, and until the PDFs
+//! that follow are typeset and the page is told.
+//!
+//! `cargo bench --bench serve` starts the release binary on a copy of the
+//! bundled project and prints the medians of 15 edits of each kind.
+
+#[path = "../tests/common/preview.rs"]
+mod preview;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use preview::Preview;
+
+const EDITS: usize = 15;
+const WAIT: Duration = Duration::from_secs(120);
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Replaces `from` by `to` in `file` and returns when the page holding `shown`
+/// has been reloaded and fetched, and when the PDFs were fresh again.
+fn time_edit(preview: &Preview, file: &Path, from: &str, to: &str, page: &str) -> (Duration, Duration) {
+    let mut events = preview.events();
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} holds {from:?}", file.display());
+    let before = preview.get(page).body;
+    let started = Instant::now();
+    std::fs::write(file, text.replacen(from, to, 1)).unwrap();
+    events.wait_for("reload", WAIT).unwrap_or_else(|| panic!("no reload:\n{}", preview.log()));
+    let after = preview.get(page);
+    let html = started.elapsed();
+    assert_eq!(after.status, 200);
+    assert_ne!(before, after.body, "the edit changed {page}");
+    events.wait_for("pdf", WAIT).unwrap_or_else(|| panic!("the PDFs did not follow:\n{}", preview.log()));
+    (html, started.elapsed())
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root.join("content"), &dir.path().join("content"));
+    let started = Instant::now();
+    let preview = Preview::start(Path::new(env!("CARGO_BIN_EXE_briefing")), dir.path());
+    println!("first build and start: {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+
+    let prose = dir.path().join("content/02-targets.md");
+    let data = dir.path().join("content/data/provinces.yaml");
+    let (mut prose_html, mut prose_pdf, mut data_html, mut data_pdf) = (vec![], vec![], vec![], vec![]);
+    for i in 0..EDITS {
+        let (from, to) = if i % 2 == 0 { ("# ", "# Edited: ") } else { ("# Edited: ", "# ") };
+        let (html, pdf) = time_edit(&preview, &prose, from, to, "");
+        prose_html.push(html);
+        prose_pdf.push(pdf);
+        let (from, to) = if i % 2 == 0 {
+            ("gdp_2024_bn_yuan: 395.079", "gdp_2024_bn_yuan: 396.079")
+        } else {
+            ("gdp_2024_bn_yuan: 396.079", "gdp_2024_bn_yuan: 395.079")
+        };
+        let (html, pdf) = time_edit(&preview, &data, from, to, "provinces/qinghai/");
+        data_html.push(html);
+        data_pdf.push(pdf);
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "prose edit → reloaded HTML: median {:.0} ms; PDFs fresh: median {:.0} ms ({EDITS} edits)",
+        ms(median(prose_html)),
+        ms(median(prose_pdf))
+    );
+    println!(
+        "data edit  → reloaded HTML: median {:.0} ms; PDFs fresh: median {:.0} ms ({EDITS} edits)",
+        ms(median(data_html)),
+        ms(median(data_pdf))
+    );
+}

@@ -1,0 +1,183 @@
+//! What a long-running process (`briefing serve`) keeps between builds, so a
+//! rebuild redoes only the work an edit touched: each figure's files, keyed by
+//! a hash of its spec, drawn data, style and fonts; and each PDF, keyed by a
+//! hash of its Typst source, the files it reads, its fonts, identity and time.
+//! A plain `briefing build` runs without one.
+//!
+//! With [`BuildCache::defer_pdfs`], a PDF the cache does not hold is not
+//! typeset during the build: the last PDF of the same document stands in, and
+//! the job waits in the cache until the caller runs [`BuildCache::typeset_pending`]
+//! (in the background, after the web page is out). The first build of a
+//! document has nothing to stand in, so it is typeset at once.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::diagnostic::{Error, Warning};
+use crate::project::FontSet;
+use crate::render::figures::FigureFiles;
+use crate::render::typeset::{Pdf, Typesetting};
+
+/// A typesetting job's result: the PDF or the error, or the message of a crash
+/// inside the engine; and the warnings it gave, replayed on every hit.
+pub type Outcome = Result<Result<Pdf, Error>, String>;
+
+#[derive(Clone)]
+struct Typeset {
+    outcome: Outcome,
+    warnings: Vec<Warning>,
+}
+
+/// A PDF left for later, with what it needs to be typeset.
+struct Pending {
+    key: u64,
+    job: Typesetting,
+    fonts: FontSet,
+}
+
+/// Figures and PDFs from earlier builds; see the module comment.
+#[derive(Default)]
+pub struct BuildCache {
+    figures: Mutex<HashMap<u64, FigureFiles>>,
+    /// Other drawn images (the sharing card), by a hash of what they show.
+    images: Mutex<HashMap<u64, Vec<u8>>>,
+    pdfs: Mutex<HashMap<u64, Typeset>>,
+    /// The newest PDF of each document, by its identity, to stand in while it is redone.
+    latest: Mutex<HashMap<String, Typeset>>,
+    pending: Mutex<Vec<Pending>>,
+    defer: AtomicBool,
+}
+
+impl BuildCache {
+    /// A cache that leaves PDFs it has not seen for [`Self::typeset_pending`].
+    pub fn defer_pdfs() -> Self {
+        Self { defer: AtomicBool::new(true), ..Self::default() }
+    }
+
+    /// The figure files stored under `key`, or those `draw` makes, stored.
+    pub fn figure(&self, key: u64, draw: impl FnOnce() -> Result<FigureFiles, Error>) -> Result<FigureFiles, Error> {
+        memo(&self.figures, key, draw)
+    }
+
+    /// The image stored under `key`, or the one `draw` makes, stored.
+    pub fn image(&self, key: u64, draw: impl FnOnce() -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
+        memo(&self.images, key, draw)
+    }
+
+    /// The PDF for `job`: from the cache, else the last one of the same document
+    /// when deferring (the job is kept for later), else typeset now by `run`.
+    pub fn typeset(
+        &self,
+        job: Typesetting,
+        fonts: &FontSet,
+        warnings: &mut Vec<Warning>,
+        run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
+    ) -> Outcome {
+        let key = job_key(&job, fonts);
+        if let Some(hit) = lock(&self.pdfs).get(&key).cloned() {
+            lock(&self.latest).insert(job.ident.clone(), hit.clone());
+            warnings.extend(hit.warnings);
+            return hit.outcome;
+        }
+        if self.defer.load(Ordering::Relaxed)
+            && let Some(stale) = lock(&self.latest).get(&job.ident).cloned()
+        {
+            lock(&self.pending).push(Pending { key, job, fonts: fonts.clone() });
+            warnings.extend(stale.warnings);
+            return stale.outcome;
+        }
+        let ident = job.ident.clone();
+        let done = typeset_into(run, job, fonts);
+        self.store(key, ident, done.clone());
+        warnings.extend(done.warnings);
+        done.outcome
+    }
+
+    /// How many PDFs wait to be typeset; while any do, the PDFs the last build
+    /// gave out are stale.
+    pub fn pending(&self) -> usize {
+        lock(&self.pending).len()
+    }
+
+    /// Typesets the waiting PDFs, on `threads` threads, while `keep_going` holds
+    /// (a newer edit makes the rest pointless: its build queues its own). True
+    /// when every one was done.
+    pub fn typeset_pending(
+        &self,
+        threads: usize,
+        keep_going: &(dyn Fn() -> bool + Sync),
+        run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
+    ) -> bool {
+        let jobs = std::mem::take(&mut *lock(&self.pending));
+        let queue = Mutex::new(jobs.into_iter());
+        let finished = AtomicBool::new(true);
+        std::thread::scope(|scope| {
+            for _ in 0..threads.max(1) {
+                scope.spawn(|| {
+                    loop {
+                        if !keep_going() {
+                            finished.store(false, Ordering::Relaxed);
+                            return;
+                        }
+                        let Some(Pending { key, job, fonts }) = lock(&queue).next() else { return };
+                        let ident = job.ident.clone();
+                        self.store(key, ident, typeset_into(run, job, &fonts));
+                    }
+                });
+            }
+        });
+        finished.load(Ordering::Relaxed)
+    }
+
+    fn store(&self, key: u64, ident: String, done: Typeset) {
+        lock(&self.latest).insert(ident, done.clone());
+        lock(&self.pdfs).insert(key, done);
+    }
+}
+
+fn memo<T: Clone>(map: &Mutex<HashMap<u64, T>>, key: u64, make: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    if let Some(hit) = lock(map).get(&key) {
+        return Ok(hit.clone());
+    }
+    let made = make()?;
+    lock(map).insert(key, made.clone());
+    Ok(made)
+}
+
+fn typeset_into(
+    run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
+    job: Typesetting,
+    fonts: &FontSet,
+) -> Typeset {
+    let mut warnings = Vec::new();
+    let outcome = run(job, fonts, &mut warnings);
+    Typeset { outcome, warnings }
+}
+
+/// A poisoned lock only means another build panicked (and was reported); the
+/// maps stay usable.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Everything a PDF depends on, hashed. Fonts count by family and size, not
+/// bytes: hashing megabytes of fonts would cost more than it saves.
+fn job_key(job: &Typesetting, fonts: &FontSet) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    job.source.hash(&mut hasher);
+    job.files.hash(&mut hasher);
+    job.ident.hash(&mut hasher);
+    format!("{:?}{:?}", job.time, job.standards).hash(&mut hasher);
+    job.template.hash(&mut hasher);
+    fonts.fingerprint().hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A key from anything hashable, for callers building figure keys.
+pub fn key(parts: &[&[u8]]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    parts.hash(&mut hasher);
+    hasher.finish()
+}
