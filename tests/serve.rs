@@ -41,11 +41,17 @@ fn an_edit_reloads_the_page_and_a_broken_build_shows_its_problem_over_the_last_g
     assert!(html.contains("script-src 'self'") && !html.contains("script-src 'none'"), "the policy lets it run");
     assert!(!std::path::Path::new(&project.join("output")).exists(), "serve writes nothing to disk");
 
+    // Building reads every source; those reads are not edits, so nothing is rebuilt.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(preview.log().matches("built in").count(), 1, "no rebuild without an edit:\n{}", preview.log());
+
     // A prose edit.
     let mut events = preview.events();
     edit(&project, "content/02-lanes.md", "Cities with more protected lanes", "Cities that build protected lanes");
     assert!(events.wait_for("reload", WAIT).is_some(), "no reload after a prose edit:\n{}", preview.log());
     assert!(preview.get("").text().contains("Cities that build protected lanes"));
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(preview.log().matches("built in").count(), 2, "one edit, one rebuild:\n{}", preview.log());
 
     // A data edit: the number in the text and the chart both follow.
     edit(
@@ -145,4 +151,18 @@ fn serving_a_folder_that_is_not_a_project_fails_with_a_usage_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("content"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_good_build_with_warnings_lists_them_in_the_page() {
+    let dir = starter_copy();
+    let project = dir.path().join("brief");
+    let preview = Preview::start(binary(), &project);
+    assert!(!preview.get("").text().contains("briefing-warnings"), "the starter builds without warnings");
+    let mut events = preview.events();
+    edit(&project, "content/02-lanes.md", "source: Illustrative figures; your organisation's analysis.\n", "");
+    assert!(events.wait_for("reload", WAIT).is_some(), "{}", preview.log());
+    let html = preview.get("").text();
+    assert!(html.contains("The build gave 1 warning"), "{html}");
+    assert!(html.contains("content/02-lanes.md:"), "the warning names its place: {html}");
 }

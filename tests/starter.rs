@@ -33,6 +33,7 @@ fn the_starter_builds_and_checks_without_a_warning() {
     assert!(!log.contains("warning"), "the starter builds without a warning:\n{log}");
     let html = fs::read_to_string(project.join("output/index.html")).unwrap();
     assert!(html.contains("Cycling in six cities"));
+    assert!(html.contains(">Overview</h2>"), "the first heading stands alone: {html}");
     // The data-bound prose, the claim and the footnote, as a reader sees them.
     assert!(html.contains("147.5 million trips"), "{html}");
     assert!(html.contains("almost a third"));

@@ -10,7 +10,7 @@
 //! (in the background, after the web page is out). The first build of a
 //! document has nothing to stand in, so it is typeset at once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -48,6 +48,8 @@ pub struct BuildCache {
     latest: Mutex<HashMap<String, Typeset>>,
     pending: Mutex<Vec<Pending>>,
     defer: AtomicBool,
+    /// The keys and documents builds have asked for since the last [`Self::sweep`].
+    used: Mutex<(HashSet<u64>, HashSet<String>)>,
 }
 
 impl BuildCache {
@@ -58,12 +60,25 @@ impl BuildCache {
 
     /// The figure files stored under `key`, or those `draw` makes, stored.
     pub fn figure(&self, key: u64, draw: impl FnOnce() -> Result<FigureFiles, Error>) -> Result<FigureFiles, Error> {
+        lock(&self.used).0.insert(key);
         memo(&self.figures, key, draw)
     }
 
     /// The image stored under `key`, or the one `draw` makes, stored.
     pub fn image(&self, key: u64, draw: impl FnOnce() -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
+        lock(&self.used).0.insert(key);
         memo(&self.images, key, draw)
+    }
+
+    /// Forgets everything no build has asked for since the last sweep, so a long
+    /// session keeps one build's worth, not every version of every PDF. Call it
+    /// after a build that succeeded and left nothing pending.
+    pub fn sweep(&self) {
+        let (keys, documents) = std::mem::take(&mut *lock(&self.used));
+        lock(&self.figures).retain(|key, _| keys.contains(key));
+        lock(&self.images).retain(|key, _| keys.contains(key));
+        lock(&self.pdfs).retain(|key, _| keys.contains(key));
+        lock(&self.latest).retain(|ident, _| documents.contains(ident));
     }
 
     /// The PDF for `job`: from the cache, else the last one of the same document
@@ -76,6 +91,11 @@ impl BuildCache {
         run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
     ) -> Outcome {
         let key = job_key(&job, fonts);
+        {
+            let mut used = lock(&self.used);
+            used.0.insert(key);
+            used.1.insert(job.ident.clone());
+        }
         if let Some(hit) = lock(&self.pdfs).get(&key).cloned() {
             lock(&self.latest).insert(job.ident.clone(), hit.clone());
             warnings.extend(hit.warnings);
@@ -180,4 +200,33 @@ pub fn key(parts: &[&[u8]]) -> u64 {
     let mut hasher = DefaultHasher::new();
     parts.hash(&mut hasher);
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BuildCache;
+
+    #[test]
+    fn an_image_is_made_once_and_forgotten_when_no_build_asks_for_it() {
+        let cache = BuildCache::default();
+        let mut made = 0;
+        for _ in 0..3 {
+            let png = cache.image(1, || {
+                made += 1;
+                Ok(vec![1, 2, 3])
+            });
+            assert_eq!(png.unwrap(), vec![1, 2, 3]);
+        }
+        assert_eq!(made, 1, "later builds take it from the cache");
+        cache.sweep();
+        cache.image(2, || Ok(vec![4])).unwrap();
+        cache.sweep();
+        cache
+            .image(1, || {
+                made += 1;
+                Ok(vec![1, 2, 3])
+            })
+            .unwrap();
+        assert_eq!(made, 2, "a sweep after a build that did not use it forgot it");
+    }
 }

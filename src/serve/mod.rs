@@ -143,6 +143,7 @@ impl Builder {
         }
         self.say(&format!("built in {} ms{}", started.elapsed().as_millis(), because(changed, &self.options.project)));
         if self.cache.pending() == 0 {
+            self.cache.sweep();
             return Ok(());
         }
         let started = Instant::now();

@@ -1,7 +1,9 @@
 //! Watches the project's sources — `content/`, `templates/` and `fonts/`, and
 //! the project folder itself for those appearing — and turns the bursts of
 //! events an editor's save makes into one "something changed" signal.
-//! Editors' scratch files (`.swp`, `~`, `.#…`, Vim's `4913`) are not changes.
+//! Editors' scratch files (`.swp`, `~`, `.#…`, Vim's `4913`) are not changes,
+//! and neither is a file being opened or read: the build reads every source,
+//! and taking its reads for edits would rebuild for ever.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
+use notify_debouncer_full::notify::event::{EventKind, ModifyKind};
+use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::diagnostic::Error;
 
@@ -22,7 +25,7 @@ const SOURCES: [&str; 3] = ["content", "templates", "fonts"];
 
 /// A running watch. Dropping it stops the watching.
 pub struct Watch {
-    debouncer: Debouncer<RecommendedWatcher>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     project: PathBuf,
     watched: Vec<PathBuf>,
     /// Set on every change, cleared by whoever starts the build that takes it in.
@@ -38,12 +41,11 @@ impl Watch {
         let (sender, receiver) = channel();
         let dirty = Arc::new(AtomicBool::new(false));
         let project = project.canonicalize().map_err(|e| Error::io(project, "watch", &e))?;
-        let debouncer = new_debouncer(DEBOUNCE, handler(sender, Arc::clone(&dirty), project.clone()))
+        let debouncer = new_debouncer(DEBOUNCE, None, handler(sender, Arc::clone(&dirty), project.clone()))
             .map_err(|e| Error::content(format!("could not watch the project for changes: {e}")))?;
         let mut watch = Self { debouncer, project: project.clone(), watched: Vec::new(), dirty };
         watch
             .debouncer
-            .watcher()
             .watch(&project, RecursiveMode::NonRecursive)
             .map_err(|e| Error::content(format!("could not watch {}: {e}", project.display())))?;
         watch.watch_sources();
@@ -57,7 +59,7 @@ impl Watch {
             let dir = self.project.join(name);
             if dir.is_dir() && !self.watched.contains(&dir) {
                 // A folder that cannot be watched is still read at each build; only its reloads are lost.
-                if self.debouncer.watcher().watch(&dir, RecursiveMode::Recursive).is_ok() {
+                if self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok() {
                     self.watched.push(dir);
                 }
             }
@@ -77,11 +79,27 @@ fn handler(
 ) -> impl FnMut(DebounceEventResult) + Send + 'static {
     move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
-        let paths: Changes = events.into_iter().map(|e| e.path).filter(|p| is_source(&project, p)).collect();
+        let paths: Changes = events
+            .into_iter()
+            .filter(|e| is_edit(&e.kind))
+            .flat_map(|e| e.event.paths)
+            .filter(|p| is_source(&project, p))
+            .collect();
         if !paths.is_empty() {
             dirty.store(true, Ordering::SeqCst);
             let _ = sender.send(paths);
         }
+    }
+}
+
+/// Whether an event changes a file's content or its place: not an open, a read
+/// or a close without writing, nor a change of metadata (a read can update
+/// the access time).
+fn is_edit(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        _ => true,
     }
 }
 
