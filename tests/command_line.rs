@@ -36,7 +36,12 @@ fn quiet_prints_nothing_on_success_and_verbose_times_each_phase() {
 #[test]
 fn errors_are_coloured_only_when_asked_or_on_a_terminal() {
     let project = demography_copy();
-    edit(project.path(), "content/01-overview.md", "field=\"life_exp_2020\", missing", "field=\"life_exp_2002\", missing");
+    edit(
+        project.path(),
+        "content/01-overview.md",
+        "field=\"life_exp_2020\", missing",
+        "field=\"life_exp_2002\", missing",
+    );
     let plain = briefing(&["check"], project.path(), &[]);
     assert_eq!(plain.status.code(), Some(1));
     assert!(!stderr(&plain).contains('\u{1b}'), "a pipe gets no escape codes: {}", stderr(&plain));

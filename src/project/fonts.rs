@@ -3,13 +3,29 @@
 //! the project's `fonts/` folder. Never whatever the machine happens to have:
 //! builds must give the same PDF everywhere.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 
 use crate::diagnostic::{Error, Location};
 use crate::project::Boundary;
+
+/// The faces of a system font file, read and parsed once per process: a CJK
+/// collection is tens of megabytes, and the preview server builds many times.
+fn system_faces(path: &Path) -> Option<Vec<Font>> {
+    static READ: OnceLock<Mutex<HashMap<PathBuf, Vec<Font>>>> = OnceLock::new();
+    let read = READ.get_or_init(Mutex::default);
+    if let Some(faces) = read.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(path) {
+        return Some(faces.clone());
+    }
+    let data = std::fs::read(path).ok()?;
+    let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+    read.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(path.to_path_buf(), faces.clone());
+    Some(faces)
+}
 
 const SYSTEM_FONT_DIRS: &[&str] =
     &["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "/System/Library/Fonts", "C:\\Windows\\Fonts"];
@@ -147,8 +163,7 @@ impl FontSet {
             (rank, p.clone())
         });
         for path in candidates {
-            let Ok(data) = std::fs::read(&path) else { continue };
-            let mut faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+            let Some(mut faces) = system_faces(&path) else { continue };
             // Collections hold Japanese, Korean and Chinese variants; briefings quote Chinese most.
             faces.sort_by_key(|f| {
                 let family = &f.info().family;

@@ -56,20 +56,23 @@ pub fn render(
             .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
             .collect();
         let set_value = json!({"path": set.config.path, "index_title": set.config.index_title, "pages": listing});
+        // The data and metadata are the same on every page: turned into template
+        // values once (Tera's maps are shared on clone), not once per page.
+        let base = to_tera(&json!({
+            "briefing": briefing.meta,
+            "set": set_value,
+            "data": briefing.data,
+            "generator": super::generator(),
+        }))?;
         for (entry, pdf) in set.entries.iter().zip(&pdfs) {
             let pdf_link = pdf.as_ref().map(|(bytes, pages)| {
                 json!({"href": format!("{}.pdf", entry.slug), "size": human_size(bytes.len()), "pages": pages})
             });
-            let context = json!({
-                "briefing": briefing.meta,
-                "root": "../../",
-                "set": set_value,
-                "page": page_context(entry, notes_html(entry.notes.as_deref())),
-                "pdf": pdf_link,
-                "data": briefing.data,
-                "generator": super::generator(),
-            });
-            let html = web.render(&set.config.template, &to_tera(&context)?).map_err(|e| {
+            let mut context = base.clone();
+            context.insert("root", "../../");
+            context.insert("page", &page_context(entry, notes_html(entry.notes.as_deref())));
+            context.insert("pdf", &pdf_link);
+            let html = web.render(&set.config.template, &context).map_err(|e| {
                 e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path))
             })?;
             files.push((format!("{}/{}/index.html", set.config.path, entry.slug), html.into_bytes()));
@@ -77,14 +80,9 @@ pub fn render(
                 files.push((format!("{}/{}/{}.pdf", set.config.path, entry.slug, entry.slug), bytes.clone()));
             }
         }
-        let context = json!({
-            "briefing": briefing.meta,
-            "root": "../",
-            "set": set_value,
-            "data": briefing.data,
-            "generator": super::generator(),
-        });
-        let index = web.render(&set.config.index_template, &to_tera(&context)?)?;
+        let mut context = base;
+        context.insert("root", "../");
+        let index = web.render(&set.config.index_template, &context)?;
         files.push((format!("{}/index.html", set.config.path), index.into_bytes()));
     }
     Ok(files)
@@ -130,16 +128,17 @@ fn typeset_all(
     let labels = BTreeSet::new();
     let links = Links::new(briefing, &labels);
     let mut sources = Vec::with_capacity(set.entries.len());
+    let base = to_tera(&json!({
+        "briefing": briefing.meta,
+        "set": {"path": set.config.path, "index_title": set.config.index_title},
+        "data": briefing.data,
+    }))?;
     for entry in &set.entries {
         let notes = entry.notes.as_deref().map(|pieces| typst_markup::convert(pieces, &links));
-        let context = json!({
-            "briefing": briefing.meta,
-            "set": {"path": set.config.path, "index_title": set.config.index_title},
-            "page": page_context(entry, notes),
-            "data": briefing.data,
-        });
+        let mut context = base.clone();
+        context.insert("page", &page_context(entry, notes));
         let doing = || format!("while writing the PDF profile of `{}` in `{}`", entry.slug, set.config.path);
-        sources.push(print.render(template, &to_tera(&context)?).map_err(|e| e.context(doing()))?);
+        sources.push(print.render(template, &context).map_err(|e| e.context(doing()))?);
     }
     let fonts = &pdf::fonts_for(run.fonts, &sources.concat(), warnings);
     for source in &mut sources {

@@ -20,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Error, ErrorKind};
 use crate::progress::Silent;
 use crate::render::cache::BuildCache;
 use crate::render::typeset::typeset_guarded;
-use crate::terminal::{self, Verbosity};
+use crate::terminal::{self, TerminalProgress, Verbosity};
 use crate::{BuildOptions, Session};
 use site::Site;
 use watch::Watch;
@@ -158,7 +158,10 @@ impl Builder {
 
     /// Builds once and shows the result: the new files, or the problem over the old ones.
     fn publish_build(&self, pdfs_done: bool) -> Result<(), Error> {
-        let session = Session { cache: Some(&self.cache), progress: &Silent };
+        let timings = TerminalProgress::new(Verbosity::Verbose);
+        let progress: &dyn crate::progress::Progress =
+            if self.verbosity == Verbosity::Verbose { &timings } else { &Silent };
+        let session = Session { cache: Some(&self.cache), progress };
         match crate::check_in(&self.options, session) {
             Ok((rendered, warnings)) => {
                 let before = self.site.state().warnings;

@@ -96,11 +96,7 @@ fn handler(
 /// or a close without writing, nor a change of metadata (a read can update
 /// the access time).
 fn is_edit(kind: &EventKind) -> bool {
-    match kind {
-        EventKind::Access(_) => false,
-        EventKind::Modify(ModifyKind::Metadata(_)) => false,
-        _ => true,
-    }
+    !matches!(kind, EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)))
 }
 
 /// Whether a changed path can matter to a build: inside one of the source
