@@ -3,7 +3,7 @@
 //! the project's `fonts/` folder. Never whatever the machine happens to have:
 //! builds must give the same PDF everywhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -127,8 +127,10 @@ impl FontSet {
     /// The characters of `text` that no font in the set can draw, in order of first appearance.
     pub fn uncovered(&self, text: &str) -> Vec<char> {
         let mut missing: Vec<char> = Vec::new();
+        // Each character is looked up once: a page repeats a few dozen of them thousands of times.
+        let mut seen = HashSet::new();
         for c in text.chars() {
-            if c.is_whitespace() || c.is_control() || missing.contains(&c) {
+            if c.is_whitespace() || c.is_control() || !seen.insert(c) {
                 continue;
             }
             if !self.fonts.iter().any(|f| f.info().coverage.contains(c as u32)) {

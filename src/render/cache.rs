@@ -72,13 +72,16 @@ impl BuildCache {
 
     /// Forgets everything no build has asked for since the last sweep, so a long
     /// session keeps one build's worth, not every version of every PDF. Call it
-    /// after a build that succeeded and left nothing pending.
+    /// after a build that succeeded and left nothing pending (its PDFs typeset).
     pub fn sweep(&self) {
         let (keys, documents) = std::mem::take(&mut *lock(&self.used));
         lock(&self.figures).retain(|key, _| keys.contains(key));
         lock(&self.images).retain(|key, _| keys.contains(key));
         lock(&self.pdfs).retain(|key, _| keys.contains(key));
         lock(&self.latest).retain(|ident, _| documents.contains(ident));
+        // Typst memoises layout across compilations; entries unused for a few
+        // builds only slow the lookups of the next, as its own watch mode knows.
+        comemo::evict(4);
     }
 
     /// The PDF for `job`: from the cache, else the last one of the same document

@@ -152,6 +152,7 @@ impl Builder {
             && self.publish_build(true).is_ok()
         {
             self.say(&format!("PDFs typeset in {} ms", started.elapsed().as_millis()));
+            self.cache.sweep();
         }
         Ok(())
     }
