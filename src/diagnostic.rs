@@ -16,6 +16,8 @@ pub struct Location {
     pub column: usize,
     /// The text of the offending line, shown under the message.
     pub source_line: Option<String>,
+    /// A spreadsheet cell (`Sheet1!C4`), for files that have no lines.
+    pub cell: Option<String>,
 }
 
 impl Location {
@@ -32,12 +34,17 @@ impl Location {
     /// A location at `line`/`column` (1-based) of `text`, quoting that line.
     pub fn at_line(file: impl Into<PathBuf>, text: &str, line: usize, column: usize) -> Self {
         let source_line = text.lines().nth(line.saturating_sub(1)).map(str::to_owned);
-        Self { file: file.into(), line: line.max(1), column: column.max(1), source_line }
+        Self { file: file.into(), line: line.max(1), column: column.max(1), source_line, cell: None }
     }
 
     /// A location naming only a file.
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Self { file: file.into(), line: 0, column: 0, source_line: None }
+        Self { file: file.into(), line: 0, column: 0, source_line: None, cell: None }
+    }
+
+    /// A cell of a workbook: `sheet!C4`, rendered after the file name.
+    pub fn cell(file: impl Into<PathBuf>, sheet: &str, row: u32, column: u32) -> Self {
+        Self { cell: Some(cell_reference(sheet, row, column)), ..Self::file(file) }
     }
 }
 
@@ -202,7 +209,9 @@ fn render(f: &mut fmt::Formatter<'_>, d: &Diagnostic, paint: &Paint) -> fmt::Res
         }
         Some(loc) => {
             let file = loc.file.display();
-            if loc.line == 0 {
+            if let Some(cell) = &loc.cell {
+                write!(f, "{file}: {cell}: {headline}")?;
+            } else if loc.line == 0 {
                 write!(f, "{file}: {headline}")?;
             } else {
                 write!(f, "{file}:{}:{}: {headline}", loc.line, loc.column)?;
@@ -226,6 +235,21 @@ fn render(f: &mut fmt::Formatter<'_>, d: &Diagnostic, paint: &Paint) -> fmt::Res
         write!(f, "\n  {g}={g:#} {m}note{m:#}: {doing}")?;
     }
     Ok(())
+}
+
+/// `Sheet1!C4` for 0-based `row` and `column`; a sheet name with spaces or
+/// punctuation is quoted as spreadsheets do: `'Spending 2024'!B2`.
+pub fn cell_reference(sheet: &str, row: u32, column: u32) -> String {
+    let mut letters = String::new();
+    let mut n = column + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.insert(0, char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    let plain = sheet.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let sheet = if plain { sheet.to_string() } else { format!("'{}'", sheet.replace('\'', "''")) };
+    format!("{sheet}!{letters}{}", row + 1)
 }
 
 /// Reads the first `error: MESSAGE` and ` --> NAME:LINE:COLUMN` out of a Tera report.

@@ -80,8 +80,8 @@ fn editing_the_data_changes_the_numbers_in_both_outputs() {
     // Hebei no longer puts domestic demand first in 2025.
     replace_line(
         &data.join("priorities.csv"),
-        "hebei,Hebei,East,2025,",
-        "hebei,Hebei,East,2025,Industrial modernisation,Domestic demand,Regional integration,Opening up,Other priorities,all constructed",
+        "hebei,Hebei,2025,",
+        "hebei,Hebei,2025,Industrial modernisation,Domestic demand,Regional integration,Opening up,all constructed",
     );
     // Qinghai's target rises to last year's level and Shanghai's falls: Shanghai becomes the lowest.
     let provinces = data.join("provinces.yaml");
@@ -125,12 +125,12 @@ fn a_claim_the_data_no_longer_supports_fails_the_build_with_its_words() {
     // Two more provinces put domestic demand first in 2024: 19 / 7 is no longer "almost four times".
     for (prefix, row) in [
         (
-            "tianjin,Tianjin,East,2024,",
-            "tianjin,Tianjin,East,2024,Domestic demand,Regional integration,Opening up,Industrial modernisation,Domestic demand,all constructed",
+            "tianjin,Tianjin,2024,",
+            "tianjin,Tianjin,2024,Domestic demand,Regional integration,Opening up,Industrial modernisation,all constructed",
         ),
         (
-            "hebei,Hebei,East,2024,",
-            "hebei,Hebei,East,2024,Domestic demand,Industrial modernisation,Regional integration,Opening up,Domestic demand,all constructed",
+            "hebei,Hebei,2024,",
+            "hebei,Hebei,2024,Domestic demand,Industrial modernisation,Regional integration,Opening up,all constructed",
         ),
     ] {
         replace_line(&priorities, prefix, row);

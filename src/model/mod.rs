@@ -84,6 +84,7 @@ pub struct Briefing {
 impl Briefing {
     /// Builds the model from a loaded project, collecting warnings.
     pub fn build(project: &Project, draft: bool, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
+        warnings.extend(project.data.warnings.iter().cloned());
         let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
         let mut prose = prose::Prose::new(&project.data, &Meta::from_config(&project.config), settings);
         let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);

@@ -169,7 +169,7 @@ impl Boundary {
 }
 
 /// `bytes` as text; the offending bytes are not quoted: the file may not be text at all.
-fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String, Error> {
+pub(crate) fn utf8(bytes: Vec<u8>, shown: &Path) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| {
         Error::content(format!(
             "{} is not UTF-8 text (invalid byte at offset {})",

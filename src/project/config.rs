@@ -52,6 +52,9 @@ pub struct Config {
     pub print: PrintSettings,
     #[serde(default)]
     pub web: WebSettings,
+    /// Workbook sheets loaded under names of the author's choosing.
+    #[serde(default)]
+    pub sheets: Vec<SheetMapping>,
     /// The file as read, so later checks can point at the line of a setting.
     #[serde(skip)]
     pub source: Source,
@@ -114,6 +117,23 @@ pub enum Paper {
 pub enum NoteStyle {
     Endnotes,
     Footnotes,
+}
+
+/// One sheet of a workbook in `content/data/`, loaded as the table `table`.
+/// A workbook named here loads only the sheets named here.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetMapping {
+    /// The workbook's file name, e.g. `budget.xlsx`.
+    pub file: String,
+    /// The sheet's name as the workbook's tab shows it.
+    pub sheet: String,
+    /// The table's name; `<file stem>.<sheet>` when left out.
+    #[serde(default)]
+    pub table: Option<String>,
+    /// The row (1-based, as the spreadsheet numbers it) holding the column names; the first row with values when left out.
+    #[serde(default)]
+    pub header: Option<u32>,
 }
 
 /// A set of pages generated from a data table, e.g. one profile per province.

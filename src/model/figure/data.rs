@@ -376,7 +376,9 @@ fn number(
             describe(other),
             cx.id
         )))
-        .with_help(if spec.kind == ChartKind::Line {
+        .with_help(if matches!(cx.table.source, crate::project::data::Source::Query { .. }) {
+            "the query gives text in this column: select a numeric column, or convert it with CAST(… AS REAL)"
+        } else if spec.kind == ChartKind::Line {
             "write the number without quotes or units, e.g. 5.3, or leave the cell empty for a gap"
         } else {
             "write the number without quotes or units, e.g. 5.3, or mark it missing (an empty cell, NA, n/a or -) to leave a gap"

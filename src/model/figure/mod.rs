@@ -9,6 +9,7 @@
 mod checks;
 mod data;
 mod format;
+mod source;
 mod spec;
 mod transform;
 
@@ -98,7 +99,14 @@ impl Figure {
         let at = |s: &serde_saphyr::Location| at_block(file, file_text, first_line, s);
         let id = chart_id(&raw, at)?;
         let kind = chart_kind(&raw, at)?;
-        let table = chart_table(&raw, &id, data, at)?;
+        let inline;
+        let table = match source::inline_query(&raw, &id, data, (file, file_text, first_line, yaml_text))? {
+            Some(result) => {
+                inline = result;
+                &inline
+            }
+            None => source::named_table(&raw, &id, data, at)?,
+        };
         let cx = Context { id: id.clone(), file, file_text, first_line, table, x: raw.x.value.clone() };
         checks::keys_fit_kind(&cx, &raw, kind)?;
 
@@ -227,30 +235,6 @@ fn chart_kind(raw: &RawSpec, at: impl Fn(&serde_saphyr::Location) -> Location) -
             .at(at(&k.referenced))
             .with_help(format!("the kinds are: {}", KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
     })
-}
-
-/// The table the chart draws from, which must exist and hold rows.
-fn chart_table<'a>(
-    raw: &RawSpec,
-    id: &str,
-    data: &'a DataSet,
-    at: impl Fn(&serde_saphyr::Location) -> Location,
-) -> Result<&'a Table, Error> {
-    let table = data.get(&raw.data.value).ok_or_else(|| {
-        Error::content(format!("chart `{id}` names data `{}`, but there is no such table", raw.data.value))
-            .at(at(&raw.data.referenced))
-            .with_help(if data.tables.is_empty() {
-                "add a file to content/data/, e.g. content/data/provinces.yaml".to_string()
-            } else {
-                format!("the tables are: {}", data.names())
-            })
-    })?;
-    if table.rows.is_empty() {
-        return Err(Error::content(format!("data `{}` has no rows to draw", table.name))
-            .at(at(&raw.data.referenced))
-            .with_help(table.why_no_rows()));
-    }
-    Ok(table)
 }
 
 /// The rows left after the filter and the grouping, with the columns they have.

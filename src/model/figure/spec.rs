@@ -158,7 +158,11 @@ pub struct RawSpec {
     pub title: String,
     #[serde(default)]
     pub subtitle: Option<String>,
-    pub data: Spanned<String>,
+    /// The table to draw; or `sql`, a query whose result is drawn.
+    #[serde(default)]
+    pub data: Option<Spanned<String>>,
+    #[serde(default)]
+    pub sql: Option<Spanned<String>>,
     pub x: Spanned<String>,
     pub y: Spanned<FieldList>,
     #[serde(default)]
@@ -215,6 +219,7 @@ pub const SPEC_KEYS: &[&str] = &[
     "title",
     "subtitle",
     "data",
+    "sql",
     "x",
     "y",
     "series",
@@ -284,7 +289,8 @@ impl ChartSpec {
             kind,
             title: raw.title,
             subtitle: raw.subtitle,
-            data: raw.data.value,
+            // A chart's own query is known by the chart's id.
+            data: raw.data.map_or_else(|| raw.id.value.trim().to_string(), |d| d.value),
             x: raw.x.value,
             y: raw.y.value.names(),
             series: raw.series.map(|s| s.value),
