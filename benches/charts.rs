@@ -93,7 +93,7 @@ fn data_set() -> DataSet {
     ];
     for table in tables {
         let table = table.expect("fixture table parses");
-        set.tables.insert(table.name.clone(), table);
+        set.tables.insert(table.name.clone(), std::sync::Arc::new(table));
     }
     set
 }

@@ -271,3 +271,17 @@ pub fn parse_tera_report(report: &str) -> Option<(String, String, usize, usize)>
 }
 
 pub use crate::line_map::line_map;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_named_as_spreadsheets_name_them() {
+        assert_eq!(cell_reference("Data", 2, 2), "Data!C3");
+        assert_eq!(cell_reference("Data", 0, 26), "Data!AA1");
+        assert_eq!(cell_reference("Data", 9, 701), "Data!ZZ10");
+        assert_eq!(cell_reference("Spending 2024", 0, 0), "'Spending 2024'!A1");
+        assert_eq!(cell_reference("Bob's", 0, 0), "'Bob''s'!A1");
+    }
+}

@@ -158,9 +158,11 @@ fn a_query_must_only_read_and_holds_one_statement() {
     let project = panel_copy();
     let query = project.path().join("content/data/extra.sql");
     let cases = [
-        ("DELETE FROM panel", "extra.sql:1:1: error: this statement would change the data"),
+        ("DELETE FROM panel", "extra.sql:1:1: error: this statement does more than read the tables"),
         ("SELECT 1 AS one; SELECT 2", "extra.sql:1:18: error: this is a second statement"),
-        ("ATTACH DATABASE 'secret.db' AS s", "too many attached databases"),
+        ("ATTACH DATABASE 'secret.db' AS s", "this statement does more than read the tables"),
+        ("VACUUM INTO 'copy.db'", "this statement does more than read the tables"),
+        ("PRAGMA writable_schema = 1", "extra.sql:1:1: error: this statement does more than read the tables"),
         // Double quotes name columns; a misspelt one is never read as text.
         ("SELECT * FROM panel WHERE country = \"China\"", "no such column: \"China\""),
         ("SELECT code, code FROM panel", "the query's result has two columns named `code`"),
@@ -227,6 +229,29 @@ fn broken_workbooks_and_empty_files_are_named_with_the_cell() {
     let (code, message) = check(project.path());
     assert_eq!(code, 1);
     assert!(message.contains("broken.xlsx: error: the file could not be read as a workbook"), "{message}");
+}
+
+#[test]
+fn sheets_named_in_briefing_yaml_must_exist() {
+    let project = panel_copy();
+    edit(project.path(), "content/briefing.yaml", "sheet: Countries", "sheet: Country list");
+    let (code, message) = check(project.path());
+    assert_eq!(code, 1);
+    assert!(message.contains("regions.xlsx has no sheet named \"Country list\""), "{message}");
+    assert!(message.contains("its sheets are: \"Countries\", \"Notes\""), "{message}");
+    edit(
+        project.path(),
+        "content/briefing.yaml",
+        "sheet: Country list\n",
+        "sheet: Countries\n  - file: budget.xlsx\n    sheet: Spending\n",
+    );
+    let (code, message) = check(project.path());
+    assert_eq!(code, 1);
+    assert!(message.contains("briefing.yaml:10:"), "at the line naming the workbook: {message}");
+    assert!(
+        message.contains("names the sheet \"Spending\" of budget.xlsx, but content/data/ has no such workbook"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -48,8 +48,10 @@ fn render(project: &Project) -> Result<(), String> {
 fn things() -> DataSet {
     let mut data = DataSet::default();
     let csv = "name,value,share,group\nAlpha,3,0.5,x\nBeta,-2,,y\nGamma,1e6,0.25,x\n";
-    data.tables
-        .insert("things".into(), Table::from_csv("things", Path::new("content/data/things.csv"), csv.into()).unwrap());
+    data.tables.insert(
+        "things".into(),
+        std::sync::Arc::new(Table::from_csv("things", Path::new("content/data/things.csv"), csv.into()).unwrap()),
+    );
     data
 }
 

@@ -25,7 +25,7 @@ pub(crate) struct BrokenClaim {
 /// What every data function shares: the tables, and the compared texts no row
 /// holds, collected as warnings for the file being evaluated.
 pub(crate) struct Shared {
-    pub tables: BTreeMap<String, Table>,
+    pub tables: BTreeMap<String, std::sync::Arc<Table>>,
     pub unmatched: Mutex<Vec<(String, query::Unmatched)>>,
     /// Every claim made, kept or broken, for the build's record.
     pub claims: Mutex<Vec<ClaimRecord>>,

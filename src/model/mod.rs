@@ -3,6 +3,7 @@
 //! "Figure 3" and note 1 are the same in the web page and in the PDF.
 
 pub mod data_functions;
+pub mod data_use;
 pub mod escape;
 pub mod figure;
 pub mod house_style;
@@ -73,7 +74,7 @@ pub struct Briefing {
     pub sections: Vec<Section>,
     pub figures: Vec<Figure>,
     pub notes: Vec<Note>,
-    /// Every data table by name, as values for templates.
+    /// The data tables templates read whole (`data.<name>`), by name, as values.
     pub data: serde_json::Map<String, Value>,
     /// Pages generated from data, e.g. one per province.
     pub page_sets: Vec<pages::PageSet>,
@@ -86,12 +87,14 @@ impl Briefing {
     pub fn build(project: &Project, draft: bool, warnings: &mut Vec<Warning>) -> Result<Self, Error> {
         warnings.extend(project.data.warnings.iter().cloned());
         let settings = prose::ProseSettings { draft, spell_below: project.config.numbers.spell_out_below };
-        let mut prose = prose::Prose::new(&project.data, &Meta::from_config(&project.config), settings);
+        let uses = data_use(project);
+        let mut prose = prose::Prose::new(&project.data, &Meta::from_config(&project.config), settings, &uses);
         let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
         let page_sets = pages::build(project, &mut prose, warnings)?;
-        let data = project.data.tables.iter().map(|(name, table)| (name.clone(), table.value.clone())).collect();
+        let offered = project.data.tables.iter().filter(|(name, _)| uses.includes(name));
+        let data = offered.map(|(name, table)| (name.clone(), table.whole())).collect();
         let (mut values, claims) = prose.take_record();
         // Recorded relative to the project, so builds compare wherever the project is checked out.
         for value in &mut values {
@@ -111,4 +114,13 @@ impl Briefing {
             record,
         })
     }
+}
+
+/// The tables any template expression reads as `data.<name>`: in the
+/// commentary, the page notes, `briefing.yaml` and every template.
+fn data_use(project: &Project) -> data_use::DataUse {
+    let content = project.content.iter().map(|f| f.text.as_str());
+    let notes = project.page_notes.values().flat_map(|set| set.values()).map(|f| f.text.as_str());
+    let templates = project.templates.under("").filter_map(|(_, file)| std::str::from_utf8(&file.bytes).ok());
+    data_use::DataUse::scan(content.chain(notes).chain([project.config.source.text.as_str()]).chain(templates))
 }

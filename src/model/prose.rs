@@ -18,6 +18,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Error, Location, Warning, line_map};
 use crate::model::data_functions::{BrokenClaim, Shared, register};
+use crate::model::data_use::DataUse;
 use crate::model::meta::Meta;
 use crate::model::record::{self, BoundValue, ClaimRecord};
 use crate::model::{escape, template_errors, written};
@@ -47,7 +48,8 @@ pub struct Prose {
 }
 
 impl Prose {
-    pub fn new(data: &DataSet, meta: &Meta, settings: ProseSettings) -> Self {
+    /// `uses` says which tables the prose reads whole as `data.<name>`.
+    pub fn new(data: &DataSet, meta: &Meta, settings: ProseSettings, uses: &DataUse) -> Self {
         let broken = Arc::new(Mutex::new(Vec::new()));
         let mut tera = Tera::new();
         // Values from the data are escaped for where they land in the Markdown (see `escape`).
@@ -62,7 +64,8 @@ impl Prose {
         register(&mut tera, shared.clone(), settings.spell_below, broken.clone());
         written::register(&mut tera);
         let mut context = Context::new();
-        context.insert("data", &data.tables.iter().map(|(k, t)| (k.clone(), &t.value)).collect::<BTreeMap<_, _>>());
+        let offered = data.tables.iter().filter(|(name, _)| uses.includes(name));
+        context.insert("data", &offered.map(|(k, t)| (k.clone(), t.whole())).collect::<BTreeMap<_, _>>());
         context.insert("briefing", meta);
         Self { shared, recorded: Vec::new(), tera, context, broken, settings }
     }

@@ -59,7 +59,7 @@ pub fn prose_error(
     file: &ContentFile,
     first_body_line: usize,
     (template, inserts): (&str, &Inserts),
-    tables: &BTreeMap<String, Table>,
+    tables: &BTreeMap<String, std::sync::Arc<Table>>,
 ) -> Error {
     let (message, line, column) = match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
@@ -127,7 +127,11 @@ fn expression_at(text: &str, line: usize, column: usize) -> String {
 
 /// A filter was handed a missing value: name the expression, and the data rows
 /// whose cell in that field is missing, as the likely cause.
-fn missing_value(written: &str, column: usize, tables: &BTreeMap<String, Table>) -> Option<(String, String)> {
+fn missing_value(
+    written: &str,
+    column: usize,
+    tables: &BTreeMap<String, std::sync::Arc<Table>>,
+) -> Option<(String, String)> {
     let from: String = written.chars().skip(column.saturating_sub(1)).collect();
     let expression = from.split(['|', '}']).next()?.trim().to_string();
     let field = expression.rsplit('.').next()?.trim().to_string();

@@ -64,7 +64,7 @@ impl Project {
         let (path, shown_path) = at("content");
         let content = content::load(&boundary, &path, &shown_path)?;
         let (path, shown_path) = at("content/data");
-        let data = DataSet::load(&boundary, &path, &shown_path, &config.sheets)?;
+        let data = DataSet::load(&boundary, &path, &shown_path, &config)?;
         let (path, shown_path) = at("templates");
         let templates = TemplateSet::load(&boundary, &path, &shown_path)?;
         let (path, shown_path) = at("fonts");

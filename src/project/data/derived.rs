@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::sql::{Engine, QueryError, QueryResult};
-use super::{DataSet, Row, Source, Table, finish, rows_value};
+use super::{DataSet, Row, Source, Table, finish};
 use crate::diagnostic::{Error, Location, Warning};
 use crate::project::schema::{ColumnSchema, Schema};
 
@@ -34,7 +34,7 @@ pub fn derive(
         let mut waiting: Vec<(SqlFile, String, Error)> = Vec::new();
         let before = queries.len();
         for query in std::mem::take(&mut queries) {
-            let tables: Vec<&Table> = set.tables.values().collect();
+            let tables: Vec<&Table> = set.tables.values().map(|t| &**t).collect();
             let at = |offset: usize| Location::at_offset(&query.file, &query.text, offset);
             match engine.run(&query.text, &at, &tables) {
                 Ok(result) => {
@@ -71,7 +71,7 @@ pub(super) fn result_table(
 ) -> Result<Table, Error> {
     let schema = schema.unwrap_or_else(|| inherited(&result, set));
     let rows: Vec<Row> = result.rows.into_iter().map(|fields| Row { fields, line: 0 }).collect();
-    let value = rows_value(&rows);
+    let value = serde_json::Value::Null;
     let mut table = Table::from_parts(&query.name, &query.file, query.text.clone(), rows, value, schema);
     table.columns = result.columns;
     table.source = Source::Query { line };

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Error, Location, Warning};
 use crate::project::Boundary;
-use crate::project::config::SheetMapping;
+use crate::project::config::{Config, SheetMapping};
 use crate::project::schema::Schema;
 
 /// One data file.
@@ -40,7 +40,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Field names in order of first appearance across the rows.
     pub columns: Vec<String>,
-    /// The whole file as a value (a list for tables).
+    /// The whole file as a value when it is not a table (null for tables:
+    /// [`Table::whole`] makes their rows a value when a template asks).
     pub value: Value,
     /// The declared schema, or the defaults (missing tokens only) when there is none.
     pub schema: Schema,
@@ -71,9 +72,14 @@ impl Table {
     /// A table of `rows` from the file `shown`, its columns in order of first appearance.
     pub fn from_parts(stem: &str, shown: &Path, text: String, rows: Vec<Row>, value: Value, schema: Schema) -> Self {
         let mut columns: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for row in &rows {
+            // Rows mostly share their keys: only a row with more keys than seen can add one.
+            if row.fields.len() <= seen.len() && row.fields.keys().all(|k| seen.contains(k.as_str())) {
+                continue;
+            }
             for key in row.fields.keys() {
-                if !columns.contains(key) {
+                if seen.insert(key.clone()) {
                     columns.push(key.clone());
                 }
             }
@@ -148,6 +154,11 @@ impl Table {
         }
     }
 
+    /// The table as templates see it in `data.<name>`: its rows, or the file's value.
+    pub fn whole(&self) -> Value {
+        if self.rows.is_empty() { self.value.clone() } else { rows_value(&self.rows) }
+    }
+
     /// The field that names a row, when the schema declares one.
     pub fn label_field(&self) -> Option<&str> {
         self.schema.label.as_deref()
@@ -172,7 +183,7 @@ impl Table {
 /// All tables of a project, by name, in sorted order.
 #[derive(Debug, Clone, Default)]
 pub struct DataSet {
-    pub tables: BTreeMap<String, Table>,
+    pub tables: BTreeMap<String, Arc<Table>>,
     /// What loading found worth saying without stopping: a query that returned no rows.
     pub warnings: Vec<Warning>,
     /// The SQL engine holding every table, once a query has needed it.
@@ -212,7 +223,8 @@ impl DataSet {
     /// Loads every data file directly inside `dir` — YAML, CSV, JSON,
     /// workbooks — each with its `<stem>.schema.yaml` when there is one, then
     /// runs the `.sql` queries over them. Each file must lie inside the project.
-    pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path, sheets: &[SheetMapping]) -> Result<Self, Error> {
+    pub fn load(boundary: &Boundary, dir: &Path, shown_dir: &Path, config: &Config) -> Result<Self, Error> {
+        let sheets = &config.sheets;
         let mut set = DataSet::default();
         let paths = boundary.list(dir, shown_dir)?;
         let mut schemas = load_schemas(boundary, &paths, shown_dir)?;
@@ -221,6 +233,10 @@ impl DataSet {
             let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let shown = shown_dir.join(name);
+            // Office's lock files (`~$budget.xlsx`, `.~lock.budget.xlsx#`) sit beside an open workbook.
+            if name.starts_with("~$") || name.starts_with(".~lock.") {
+                continue;
+            }
             let Some(kind) = kind_of(path).filter(|_| schema_stem(path).is_none()) else { continue };
             let Some(bytes) = boundary.read_entry(path, &shown)? else { continue };
             if bytes.is_empty() {
@@ -252,6 +268,7 @@ impl DataSet {
                 }
             }
         }
+        unread_sheets(&set, config)?;
         if !queries.is_empty() {
             let mut engine = set.open_engine()?;
             derived::derive(&mut set, &mut engine, queries, &mut schemas)?;
@@ -282,7 +299,7 @@ impl DataSet {
             .at(Location::file(&table.file))
             .with_help("tables are reached by file stem (and sheet); rename or remove one of them"));
         }
-        self.tables.insert(table.name.clone(), table);
+        self.tables.insert(table.name.clone(), Arc::new(table));
         Ok(())
     }
 
@@ -310,14 +327,14 @@ impl DataSet {
             *guard = Some(self.open_engine()?);
         }
         let Some(engine) = guard.as_mut() else { unreachable!("the engine was just opened") };
-        let tables: Vec<&Table> = self.tables.values().collect();
+        let tables: Vec<&Table> = self.tables.values().map(|t| &**t).collect();
         let result = engine.run(sql, at, &tables).map_err(sql::QueryError::into_error)?;
         let written = derived::SqlFile { name: name.to_string(), file: file.to_path_buf(), text: text.to_string() };
         derived::result_table(&written, line, result, None, self)
     }
 
     pub fn get(&self, name: &str) -> Option<&Table> {
-        self.tables.get(name)
+        self.tables.get(name).map(|t| &**t)
     }
 
     pub fn names(&self) -> String {
@@ -345,6 +362,20 @@ fn load_schemas(boundary: &Boundary, paths: &[PathBuf], shown_dir: &Path) -> Res
 fn schema_stem(path: &Path) -> Option<&str> {
     let name = path.file_name()?.to_str()?;
     name.strip_suffix(".schema.yaml").or_else(|| name.strip_suffix(".schema.yml"))
+}
+
+/// A sheet named under `sheets:` in a workbook that is not there is an error
+/// at its line, before any query misses the table.
+fn unread_sheets(set: &DataSet, config: &Config) -> Result<(), Error> {
+    let Some(unread) = config.sheets.iter().find(|m| !set.tables.values().any(|t| t.file.ends_with(&m.file))) else {
+        return Ok(());
+    };
+    Err(Error::content(format!(
+        "`sheets:` names the sheet {:?} of {}, but content/data/ has no such workbook",
+        unread.sheet, unread.file
+    ))
+    .at(config.locate(&format!("file: {}", unread.file)))
+    .with_help("put the workbook in content/data/, or fix the file name under `sheets:`"))
 }
 
 /// Checks a table's rows against its schema's rules before anything uses it.

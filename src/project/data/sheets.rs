@@ -13,7 +13,7 @@ use std::path::Path;
 use calamine::{Data, Dimensions, Range, Reader, Sheets};
 use serde_json::{Map, Value};
 
-use super::{Row, Source, Table, finish, rows_value};
+use super::{Row, Source, Table, finish};
 use crate::diagnostic::{Error, Location};
 use crate::project::config::SheetMapping;
 use crate::project::schema::{ColumnType, Schema};
@@ -64,13 +64,20 @@ pub fn load(
             Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&want.sheet).unwrap_or_default(),
             _ => Vec::new(),
         };
-        let Some((top, left)) = range.start() else { continue };
+        let Some((top, left)) = range.start() else {
+            if mappings.is_empty() {
+                continue;
+            }
+            return Err(Error::content(format!("the sheet {:?} is empty", want.sheet))
+                .at(Location::file(shown))
+                .with_help("fill it in, or take it out of `sheets:` in briefing.yaml"));
+        };
         let header = want.header.unwrap_or(top);
         let schema = schemas.remove(&want.table).unwrap_or_default();
         let sheet = Sheet { shown, name: &want.sheet, range: &range, merged: &merged, left, schema: &schema };
         let columns = sheet.columns(header)?;
         let rows = sheet.rows(header, &columns)?;
-        let value = rows_value(&rows);
+        let value = Value::Null;
         let mut table = Table::from_parts(&want.table, shown, String::new(), rows, value, schema);
         table.columns = columns.into_iter().map(|(_, name)| name).collect();
         table.source = Source::Sheet { sheet: want.sheet.clone(), first_column: left };

@@ -7,9 +7,12 @@
 //! double-quoted strings taken for text (a misspelt `"column"` is an error,
 //! not a constant), read-only statements only, and a time limit.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode};
@@ -25,6 +28,8 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// An in-memory database holding the project's tables.
 pub struct Engine {
     conn: Connection,
+    /// Set while the engine itself loads a table; otherwise statements may only read.
+    loading: Arc<AtomicBool>,
 }
 
 /// What a query returned: its column names, where each came from (table and
@@ -53,7 +58,7 @@ impl QueryError {
 impl Engine {
     pub fn open() -> Result<Self, Error> {
         let fail = |e: rusqlite::Error| Error::content(format!("could not start the SQL engine: {e}"));
-        let conn = Connection::open_in_memory().map_err(fail)?;
+        let mut conn = Connection::open_in_memory().map_err(fail)?;
         for (setting, on) in [
             (DbConfig::SQLITE_DBCONFIG_DQS_DML, false),
             (DbConfig::SQLITE_DBCONFIG_DQS_DDL, false),
@@ -63,7 +68,18 @@ impl Engine {
             conn.set_db_config(setting, on).map_err(fail)?;
         }
         conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0).map_err(fail)?;
-        Ok(Self { conn })
+        let loading = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&loading);
+        // Checked as each statement is prepared: a query reads tables and calls functions, nothing else.
+        conn.authorizer(Some(move |context: AuthContext<'_>| match context.action {
+            _ if flag.load(Ordering::Relaxed) => Authorization::Allow,
+            AuthAction::Select | AuthAction::Read { .. } | AuthAction::Function { .. } | AuthAction::Recursive => {
+                Authorization::Allow
+            }
+            _ => Authorization::Deny,
+        }))
+        .map_err(fail)?;
+        Ok(Self { conn, loading })
     }
 
     /// Copies `table` in, as `"name"`, with one column per field.
@@ -75,29 +91,44 @@ impl Engine {
             Error::content(format!("could not load `{}` into the SQL engine: {e}", table.name))
                 .at(Location::file(&table.file))
         };
+        // Columns holding lists or mappings, found in one pass over the cells without lookups.
+        let mut nested = std::collections::HashSet::new();
+        for row in &table.rows {
+            nested.extend(row.fields.iter().filter(|(_, v)| v.is_array() || v.is_object()).map(|(k, _)| k.as_str()));
+        }
         let declared: Vec<String> = table
             .columns
             .iter()
             .map(|c| {
-                let nested = table.rows.iter().any(|r| r.fields.get(c).is_some_and(|v| v.is_array() || v.is_object()));
-                let kind = if nested { JSON } else { sql_type(table.schema.column(c).and_then(|s| s.kind)) };
+                let kind = if nested.contains(c.as_str()) {
+                    JSON
+                } else {
+                    sql_type(table.schema.column(c).and_then(|s| s.kind))
+                };
                 format!("{} {kind}", quote(c))
             })
             .collect();
-        let tx = self.conn.transaction().map_err(fail)?;
-        tx.execute_batch(&format!("CREATE TABLE {} ({});", quote(&table.name), declared.join(", "))).map_err(fail)?;
+        self.loading.store(true, Ordering::Relaxed);
+        let loaded = self.load(table, &declared);
+        self.loading.store(false, Ordering::Relaxed);
+        loaded.map_err(fail)
+    }
+
+    fn load(&mut self, table: &Table, declared: &[String]) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(&format!("CREATE TABLE {} ({});", quote(&table.name), declared.join(", ")))?;
         {
             let marks: Vec<String> = (1..=table.columns.len()).map(|i| format!("?{i}")).collect();
             let sql = format!("INSERT INTO {} VALUES ({})", quote(&table.name), marks.join(", "));
-            let mut insert = tx.prepare(&sql).map_err(fail)?;
+            let mut insert = tx.prepare(&sql)?;
             let mut cells = Vec::with_capacity(table.columns.len());
             for row in &table.rows {
                 cells.clear();
                 cells.extend(table.columns.iter().map(|c| to_sql(row.fields.get(c))));
-                insert.execute(rusqlite::params_from_iter(cells.iter())).map_err(fail)?;
+                insert.execute(rusqlite::params_from_iter(cells.iter()))?;
             }
         }
-        tx.commit().map_err(fail)
+        tx.commit()
     }
 
     /// Runs one read-only query. `at` turns a byte offset in `sql` into a
@@ -115,9 +146,11 @@ impl Engine {
         let mut stmt = self.conn.prepare(sql).map_err(|e| describe(&e, sql, at, tables))?;
         if !stmt.readonly() {
             return Err(QueryError::Failed(
-                Error::content("this statement would change the data; a derived table is one query that reads it")
-                    .at(at(leading_space(sql)))
-                    .with_help("write a single SELECT (or WITH … SELECT) statement"),
+                Error::content(
+                    "this statement does more than read the tables; a derived table is one query that reads them",
+                )
+                .at(at(leading_space(sql)))
+                .with_help("write a single SELECT (or WITH … SELECT) statement"),
             ));
         }
         let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
@@ -233,6 +266,13 @@ fn describe(error: &rusqlite::Error, sql: &str, at: &dyn Fn(usize) -> Location, 
     // SQLite gives no place for a missing table; the table's name in the query is the place.
     let named = message.strip_prefix("no such table: ").and_then(|table| word_at(sql, table));
     let location = at(offset.or(named).unwrap_or_else(|| leading_space(sql)));
+    if message == "not authorized" {
+        return QueryError::Failed(
+            Error::content("this statement does more than read the tables; a derived table is one query that reads them")
+                .at(location)
+                .with_help("write a single SELECT (or WITH … SELECT) statement; PRAGMA, ATTACH and changes to the data are refused"),
+        );
+    }
     let error = Error::content(format!("in the query: {message}")).at(location);
     if let Some(missing) = message.strip_prefix("no such table: ") {
         let owned: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{Row, Table, finish, rows_value};
+use super::{Row, Table, finish};
 use crate::diagnostic::{Error, Location};
 use crate::project::schema::{self, Schema};
 use crate::project::yaml;
@@ -39,7 +39,8 @@ impl Table {
                 }
             }
         }
-        let value = if rows.is_empty() { value } else { rows_value(&rows) };
+        // A table's rows are its value; templates get them from `Table::whole`.
+        let value = if rows.is_empty() { value } else { Value::Null };
         finish(Table::from_parts(stem, shown, text, rows, value, schema))
     }
 }
@@ -72,7 +73,7 @@ impl Table {
             let fields = headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), csv_value(v, h, &schema)));
             rows.push(Row { fields: fields.collect(), line });
         }
-        let value = rows_value(&rows);
+        let value = Value::Null;
         finish(Table::from_parts(stem, shown, text, rows, value, schema))
     }
 }
@@ -157,7 +158,8 @@ impl Table {
                 rows.push(Row { fields, line: lines.get(index).copied().unwrap_or(1) });
             }
         }
-        let value = if rows.is_empty() { value } else { rows_value(&rows) };
+        // A table's rows are its value; templates get them from `Table::whole`.
+        let value = if rows.is_empty() { value } else { Value::Null };
         finish(Table::from_parts(stem, shown, text, rows, value, schema))
     }
 }
