@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::prose::Prose;
 use crate::model::{Piece, markdown, numbers};
 use crate::project::config::PageSetConfig;
+use crate::project::data::Fields;
 use crate::project::{Project, Table};
 
 /// One generated page.
@@ -41,7 +42,7 @@ pub struct Fact {
 /// Every field of row `fields` as a fact, in the table's column order, labelled
 /// and formatted by the table's schema where it has one; the slug, which is the
 /// page's address rather than a fact about the row, is left out.
-fn facts(table: &Table, fields: &Map<String, Value>, slug: &str) -> Vec<Fact> {
+fn facts(table: &Table, fields: &Fields, slug: &str) -> Vec<Fact> {
     table
         .columns
         .iter()
@@ -151,7 +152,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                     .rows
                     .iter()
                     .filter(|r| r.fields.get(field).and_then(Value::as_str) == Some(slug.as_str()))
-                    .map(|r| Value::Object(r.fields.clone()))
+                    .map(|r| Value::Object(r.fields.to_map()))
                     .collect();
                 related.insert(other.clone(), Value::Array(rows));
             }
@@ -163,7 +164,7 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 None => None,
             };
             let facts = facts(table, &row.fields, &config.slug);
-            entries.push(PageEntry { slug, title, row: row.fields.clone(), facts, related, notes });
+            entries.push(PageEntry { slug, title, row: row.fields.to_map(), facts, related, notes });
         }
         warn_unmatched_notes(project, config, table, &entries, warnings);
         sets.push(PageSet { config: config.clone(), entries });

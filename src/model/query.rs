@@ -5,7 +5,8 @@
 //! Field names are checked against the table when an expression is parsed,
 //! so a misspelt field is an error listing the fields, never a silent zero.
 
-use serde_json::{Map, Value};
+use crate::project::data::Lookup;
+use serde_json::Value;
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,13 +159,13 @@ impl Expr {
 }
 
 /// Evaluates `expr` for one row.
-pub fn evaluate(expr: &Expr, row: &Map<String, Value>) -> Result<Scalar, String> {
+pub fn evaluate<R: Lookup + ?Sized>(expr: &Expr, row: &R) -> Result<Scalar, String> {
     Ok(match expr {
         Expr::Number(n) => Scalar::Number(*n),
         Expr::Text(s) => Scalar::Text(s.clone()),
         Expr::Bool(b) => Scalar::Bool(*b),
         Expr::Null => Scalar::Null,
-        Expr::Field(name) => Scalar::from_json(row.get(name)),
+        Expr::Field(name) => Scalar::from_json(row.lookup(name)),
         Expr::Negate(inner) => match evaluate(inner, row)? {
             Scalar::Number(n) => Scalar::Number(-n),
             other => return Err(format!("cannot negate {}", other.describe())),
@@ -438,6 +439,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Map;
 
     fn row(pairs: &[(&str, Value)]) -> Map<String, Value> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
@@ -509,7 +511,7 @@ pub struct Unmatched {
 /// The compared texts of `expr` that occur in no row of `rows` — almost always a
 /// misspelling that would otherwise match nothing in silence. A text compared with
 /// several fields (`first == 'Reform' or second == 'Reform'`) needs to occur in one.
-pub fn unmatched<'a>(expr: &Expr, rows: impl Iterator<Item = &'a Map<String, Value>> + Clone) -> Vec<Unmatched> {
+pub fn unmatched<'a, R: Lookup + 'a>(expr: &Expr, rows: impl Iterator<Item = &'a R> + Clone) -> Vec<Unmatched> {
     let mut by_text: Vec<(String, Vec<String>)> = Vec::new();
     for (field, text) in expr.compared_texts() {
         match by_text.iter_mut().find(|(t, _)| *t == text) {
@@ -524,7 +526,7 @@ pub fn unmatched<'a>(expr: &Expr, rows: impl Iterator<Item = &'a Map<String, Val
         let mut found = false;
         for row in rows.clone() {
             for field in &fields {
-                let Some(Value::String(value)) = row.get(field) else { continue };
+                let Some(Value::String(value)) = row.lookup(field) else { continue };
                 found |= *value == text;
                 if !values.contains(value) {
                     values.push(value.clone());

@@ -5,7 +5,7 @@
 //! Records borrow the table's rows until grouping makes new ones, and each
 //! remembers the data rows it came from so later errors can name them.
 
-use std::borrow::Cow;
+use crate::project::data::Fields;
 
 use serde_json::{Map, Value};
 
@@ -18,14 +18,24 @@ use crate::model::query::{self, Expr};
 /// One row on its way to the chart.
 #[derive(Debug, Clone)]
 pub struct Record<'a> {
-    pub fields: Cow<'a, Map<String, Value>>,
+    pub fields: RecordFields<'a>,
     /// Indexes of the table rows this record stands for: one, or a whole group.
     pub rows: Vec<usize>,
 }
 
+/// A record's fields: a table row's, or those a group made.
+#[derive(Debug, Clone)]
+pub enum RecordFields<'a> {
+    Row(&'a Fields),
+    Made(Map<String, Value>),
+}
+
 impl Record<'_> {
     pub fn get(&self, field: &str) -> Option<&Value> {
-        self.fields.get(field)
+        match &self.fields {
+            RecordFields::Row(fields) => fields.get(field),
+            RecordFields::Made(map) => map.get(field),
+        }
     }
 
     /// The single data row behind this record, when it was not grouped.
@@ -64,7 +74,7 @@ pub fn filter<'a>(cx: &Context<'a>, filter: Option<&Expr>) -> Result<Vec<Record<
                 continue;
             }
         }
-        records.push(Record { fields: Cow::Borrowed(&row.fields), rows: vec![index] });
+        records.push(Record { fields: RecordFields::Row(&row.fields), rows: vec![index] });
     }
     Ok(records)
 }
@@ -131,7 +141,7 @@ pub fn group<'a>(
         }
         fields_out.insert(aggregate.column().to_string(), value);
         let rows = group.members.iter().flat_map(|m| m.rows.iter().copied()).collect();
-        out.push(Record { fields: Cow::Owned(fields_out), rows });
+        out.push(Record { fields: RecordFields::Made(fields_out), rows });
     }
     Ok(out)
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::sql::{Engine, QueryError, QueryResult};
-use super::{DataSet, Row, Source, Table, finish};
+use super::{Columns, DataSet, Fields, Row, Source, Table, finish};
 use crate::diagnostic::{Error, Location, Warning};
 use crate::project::schema::{ColumnSchema, Schema};
 
@@ -42,7 +42,6 @@ pub fn derive(
                     if table.rows.is_empty() {
                         set.warnings.push(empty_warning(&table));
                     }
-                    engine.import(&table)?;
                     set.insert(table)?;
                 }
                 Err(QueryError::NoSuchTable(missing, error)) if pending.contains(&missing) => {
@@ -70,10 +69,14 @@ pub(super) fn result_table(
     set: &DataSet,
 ) -> Result<Table, Error> {
     let schema = schema.unwrap_or_else(|| inherited(&result, set));
-    let rows: Vec<Row> = result.rows.into_iter().map(|fields| Row { fields, line: 0 }).collect();
+    let columns = Columns::new(result.columns);
+    let rows: Vec<Row> = result
+        .rows
+        .into_iter()
+        .map(|cells| Row { fields: Fields::new(&columns, cells.into_iter().map(Some).collect()), line: 0 })
+        .collect();
     let value = serde_json::Value::Null;
-    let mut table = Table::from_parts(&query.name, &query.file, query.text.clone(), rows, value, schema);
-    table.columns = result.columns;
+    let mut table = Table::from_parts(&query.name, &query.file, query.text.clone(), (columns, rows), value, schema);
     table.source = Source::Query { line };
     finish(table)
 }

@@ -11,7 +11,9 @@
 //! tokens and column rules (`schema`); they are applied and checked here, at
 //! load, so every later step sees missing cells as missing and every rule kept.
 
+mod csv_body;
 mod derived;
+pub mod fields;
 mod sheets;
 pub mod sql;
 mod text;
@@ -21,6 +23,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
+
+pub use fields::{Columns, Fields, Lookup};
 
 use crate::diagnostic::{Error, Location, Warning};
 use crate::project::Boundary;
@@ -63,29 +67,32 @@ pub enum Source {
 
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub fields: Map<String, Value>,
+    pub fields: Fields,
     /// 1-based line where the row starts in the file (the sheet's row for workbooks; 0 for a query's rows).
     pub line: usize,
 }
 
 impl Table {
-    /// A table of `rows` from the file `shown`, its columns in order of first appearance.
-    pub fn from_parts(stem: &str, shown: &Path, text: String, rows: Vec<Row>, value: Value, schema: Schema) -> Self {
-        let mut columns: Vec<String> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for row in &rows {
-            // Rows mostly share their keys: only a row with more keys than seen can add one.
-            if row.fields.len() <= seen.len() && row.fields.keys().all(|k| seen.contains(k.as_str())) {
-                continue;
-            }
-            for key in row.fields.keys() {
-                if seen.insert(key.clone()) {
-                    columns.push(key.clone());
-                }
-            }
+    /// A table of `rows`, whose fields are `columns`, from the file `shown`.
+    pub fn from_parts(
+        stem: &str,
+        shown: &Path,
+        text: String,
+        (columns, rows): (Arc<Columns>, Vec<Row>),
+        value: Value,
+        schema: Schema,
+    ) -> Self {
+        let columns = columns.names().to_vec();
+        Table {
+            name: stem.to_string(),
+            file: shown.to_path_buf(),
+            text,
+            rows,
+            columns,
+            value,
+            schema,
+            source: Source::Text,
         }
-        let name = stem.to_string();
-        Table { name, file: shown.to_path_buf(), text, rows, columns, value, schema, source: Source::Text }
     }
 
     /// Where row `index` is, for error messages.
@@ -304,12 +311,9 @@ impl DataSet {
     }
 
     /// A new engine holding every table loaded so far.
+    /// A new engine; tables are copied in as the queries that name them run.
     fn open_engine(&self) -> Result<sql::Engine, Error> {
-        let mut engine = sql::Engine::open()?;
-        for table in self.tables.values() {
-            engine.import(table)?;
-        }
-        Ok(engine)
+        sql::Engine::open()
     }
 
     /// Runs a query written inside another file (a chart's `sql:`, at `line`
@@ -343,7 +347,28 @@ impl DataSet {
 }
 
 fn rows_value(rows: &[Row]) -> Value {
-    Value::Array(rows.iter().map(|r| Value::Object(r.fields.clone())).collect())
+    Value::Array(rows.iter().map(|r| Value::Object(r.fields.to_map())).collect())
+}
+
+/// Rows from maps and the lines they start on, their columns in order of
+/// first appearance (rows mostly share their keys, so only a row with a key
+/// not seen yet adds one).
+fn rows_from_maps(maps: Vec<(Map<String, Value>, usize)>) -> (Arc<Columns>, Vec<Row>) {
+    let mut names: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (map, _) in &maps {
+        if map.len() <= seen.len() && map.keys().all(|k| seen.contains(k.as_str())) {
+            continue;
+        }
+        for key in map.keys() {
+            if seen.insert(key.clone()) {
+                names.push(key.clone());
+            }
+        }
+    }
+    let columns = Columns::new(names);
+    let rows = maps.into_iter().map(|(map, line)| Row { fields: Fields::from_map(&columns, map), line }).collect();
+    (columns, rows)
 }
 
 /// The `.schema.yaml` files among `paths`, by the stem of the table each describes.

@@ -9,11 +9,12 @@
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{Row, Source, Table, finish};
+use super::{Columns, Fields, Row, Source, Table, finish};
 use crate::diagnostic::{Error, Location};
 use crate::project::config::SheetMapping;
 use crate::project::schema::{ColumnType, Schema};
@@ -76,10 +77,9 @@ pub fn load(
         let schema = schemas.remove(&want.table).unwrap_or_default();
         let sheet = Sheet { shown, name: &want.sheet, range: &range, merged: &merged, left, schema: &schema };
         let columns = sheet.columns(header)?;
-        let rows = sheet.rows(header, &columns)?;
-        let value = Value::Null;
-        let mut table = Table::from_parts(&want.table, shown, String::new(), rows, value, schema);
-        table.columns = columns.into_iter().map(|(_, name)| name).collect();
+        let names = Columns::new(columns.iter().map(|(_, name)| name.clone()).collect());
+        let rows = sheet.rows(header, &columns, &names)?;
+        let mut table = Table::from_parts(&want.table, shown, String::new(), (names, rows), Value::Null, schema);
         table.source = Source::Sheet { sheet: want.sheet.clone(), first_column: left };
         tables.push(finish(table)?);
     }
@@ -137,11 +137,11 @@ impl Sheet<'_> {
     }
 
     /// The rows under the header; wholly empty rows are left out.
-    fn rows(&self, header: u32, columns: &[(u32, String)]) -> Result<Vec<Row>, Error> {
+    fn rows(&self, header: u32, columns: &[(u32, String)], names: &Arc<Columns>) -> Result<Vec<Row>, Error> {
         let (bottom, _) = self.range.end().unwrap_or((header, self.left));
         let mut rows = Vec::new();
         for row in header + 1..=bottom {
-            let mut fields = Map::new();
+            let mut cells = Vec::with_capacity(columns.len());
             let mut any = false;
             for (column, name) in columns {
                 let cell = self.range.get_value((row, *column)).unwrap_or(&Data::Empty);
@@ -150,10 +150,10 @@ impl Sheet<'_> {
                     .value(cell, kind)
                     .map_err(|problem| Error::content(problem.0).at(self.at(row, *column)).with_help(problem.1))?;
                 any |= !value.is_null();
-                fields.insert(name.clone(), value);
+                cells.push(Some(value));
             }
             if any {
-                rows.push(Row { fields, line: row as usize + 1 });
+                rows.push(Row { fields: Fields::new(names, cells), line: row as usize + 1 });
             }
         }
         Ok(rows)

@@ -11,12 +11,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use rusqlite::ToSql;
 use rusqlite::config::DbConfig;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::limits::Limit;
-use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Table;
 use crate::diagnostic::{Error, Location};
@@ -28,6 +29,8 @@ const TIME_LIMIT: Duration = Duration::from_secs(60);
 /// An in-memory database holding the project's tables.
 pub struct Engine {
     conn: Connection,
+    /// The tables copied in so far: only those a query names are.
+    imported: std::collections::HashSet<String>,
     /// Set while the engine itself loads a table; otherwise statements may only read.
     loading: Arc<AtomicBool>,
 }
@@ -37,7 +40,8 @@ pub struct Engine {
 pub struct QueryResult {
     pub columns: Vec<String>,
     pub origins: Vec<Option<(String, String)>>,
-    pub rows: Vec<Map<String, Value>>,
+    /// Each row's cells, in the order of `columns`.
+    pub rows: Vec<Vec<Value>>,
 }
 
 /// Why a query did not run.
@@ -68,6 +72,10 @@ impl Engine {
             conn.set_db_config(setting, on).map_err(fail)?;
         }
         conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0).map_err(fail)?;
+        // Nothing is ever rolled back: the tables are loaded once and only read. Large
+        // sorts (GROUP BY, ORDER BY) use a second thread; a fixed number, not the
+        // machine's, so that rows a sort leaves tied come out alike on every machine.
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA threads = 2;").map_err(fail)?;
         let loading = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&loading);
         // Checked as each statement is prepared: a query reads tables and calls functions, nothing else.
@@ -79,12 +87,12 @@ impl Engine {
             _ => Authorization::Deny,
         }))
         .map_err(fail)?;
-        Ok(Self { conn, loading })
+        Ok(Self { conn, imported: Default::default(), loading })
     }
 
     /// Copies `table` in, as `"name"`, with one column per field.
-    pub fn import(&mut self, table: &Table) -> Result<(), Error> {
-        if table.columns.is_empty() {
+    fn import(&mut self, table: &Table) -> Result<(), Error> {
+        if table.columns.is_empty() || !self.imported.insert(table.name.clone()) {
             return Ok(());
         }
         let fail = |e: rusqlite::Error| {
@@ -118,14 +126,14 @@ impl Engine {
         let tx = self.conn.transaction()?;
         tx.execute_batch(&format!("CREATE TABLE {} ({});", quote(&table.name), declared.join(", ")))?;
         {
-            let marks: Vec<String> = (1..=table.columns.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!("INSERT INTO {} VALUES ({})", quote(&table.name), marks.join(", "));
-            let mut insert = tx.prepare(&sql)?;
-            let mut cells = Vec::with_capacity(table.columns.len());
+            let marks = vec!["?"; table.columns.len()].join(", ");
+            let mut insert = tx.prepare(&format!("INSERT INTO {} VALUES ({marks})", quote(&table.name)))?;
             for row in &table.rows {
-                cells.clear();
-                cells.extend(table.columns.iter().map(|c| to_sql(row.fields.get(c))));
-                insert.execute(rusqlite::params_from_iter(cells.iter()))?;
+                // A row's cells are in the order of the table's columns: no lookups, no copies.
+                for (index, cell) in row.fields.cells().iter().enumerate() {
+                    insert.raw_bind_parameter(index + 1, Cell(cell))?;
+                }
+                insert.raw_execute()?;
             }
         }
         tx.commit()
@@ -139,6 +147,10 @@ impl Engine {
         at: &dyn Fn(usize) -> Location,
         tables: &[&Table],
     ) -> Result<QueryResult, QueryError> {
+        // Copying a table in costs about as much as reading it: only the tables the query names are.
+        for table in tables.iter().filter(|t| mentions(sql, &t.name)) {
+            self.import(table).map_err(QueryError::Failed)?;
+        }
         let started = Instant::now();
         // A runaway query (a recursive CTE without end) stops instead of hanging the build.
         let limit = self.conn.progress_handler(100_000, Some(move || started.elapsed() > TIME_LIMIT));
@@ -169,7 +181,7 @@ impl Engine {
         let mut rows = Vec::new();
         let mut cursor = stmt.query([]).map_err(|e| describe(&e, sql, at, tables))?;
         while let Some(row) = cursor.next().map_err(|e| describe(&e, sql, at, tables))? {
-            let mut fields = Map::new();
+            let mut fields = Vec::with_capacity(columns.len());
             for (index, name) in columns.iter().enumerate() {
                 let cell = row.get_ref(index).map_err(|e| describe(&e, sql, at, tables))?;
                 let value = from_sql(cell, declared[index].as_deref()).ok_or_else(|| {
@@ -181,7 +193,7 @@ impl Engine {
                             ),
                     )
                 })?;
-                fields.insert(name.clone(), value);
+                fields.push(value);
             }
             rows.push(fields);
         }
@@ -209,17 +221,22 @@ fn sql_type(kind: Option<ColumnType>) -> &'static str {
     }
 }
 
-fn to_sql(value: Option<&Value>) -> SqlValue {
-    match value {
-        None | Some(Value::Null) => SqlValue::Null,
-        Some(Value::Bool(b)) => SqlValue::Integer(i64::from(*b)),
-        Some(Value::Number(n)) => match n.as_i64() {
-            Some(i) => SqlValue::Integer(i),
-            None => SqlValue::Real(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Some(Value::String(s)) => SqlValue::Text(s.clone()),
-        // Lists and mappings go in as JSON text, which SQLite's json functions read.
-        Some(other) => SqlValue::Text(other.to_string()),
+/// A cell as SQLite takes it, borrowed where it can be.
+struct Cell<'a>(&'a Option<Value>);
+
+impl ToSql for Cell<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            None | Some(Value::Null) => ToSqlOutput::Owned(SqlValue::Null),
+            Some(Value::Bool(b)) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+            Some(Value::Number(n)) => ToSqlOutput::Owned(match n.as_i64() {
+                Some(i) => SqlValue::Integer(i),
+                None => SqlValue::Real(n.as_f64().unwrap_or(f64::NAN)),
+            }),
+            Some(Value::String(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            // Lists and mappings go in as JSON text, which SQLite's json functions read.
+            Some(other) => ToSqlOutput::Owned(SqlValue::Text(other.to_string())),
+        })
     }
 }
 

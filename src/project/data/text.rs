@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::{Row, Table, finish};
+use super::{Columns, Table, csv_body, finish, rows_from_maps};
 use crate::diagnostic::{Error, Location};
 use crate::project::schema::{self, Schema};
 use crate::project::yaml;
@@ -23,25 +23,21 @@ impl Table {
     pub fn from_yaml_with(stem: &str, shown: &Path, text: String, schema: Option<Schema>) -> Result<Self, Error> {
         let schema = schema.unwrap_or_default();
         let value: Value = yaml::parse(shown, &text, &text, 1)?;
-        let mut rows = Vec::new();
+        let mut maps = Vec::new();
         if let Value::Array(items) = &value
             && !items.is_empty()
             && items.iter().all(Value::is_object)
         {
             // Parse again keeping each row's position; the first parse already proved the YAML valid.
             let spanned: Vec<serde_saphyr::Spanned<Map<String, Value>>> = yaml::parse(shown, &text, &text, 1)?;
-            rows = spanned.into_iter().map(|s| Row { line: s.referenced.line() as usize, fields: s.value }).collect();
-            for row in &mut rows {
-                for cell in row.fields.values_mut() {
-                    if cell.as_str().is_some_and(|t| schema.is_missing(t)) {
-                        *cell = Value::Null;
-                    }
-                }
-            }
+            maps = spanned
+                .into_iter()
+                .map(|s| (missing_as_null(s.value, &schema), s.referenced.line() as usize))
+                .collect();
         }
         // A table's rows are its value; templates get them from `Table::whole`.
-        let value = if rows.is_empty() { value } else { Value::Null };
-        finish(Table::from_parts(stem, shown, text, rows, value, schema))
+        let value = if maps.is_empty() { value } else { Value::Null };
+        finish(Table::from_parts(stem, shown, text, rows_from_maps(maps), value, schema))
     }
 }
 
@@ -66,34 +62,24 @@ impl Table {
                     .with_help("each column needs its own name; rename one of them"));
             }
         }
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(shown, &text, &e))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            let fields = headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), csv_value(v, h, &schema)));
-            rows.push(Row { fields: fields.collect(), line });
-        }
-        let value = Value::Null;
-        finish(Table::from_parts(stem, shown, text, rows, value, schema))
-    }
-}
-
-/// CSV cells are text; numbers become numbers and missing cells null, so charts
-/// and templates see the same types as from YAML. A column the schema declares
-/// text stays text.
-fn csv_value(cell: &str, header: &str, schema: &Schema) -> Value {
-    if cell.is_empty() || schema.is_missing(cell) {
-        return Value::Null;
-    }
-    if schema.column(header).and_then(|c| c.kind) == Some(schema::ColumnType::Text) {
-        return Value::from(cell);
-    }
-    if let Ok(i) = cell.parse::<i64>() {
-        return Value::from(i);
-    }
-    match cell.parse::<f64>() {
-        Ok(f) if f.is_finite() => Value::from(f),
-        _ => Value::from(cell),
+        let columns = Columns::new(headers.iter().map(str::to_string).collect());
+        let text_columns: Vec<bool> =
+            headers.iter().map(|h| schema.column(h).and_then(|c| c.kind) == Some(schema::ColumnType::Text)).collect();
+        // Cells are trimmed by the reader, so the tokens are compared trimmed.
+        let missing: Vec<&str> = schema.missing.iter().map(|m| m.trim()).collect();
+        // The body after the header row, and the line it starts on.
+        let body_start = reader.position().byte() as usize;
+        let first_line = reader.position().line() as usize;
+        let rules = csv_body::CellRules { columns: &columns, text: &text_columns, missing: &missing };
+        let rows =
+            csv_body::rows(&text[body_start.min(text.len())..], first_line, &rules).map_err(|(line, message)| {
+                Error::content(format!("invalid CSV: {message}"))
+                    .at(Location::at_line(shown, &text, line, 1))
+                    .with_help(
+                        "every row needs as many comma-separated cells as the header; quote cells that contain commas",
+                    )
+            })?;
+        finish(Table::from_parts(stem, shown, text, (columns, rows), Value::Null, schema))
     }
 }
 
@@ -141,7 +127,7 @@ impl Table {
                 .at(Location::at_line(shown, &text, e.line(), e.column()))
                 .with_help("a JSON table is an array of objects: [{\"name\": \"Oslo\", \"population\": 709037}, …]")
         })?;
-        let mut rows = Vec::new();
+        let mut maps = Vec::new();
         if let Value::Array(items) = &value
             && !items.is_empty()
             && items.iter().all(Value::is_object)
@@ -149,19 +135,23 @@ impl Table {
             let lines = json_row_lines(&text);
             for (index, item) in items.iter().enumerate() {
                 let Value::Object(fields) = item else { continue };
-                let mut fields = fields.clone();
-                for cell in fields.values_mut() {
-                    if cell.as_str().is_some_and(|t| schema.is_missing(t)) {
-                        *cell = Value::Null;
-                    }
-                }
-                rows.push(Row { fields, line: lines.get(index).copied().unwrap_or(1) });
+                maps.push((missing_as_null(fields.clone(), &schema), lines.get(index).copied().unwrap_or(1)));
             }
         }
         // A table's rows are its value; templates get them from `Table::whole`.
-        let value = if rows.is_empty() { value } else { Value::Null };
-        finish(Table::from_parts(stem, shown, text, rows, value, schema))
+        let value = if maps.is_empty() { value } else { Value::Null };
+        finish(Table::from_parts(stem, shown, text, rows_from_maps(maps), value, schema))
     }
+}
+
+/// A row with its cells that hold a missing token (`NA`) made missing.
+fn missing_as_null(mut fields: Map<String, Value>, schema: &Schema) -> Map<String, Value> {
+    for cell in fields.values_mut() {
+        if cell.as_str().is_some_and(|t| schema.is_missing(t)) {
+            *cell = Value::Null;
+        }
+    }
+    fields
 }
 
 /// The line each object of a top-level JSON array opens on, in order.
