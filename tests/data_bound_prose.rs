@@ -9,22 +9,7 @@ use std::path::Path;
 use common::*;
 
 fn html_text(project: &Path) -> String {
-    let html = fs::read_to_string(project.join("output/index.html")).unwrap();
-    // Fold the markup away so phrases split across tags and lines still match.
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    page_text(project, "index.html")
 }
 
 fn pdf_text_of(project: &Path) -> String {

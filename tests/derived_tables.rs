@@ -20,24 +20,6 @@ fn panel_copy() -> tempfile::TempDir {
     dir
 }
 
-fn page_text(project: &Path, file: &str) -> String {
-    let html = fs::read_to_string(project.join("output").join(file)).unwrap();
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The panel's rows as (code, year, population, life expectancy).
 fn panel_rows() -> Vec<(String, i64, f64, Option<f64>)> {
     let text = fs::read_to_string(repo().join("tests/fixtures/panel/content/data/panel.csv")).unwrap();

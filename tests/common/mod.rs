@@ -94,6 +94,26 @@ fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// The text of `output/<file>`, its markup folded away so phrases split
+/// across tags and lines still match.
+pub fn page_text(project: &Path, file: &str) -> String {
+    let html = fs::read_to_string(project.join("output").join(file)).unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The text a PDF reader extracts, with whitespace runs folded to one space.
 pub fn pdf_text(bytes: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(bytes).expect("PDF text extracts");
