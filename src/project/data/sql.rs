@@ -1,11 +1,12 @@
 //! The embedded SQL engine (SQLite, in memory) that derived tables and
 //! charts' inline queries run in.
 //!
-//! Every loaded table is copied in under its own name, its columns typed from
-//! its schema; missing cells are NULL. The connection is hardened for an
-//! untrusted project: no attached databases (so no files), no extensions, no
-//! double-quoted strings taken for text (a misspelt `"column"` is an error,
-//! not a constant), read-only statements only, and a time limit.
+//! Each table a query names is copied in under its own name, its columns
+//! typed from its schema; missing cells are NULL. The connection is hardened
+//! for an untrusted project: an authorizer lets statements only read tables
+//! and call functions (no PRAGMA, no changes), no attached databases (so no
+//! files), no extensions, no double-quoted strings taken for text (a misspelt
+//! `"column"` is an error, not a constant), and a time limit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
