@@ -214,13 +214,38 @@ fn broken_workbooks_and_empty_files_are_named_with_the_cell() {
 }
 
 #[test]
+fn a_number_written_as_text_never_reaches_a_query_and_dotted_names_want_quotes() {
+    let project = panel_copy();
+    fs::remove_file(project.path().join("content/data/panel.schema.yaml")).unwrap();
+    edit(project.path(), "content/data/panel.csv", "China,cn,1980,981235000", "China,cn,1980,\"981,235,000\"");
+    let (code, message) = check(project.path());
+    assert_eq!(code, 1, "SQL would sum the text as 981: {message}");
+    assert!(
+        message.contains(
+            "panel.csv:9:15: error: `population` of `panel` holds numbers, but row 8 holds the text \"981,235,000\""
+        ),
+        "{message}"
+    );
+
+    let project = workbook_project("budget.ods");
+    fs::write(project.path().join("content/data/b.sql"), "SELECT * FROM budget.budget_2024").unwrap();
+    let (code, message) = check(project.path());
+    assert_eq!(code, 1);
+    assert!(message.contains("b.sql:1:15: error: in the query: no such table: budget.budget_2024"), "{message}");
+    assert!(message.contains("written in double quotes, \"budget.budget_2024\""), "{message}");
+}
+
+#[test]
 fn sheets_named_in_briefing_yaml_must_exist() {
     let project = panel_copy();
     edit(project.path(), "content/briefing.yaml", "sheet: Countries", "sheet: Country list");
     let (code, message) = check(project.path());
     assert_eq!(code, 1);
     assert!(message.contains("regions.xlsx has no sheet named \"Country list\""), "{message}");
-    assert!(message.contains("its sheets are: \"Countries\", \"Notes\""), "{message}");
+    assert!(
+        message.contains("briefing.yaml:9:") && message.contains("its sheets are: \"Countries\", \"Notes\""),
+        "{message}"
+    );
     edit(
         project.path(),
         "content/briefing.yaml",

@@ -199,9 +199,8 @@ fn numbers(
                     _ => "nothing".into(),
                 };
                 return Err(fail(format!(
-                    "`{key}` gives {shown} on the row at {}:{}, where a number is needed",
-                    table.file.display(),
-                    row.line
+                    "`{key}` gives {shown} on the row at {}, where a number is needed",
+                    table.place_of(row)
                 )));
             }
         }
@@ -360,10 +359,9 @@ fn register_lookups(tera: &mut Tera, tables: &Tables) {
             Scalar::Bool(b) => Value::from(b),
             Scalar::Null => {
                 return Err(fail(format!(
-                    "`{}` (the `field`) is missing on the row at {}:{}, and a missing value is never written as nothing; fill it in, or choose the row with `where`",
+                    "`{}` (the `field`) is missing on the row at {}, and a missing value is never written as nothing; fill it in, or choose the row with `where`",
                     kwargs.get::<&str>("field")?.unwrap_or("field"),
-                    table.file.display(),
-                    rows[0].line
+                    table.place_of(rows[0])
                 )));
             }
         })

@@ -56,7 +56,13 @@ pub(super) fn inline_query(
         Location::at_line(file, file_text, first_line + line - 1, column)
     };
     let table = data.query(id, (file, file_text, key_line), &sql.value, &at)?;
-    has_rows(&table, Location::at_line(file, file_text, key_line, sql.referenced.column() as usize))?;
+    if table.rows.is_empty() {
+        return Err(Error::content(format!("the query of chart `{id}` returned no rows to draw"))
+            .at(Location::at_line(file, file_text, key_line, sql.referenced.column() as usize))
+            .with_help(
+                "check its WHERE and JOIN conditions against the data; `briefing data` shows what each table holds",
+            ));
+    }
     Ok(Some(table))
 }
 

@@ -148,6 +148,22 @@ impl Table {
         self.row_location(index)
     }
 
+    /// Where `row` (one of this table's) is, as a message names it: `file:line`,
+    /// the sheet's cell, or the row's number in a query's result.
+    pub fn place_of(&self, row: &Row) -> String {
+        let index = self.rows.iter().position(|r| std::ptr::eq(r, row)).unwrap_or(0);
+        match &self.source {
+            Source::Text => format!("{}:{}", self.file.display(), row.line),
+            Source::Sheet { .. } => {
+                let at = self.row_location(index);
+                format!("{}: {}", self.file.display(), at.cell.unwrap_or_default())
+            }
+            Source::Query { .. } => {
+                format!("row {} of `{}` (the result of {})", index + 1, self.name, self.file.display())
+            }
+        }
+    }
+
     /// Why a table with no rows cannot be drawn or counted, in words for a message.
     pub fn why_no_rows(&self) -> String {
         let csv = self.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -254,7 +270,7 @@ impl DataSet {
             match kind {
                 Kind::Workbook => {
                     let mapped: Vec<&SheetMapping> = sheets.iter().filter(|m| m.file == name).collect();
-                    for table in sheets::load(stem, &shown, bytes, &mapped, &mut schemas)? {
+                    for table in sheets::load(stem, &shown, bytes, &mapped, &mut schemas, config)? {
                         set.insert(table)?;
                     }
                 }

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use super::{Columns, Fields, Row, Source, Table, finish};
 use crate::diagnostic::{Error, Location};
-use crate::project::config::SheetMapping;
+use crate::project::config::{Config, SheetMapping};
+use crate::project::schema::closest;
 use crate::project::schema::{ColumnType, Schema};
 
 /// The file extensions read as workbooks.
@@ -36,6 +37,7 @@ pub fn load(
     bytes: Vec<u8>,
     mappings: &[&SheetMapping],
     schemas: &mut BTreeMap<String, Schema>,
+    config: &Config,
 ) -> Result<Vec<Table>, Error> {
     let mut book = open(shown, bytes).map_err(|e| unreadable(shown, &e))?;
     let names = book.sheet_names();
@@ -46,12 +48,11 @@ pub fn load(
             .iter()
             .map(|m| {
                 if !names.contains(&m.sheet) {
-                    return Err(Error::content(format!("{} has no sheet named {:?}", shown.display(), m.sheet))
-                        .at(Location::file(shown))
-                        .with_help(format!(
-                            "its sheets are: {}; fix `sheet:` under `sheets:` in briefing.yaml",
-                            quoted(&names)
-                        )));
+                    let near = closest(&m.sheet, &names).map(|n| format!("did you mean {n:?}? ")).unwrap_or_default();
+                    let file = shown.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    return Err(Error::content(format!("the workbook {file} has no sheet named {:?}", m.sheet))
+                        .at(config.locate(&format!("sheet: {}", m.sheet)))
+                        .with_help(format!("{near}its sheets are: {}", quoted(&names))));
                 }
                 let table = m.table.clone().unwrap_or_else(|| format!("{stem}.{}", slug(&m.sheet)));
                 Ok(Wanted { sheet: m.sheet.clone(), table, header: m.header.map(|h| h.saturating_sub(1)) })

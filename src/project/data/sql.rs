@@ -100,6 +100,7 @@ impl Engine {
             Error::content(format!("could not load `{}` into the SQL engine: {e}", table.name))
                 .at(Location::file(&table.file))
         };
+        mixed_column(table)?;
         // Columns holding lists or mappings, found in one pass over the cells without lookups.
         let mut nested = std::collections::HashSet::new();
         for row in &table.rows {
@@ -202,6 +203,35 @@ impl Engine {
     }
 }
 
+/// A column of numbers with a text cell among them (`12,366,488`, `5%`) is an
+/// error before a query sees it: SQL would sum it as 12, or 5, without a word.
+fn mixed_column(table: &Table) -> Result<(), Error> {
+    for (column, name) in table.columns.iter().enumerate() {
+        if table.schema.column(name).and_then(|c| c.kind) == Some(ColumnType::Text) {
+            continue;
+        }
+        fn cell(row: &super::Row, column: usize) -> Option<&Value> {
+            row.fields.cells()[column].as_ref()
+        }
+        if !table.rows.iter().any(|row| cell(row, column).is_some_and(Value::is_number)) {
+            continue;
+        }
+        let Some((index, text)) =
+            table.rows.iter().enumerate().find_map(|(i, row)| Some((i, cell(row, column)?.as_str()?.to_string())))
+        else {
+            continue;
+        };
+        return Err(Error::content(format!(
+            "`{name}` of `{}` holds numbers, but row {} holds the text {text:?}, which a query would not read as the number it shows",
+            table.name,
+            index + 1
+        ))
+        .at(table.field_location(index, name))
+        .with_help("write the number plainly (no thousands separators, units or notes), mark it missing (NA), or declare the column `type: text` in the table's schema"));
+    }
+    Ok(())
+}
+
 /// An identifier in double quotes, as SQL writes one that may hold anything.
 pub fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
@@ -282,7 +312,9 @@ fn describe(error: &rusqlite::Error, sql: &str, at: &dyn Fn(usize) -> Location, 
         other => (other.to_string(), None),
     };
     // SQLite gives no place for a missing table; the table's name in the query is the place.
-    let named = message.strip_prefix("no such table: ").and_then(|table| word_at(sql, table));
+    let named = message
+        .strip_prefix("no such table: ")
+        .and_then(|table| word_at(sql, table).or_else(|| sql.find(&quote(table)).map(|at| at + 1)));
     let location = at(offset.or(named).unwrap_or_else(|| leading_space(sql)));
     if message == "not authorized" {
         return QueryError::Failed(
@@ -295,7 +327,14 @@ fn describe(error: &rusqlite::Error, sql: &str, at: &dyn Fn(usize) -> Location, 
     if let Some(missing) = message.strip_prefix("no such table: ") {
         let owned: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
         let names: Vec<&str> = owned.iter().map(String::as_str).collect();
-        let help = match crate::project::schema::closest(missing, &owned) {
+        let dotted = owned.iter().find(|n| n.contains('.') && n.eq_ignore_ascii_case(missing));
+        let help = match dotted.map(String::as_str).or_else(|| crate::project::schema::closest(missing, &owned)) {
+            Some(name) if dotted.is_some() => {
+                format!(
+                    "a table whose name has a dot is written in double quotes, {}: bare, the dot means database.table",
+                    quote(name)
+                )
+            }
             Some(near) => format!("did you mean {}? The tables are: {}", quote(near), table_list(&names)),
             None => format!("the tables are: {}", table_list(&names)),
         };
