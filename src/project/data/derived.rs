@@ -21,8 +21,8 @@ pub struct SqlFile {
     pub text: String,
 }
 
-/// Runs `queries` in the order their reads need, adding each result to `set`
-/// (and to `engine`, so later queries can read it).
+/// Runs `queries` in the order their reads need, adding each result to `set`,
+/// where later queries find it (the engine copies a table in when a query names it).
 pub fn derive(
     set: &mut DataSet,
     engine: &mut Engine,
@@ -44,7 +44,10 @@ pub fn derive(
                     }
                     set.insert(table)?;
                 }
-                Err(QueryError::NoSuchTable(missing, error)) if pending.contains(&missing) => {
+                // SQL names are not case-sensitive: `FROM Totals` waits for totals.sql.
+                Err(QueryError::NoSuchTable(missing, error))
+                    if pending.iter().any(|p| p.eq_ignore_ascii_case(&missing)) =>
+                {
                     waiting.push((query, missing, error));
                 }
                 Err(other) => return Err(other.into_error()),
@@ -117,8 +120,11 @@ fn empty_warning(table: &Table) -> Warning {
 
 /// The error for queries that each wait for another: the files, and one loop among them.
 fn cycle(waiting: &[(SqlFile, String, Error)]) -> Error {
+    // The table each waits for, by the name of its query (as written, SQL may differ in case).
+    let query_named =
+        |missing: &str| waiting.iter().map(|(q, ..)| q.name.as_str()).find(|n| n.eq_ignore_ascii_case(missing));
     let needs: BTreeMap<&str, &str> =
-        waiting.iter().map(|(q, missing, _)| (q.name.as_str(), missing.as_str())).collect();
+        waiting.iter().filter_map(|(q, missing, _)| Some((q.name.as_str(), query_named(missing)?))).collect();
     let Some((first, _, error)) = waiting.first() else { return Error::content("derived tables wait on each other") };
     let mut path = vec![first.name.as_str()];
     let mut at = first.name.as_str();
