@@ -76,14 +76,6 @@ impl Fields {
         self.columns.names.iter().zip(self.cells.iter()).filter_map(|(name, cell)| Some((name, cell.as_ref()?)))
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.iter().map(|(name, _)| name)
-    }
-
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
-        self.cells.iter_mut().flatten()
-    }
-
     pub fn len(&self) -> usize {
         self.cells.iter().flatten().count()
     }
