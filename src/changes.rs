@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::model::record::{ClaimRecord, FigureRecord, RECORD_FILE, Record};
+use crate::model::record::{BoundValue, ClaimRecord, FigureRecord, RECORD_FILE, Record};
 
 /// A claim this close to a bound (as a share of its range) is worth a look.
 pub const NEAR_BOUND: f64 = 0.10;
@@ -22,8 +22,20 @@ const SHOWN: usize = 12;
 pub struct ValueChange {
     pub file: String,
     pub line: usize,
+    /// The page-set row, for a value in a profile or page notes.
+    pub row: Option<String>,
     pub before: String,
     pub after: String,
+}
+
+impl ValueChange {
+    /// Where the value is: `file:line`, and the row it was written for (`in beijing`).
+    fn place(&self) -> String {
+        match &self.row {
+            Some(row) => format!("{}:{} ({row})", self.file, self.line),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
 }
 
 /// A figure whose drawn rows differ.
@@ -78,16 +90,18 @@ pub fn compare(previous: Option<&Record>, current: &Record) -> Changes {
     let Some(previous) = previous else {
         return Changes { first_build: true, near_bounds, ..Changes::default() };
     };
-    let before: BTreeMap<(&str, usize, usize), &str> =
-        previous.values.iter().map(|v| ((v.file.as_str(), v.line, v.nth), v.context.as_str())).collect();
-    let values = current
-        .values
-        .iter()
-        .filter_map(|v| {
-            let old = before.get(&(v.file.as_str(), v.line, v.nth))?;
+    let previous_keys = keyed(&previous.values);
+    let before: BTreeMap<_, &str> =
+        previous_keys.iter().zip(&previous.values).map(|(k, v)| (k.clone(), v.context.as_str())).collect();
+    let values = keyed(&current.values)
+        .into_iter()
+        .zip(&current.values)
+        .filter_map(|(key, v)| {
+            let old = before.get(&key)?;
             (*old != v.context).then(|| ValueChange {
                 file: v.file.clone(),
                 line: v.line,
+                row: v.row.clone(),
                 before: old.to_string(),
                 after: v.context.clone(),
             })
@@ -95,6 +109,22 @@ pub fn compare(previous: Option<&Record>, current: &Record) -> Changes {
         .collect();
     let figures = current.figures.iter().filter_map(|f| figure_change(previous, f)).collect();
     Changes { first_build: false, values, figures, near_bounds }
+}
+
+/// Where each value was written: file, row, line and place on the line, and
+/// — for a line inside a loop, which writes many — how many times before.
+type ValueKey = (String, Option<String>, usize, usize, usize);
+
+fn keyed(values: &[BoundValue]) -> Vec<ValueKey> {
+    let mut seen: BTreeMap<(String, Option<String>, usize, usize), usize> = BTreeMap::new();
+    values
+        .iter()
+        .map(|v| {
+            let count = seen.entry((v.file.clone(), v.row.clone(), v.line, v.nth)).or_default();
+            *count += 1;
+            (v.file.clone(), v.row.clone(), v.line, v.nth, *count)
+        })
+        .collect()
 }
 
 fn figure_change(previous: &Record, now: &FigureRecord) -> Option<FigureChange> {
@@ -116,7 +146,7 @@ impl Changes {
     /// Each change as one line for the terminal.
     fn lines(&self) -> Vec<String> {
         let mut lines: Vec<String> =
-            self.values.iter().map(|v| format!("{}:{}  \"{}\" → \"{}\"", v.file, v.line, v.before, v.after)).collect();
+            self.values.iter().map(|v| format!("{}  \"{}\" → \"{}\"", v.place(), v.before, v.after)).collect();
         lines.extend(self.figures.iter().map(|f| {
             format!(
                 "figure {} (`{}`): {} of {} changed — {}",
@@ -158,7 +188,7 @@ impl Changes {
         if !self.values.is_empty() {
             out.push_str("\n### Numbers in the text\n\n| where | before | now |\n| --- | --- | --- |\n");
             for v in &self.values {
-                let _ = writeln!(out, "| `{}:{}` | {} | {} |", v.file, v.line, cell(&v.before), cell(&v.after));
+                let _ = writeln!(out, "| `{}` | {} | {} |", v.place(), cell(&v.before), cell(&v.after));
             }
         }
         if !self.figures.is_empty() {
@@ -217,7 +247,14 @@ mod tests {
     use crate::model::record::BoundValue;
 
     fn value(line: usize, context: &str) -> BoundValue {
-        BoundValue { file: "content/02.md".into(), line, nth: 0, text: String::new(), context: context.into() }
+        BoundValue {
+            file: "content/02.md".into(),
+            row: None,
+            line,
+            nth: 0,
+            text: String::new(),
+            context: context.into(),
+        }
     }
 
     #[test]

@@ -113,7 +113,10 @@ fn the_web_edition_loads_cleanly_and_accessibly_in_chromium() {
     let base = serve(site.clone());
 
     let mut pages = vec!["index.html".to_string()];
-    // Two province pages, when the build makes them.
+    // The profiles' index table and two province pages, when the build makes them.
+    if site.join("provinces/index.html").exists() {
+        pages.push("provinces/".to_string());
+    }
     for slug in ["qinghai", "guangdong"] {
         if site.join(format!("provinces/{slug}/index.html")).exists() {
             pages.push(format!("provinces/{slug}/"));

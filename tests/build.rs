@@ -80,6 +80,32 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 }
 
 #[test]
+fn the_output_is_the_same_on_one_thread_as_on_several() {
+    let project = bundled_copy();
+    let mut snapshots = Vec::new();
+    for threads in ["1", "4"] {
+        let out = project.path().join(format!("threads-{threads}"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["build", "--project"])
+            .arg(project.path())
+            .arg("--out")
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .expect("run briefing");
+        assert_success(&output);
+        snapshots.push(snapshot(&out));
+    }
+    let (one, several) = (&snapshots[0], &snapshots[1]);
+    assert!(one.len() > 300, "the profiles' pages, charts and PDFs are among them");
+    assert_eq!(one.keys().collect::<Vec<_>>(), several.keys().collect::<Vec<_>>());
+    for (name, bytes) in one {
+        assert!(bytes == &several[name], "{name} differs between one thread and four");
+    }
+}
+
+#[test]
 fn malformed_yaml_names_file_line_and_column_and_leaves_output_untouched() {
     let project = bundled_copy();
     assert_success(&build(project.path(), &[]));

@@ -33,14 +33,45 @@ fn the_bundled_briefing_has_a_page_and_a_pdf_for_every_province() {
         assert!((1..=2).contains(&pdf_page_count(&pdf)), "{slug}'s profile is one or two pages");
         assert!(index.contains(&format!("href=\"{slug}/\"")), "the index links {slug}");
     }
-    let qinghai = fs::read_to_string(out.join("provinces/qinghai/index.html")).unwrap();
-    assert!(qinghai.contains("around 4.5%"), "the row's data is on its page");
-    assert!(qinghai.contains("Green development"), "related priorities are on the page");
-    assert!(qinghai.contains("the lowest growth target of any province"), "the Markdown notes are rendered");
-    let pdf_text = pdf_text(&fs::read(out.join("provinces/qinghai/qinghai.pdf")).unwrap());
-    assert!(pdf_text.contains("Qinghai") && pdf_text.contains("around 4.5%"), "{pdf_text}");
+    // Every profile is content/provinces/_profile.md, with its charts drawn by the chart engine.
+    let qinghai = page_text(project.path(), "provinces/qinghai/index.html");
+    for expected in [
+        "Qinghai (青海省) is a province in China’s West region",
+        "around 4.5%, lowered from around 5% in 2024",
+        "Figure 1 Qinghai’s growth target for 2025 beside 2024’s and the nation’s",
+        "Figure 2 Qinghai among China’s 31 provincial-level divisions",
+        "First Green development Green development",
+        "New quality productive forces 0 7",
+        "the lowest growth target of any province",
+    ] {
+        assert!(qinghai.contains(expected), "{expected:?} on the page: {qinghai}");
+    }
+    let bars = fs::read_to_string(out.join("provinces/qinghai/figures/targets.csv")).unwrap();
+    assert_eq!(bars.lines().count(), 4, "three targets, the row's own: {bars}");
+    let map = fs::read_to_string(out.join("provinces/qinghai/figures/where.svg")).unwrap();
+    assert!(map.contains("QH"), "the tile map names the tiles");
+    let profile_pdf = pdf_text(&fs::read(out.join("provinces/qinghai/qinghai.pdf")).unwrap());
+    for expected in ["Qinghai", "around 4.5%", "FIGURE 2", "Green development", "What stands out"] {
+        assert!(profile_pdf.contains(expected), "{expected:?} in the PDF: {profile_pdf}");
+    }
+
+    // The compendium: every profile in one PDF, after a contents list.
+    let compendium = fs::read(out.join("provinces/provinces.pdf")).unwrap();
+    assert!(pdf_page_count(&compendium) >= 2 + 31, "a title page, contents and 31 profiles");
+    let compendium_text = pdf_text(&compendium);
+    assert!(compendium_text.contains("Contents"), "{compendium_text}");
+    for name in ["Beijing", "Qinghai", "Xinjiang", "Tibet (Xizang)"] {
+        assert!(compendium_text.matches(name).count() >= 3, "{name}: contents, running head and profile");
+    }
+    assert!(index.contains("href=\"provinces.pdf\" download"), "the index offers the compendium");
+
+    // The briefing links two profiles by `@page-provinces-…`, on the web and in print.
     let briefing = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(briefing.contains("href=\"provinces/\">Provincial profiles</a>"), "the briefing links the profiles");
+    assert!(briefing.contains("<a class=\"page-ref\" href=\"provinces/qinghai/\">Qinghai</a>"), "{briefing}");
+    let print = fs::read(out.join("two-sessions-briefing-2025.pdf")).unwrap();
+    let url = b"https://example.org/briefings/two-sessions-2025/provinces/fujian/";
+    assert!(print.windows(url.len()).any(|w| w == url), "the PDF links the profile's web page");
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert_eq!(sitemap.matches("<url>").count(), 1 + 1 + 31);
 }

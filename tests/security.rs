@@ -196,7 +196,8 @@ fn page_notes_linked_from_outside_or_named_above_content_are_refused() {
 
     let project = bundled_copy();
     let config = project.path().join("content/briefing.yaml");
-    let text = fs::read_to_string(&config).unwrap().replace("notes: provinces", "notes: ../../outside");
+    let text =
+        fs::read_to_string(&config).unwrap().replace("    pdf: true\n", "    pdf: true\n    notes: ../../outside\n");
     fs::write(&config, text).unwrap();
     let output = build(project.path(), &[]);
     assert_refused(project.path(), &output, 1, "which is not a folder under content/");
@@ -363,8 +364,9 @@ fn a_stray_template_opener_says_how_to_write_it() {
 fn an_unknown_page_template_names_the_setting() {
     let project = bundled_copy();
     let config = project.path().join("content/briefing.yaml");
-    let text =
-        fs::read_to_string(&config).unwrap().replace("template: web/province.html", "template: web/provinse.html");
+    let text = fs::read_to_string(&config)
+        .unwrap()
+        .replace("    pdf: true\n", "    pdf: true\n    template: web/provinse.html\n");
     fs::write(&config, text).unwrap();
     let (status, message) = check(project.path());
     assert_eq!(status, 1, "{message}");
@@ -372,7 +374,7 @@ fn an_unknown_page_template_names_the_setting() {
         message.contains("content/briefing.yaml:") && message.contains("`web/provinse.html`, which does not exist"),
         "{message}"
     );
-    assert!(message.contains("web/province.html"), "{message}");
+    assert!(message.contains("web/page.html"), "the help names the templates there are: {message}");
 }
 
 // ── Valid Markdown that used to crash or be refused ───────────────────────

@@ -22,6 +22,7 @@ fn briefing() -> Briefing {
         notes: Vec::new(),
         data: Default::default(),
         page_sets: Vec::new(),
+        page_links: Vec::new(),
         record: Default::default(),
     }
 }

@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::figure::Figure;
-use crate::model::{Block, Note, Piece, Section};
+use crate::model::{Block, Note, PageLink, Piece, Section};
 use crate::project::{ContentFile, DataSet};
 
 /// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough,
@@ -28,6 +28,8 @@ pub struct Parsed {
     pub sections: Vec<Section>,
     pub figures: Vec<Figure>,
     pub notes: Vec<Note>,
+    /// `@page-…` references as written, resolved once the page sets are built.
+    pub page_links: Vec<PageLink>,
 }
 
 /// Parses the content files, in order, into one document. Without `raw_html`,
@@ -54,6 +56,8 @@ struct Walker {
     pending: Vec<Piece>,
     /// `@fig-id` references in order met, with where they are; `Piece::FigureRef(i)` indexes this until `finish`.
     figure_refs: Vec<(String, Location)>,
+    /// `@page-…` references in order met; `Piece::PageRef(i)` indexes this.
+    page_links: Vec<PageLink>,
     /// Note labels in order of first reference; `Piece::NoteRef(i)` indexes this.
     note_labels: Vec<String>,
     note_ref_locations: Vec<Location>,
@@ -282,14 +286,24 @@ impl Walker {
                 };
                 out.push(Piece::NoteRef(index));
             }
-            Event::Text(text) if text.contains("@fig-") => {
+            Event::Text(text) if text.contains("@fig-") || text.contains("@page-") => {
                 let mut rest: &str = &text;
-                while let Some((before, id, after)) = split_figure_ref(rest) {
+                while let Some((before, reference, after)) = split_reference(rest) {
                     if !before.is_empty() {
                         out.push(Piece::Markdown(Event::Text(before.to_string().into())));
                     }
-                    self.figure_refs.push((id.to_string(), at()));
-                    out.push(Piece::FigureRef(self.figure_refs.len() - 1));
+                    match reference {
+                        Reference::Figure(id) => {
+                            self.figure_refs.push((id.to_string(), at()));
+                            out.push(Piece::FigureRef(self.figure_refs.len() - 1));
+                        }
+                        Reference::Page(target) => {
+                            let (set, slug, title) = Default::default();
+                            let target = target.to_string();
+                            self.page_links.push(PageLink { target, location: at(), set, slug, title });
+                            out.push(Piece::PageRef(self.page_links.len() - 1));
+                        }
+                    }
                     rest = after;
                 }
                 if !rest.is_empty() {
@@ -389,7 +403,7 @@ impl Walker {
                     .with_help(format!("refer to it with [^{label}] in the text, or delete it")),
             );
         }
-        Ok(Parsed { sections: self.sections, figures: self.figures, notes })
+        Ok(Parsed { sections: self.sections, figures: self.figures, notes, page_links: self.page_links })
     }
 }
 
@@ -442,23 +456,36 @@ pub fn simple_pieces(text: &str, raw_html: bool) -> Vec<Piece> {
         .collect()
 }
 
-/// Splits `text` at its first `@fig-id`, returning the text before, the id and the text after.
-/// The `@` must not follow a letter or digit, so e-mail addresses are left alone.
-fn split_figure_ref(text: &str) -> Option<(&str, &str, &str)> {
+/// What an `@` reference in the text names.
+#[derive(Debug, PartialEq)]
+enum Reference<'a> {
+    /// `@fig-id`: a figure of this document.
+    Figure(&'a str),
+    /// `@page-set-slug`: the page of a data row.
+    Page(&'a str),
+}
+
+/// Splits `text` at its first `@fig-id` or `@page-target`, returning the text
+/// before, the reference and the text after. The `@` must not follow a letter
+/// or digit, so e-mail addresses are left alone.
+fn split_reference(text: &str) -> Option<(&str, Reference<'_>, &str)> {
     let mut search = 0;
-    while let Some(found) = text[search..].find("@fig-") {
+    while let Some(found) = text[search..].find('@') {
         let at = search + found;
         let preceded_by_word = text[..at].chars().next_back().is_some_and(|c| c.is_alphanumeric());
-        let id_start = at + "@fig-".len();
+        let marker = ["@fig-", "@page-"].into_iter().find(|m| text[at..].starts_with(m));
+        search = at + 1;
+        let (Some(marker), false) = (marker, preceded_by_word) else { continue };
+        let id_start = at + marker.len();
         let id_len = text[id_start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(text.len() - id_start);
         // A trailing hyphen is punctuation ("see @fig-targets-"), not part of the id.
         let id = text[id_start..id_start + id_len].trim_end_matches('-');
-        if !preceded_by_word && !id.is_empty() {
-            return Some((&text[..at], id, &text[id_start + id.len()..]));
+        if !id.is_empty() {
+            let reference = if marker == "@fig-" { Reference::Figure(id) } else { Reference::Page(id) };
+            return Some((&text[..at], reference, &text[id_start + id.len()..]));
         }
-        search = id_start;
     }
     None
 }
@@ -517,9 +544,13 @@ mod tests {
 
     #[test]
     fn figure_references_are_split_out_but_email_addresses_are_not() {
-        assert_eq!(split_figure_ref("see @fig-targets."), Some(("see ", "targets", ".")));
-        assert_eq!(split_figure_ref("mail info@fig-tree.org"), None);
-        assert_eq!(split_figure_ref("(@fig-a-b-)"), Some(("(", "a-b", "-)")));
+        assert_eq!(split_reference("see @fig-targets."), Some(("see ", Reference::Figure("targets"), ".")));
+        assert_eq!(split_reference("mail info@fig-tree.org"), None);
+        assert_eq!(split_reference("(@fig-a-b-)"), Some(("(", Reference::Figure("a-b"), "-)")));
+        assert_eq!(
+            split_reference("a @ b and @page-provinces-qinghai's"),
+            Some(("a @ b and ", Reference::Page("provinces-qinghai"), "'s"))
+        );
     }
 
     #[test]

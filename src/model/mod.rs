@@ -10,7 +10,9 @@ pub mod house_style;
 pub mod markdown;
 pub mod meta;
 pub mod numbers;
+pub mod page_refs;
 pub mod pages;
+pub mod profile;
 pub mod prose;
 pub mod query;
 pub mod record;
@@ -34,6 +36,21 @@ pub enum Piece {
     FigureRef(usize),
     /// A marker for note `notes[index]`, written `[^label]` in the text.
     NoteRef(usize),
+    /// A link to the page of a data row, `page_links[index]`, written
+    /// `@page-<set>-<slug>` in the text (`@page-provinces-qinghai`).
+    PageRef(usize),
+}
+
+/// A `@page-…` reference and, once the page sets are built, the page it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLink {
+    /// As written after `@page-`: `provinces-qinghai`.
+    pub target: String,
+    pub location: Location,
+    /// The page set's path, the row's slug and its page's title.
+    pub set: String,
+    pub slug: String,
+    pub title: String,
 }
 
 /// A unit of a section's body, in reading order.
@@ -78,6 +95,8 @@ pub struct Briefing {
     pub data: serde_json::Map<String, Value>,
     /// Pages generated from data, e.g. one per province.
     pub page_sets: Vec<pages::PageSet>,
+    /// The pages the text links with `@page-…`, indexed by `Piece::PageRef`.
+    pub page_links: Vec<PageLink>,
     /// Every value, claim and figure the data produced, for comparing builds.
     pub record: record::Record,
 }
@@ -92,7 +111,9 @@ impl Briefing {
         let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
-        let page_sets = pages::build(project, &mut prose, warnings)?;
+        let mut page_sets = pages::build(project, &meta, &mut prose, warnings)?;
+        let page_links = page_refs::resolve(parsed.page_links, &page_sets)?;
+        page_refs::resolve_in_profiles(&mut page_sets)?;
         let offered = project.data.tables.iter().filter(|(name, _)| uses.includes(name));
         let data = offered.map(|(name, table)| (name.clone(), table.whole())).collect();
         let (mut values, claims) = prose.take_record();
@@ -111,6 +132,7 @@ impl Briefing {
             notes: parsed.notes,
             data,
             page_sets,
+            page_links,
             record,
         })
     }
@@ -120,7 +142,8 @@ impl Briefing {
 /// commentary, the page notes, `briefing.yaml` and every template.
 fn data_use(project: &Project) -> data_use::DataUse {
     let content = project.content.iter().map(|f| f.text.as_str());
-    let notes = project.page_notes.values().flat_map(|set| set.values()).map(|f| f.text.as_str());
+    let notes = project.page_notes.values().flat_map(|set| set.values()).chain(project.profiles.values());
+    let notes = notes.map(|f| f.text.as_str());
     let templates = project.templates.under("").filter_map(|(_, file)| std::str::from_utf8(&file.bytes).ok());
     data_use::DataUse::scan(content.chain(notes).chain([project.config.source.text.as_str()]).chain(templates))
 }

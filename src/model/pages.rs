@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::prose::Prose;
-use crate::model::{Piece, markdown, numbers};
+use crate::model::{Briefing, Meta, Piece, markdown, numbers, profile};
 use crate::project::config::PageSetConfig;
 use crate::project::data::Fields;
 use crate::project::{Project, Table};
@@ -24,8 +24,11 @@ pub struct PageEntry {
     pub facts: Vec<Fact>,
     /// Rows of each related table that belong to this page, by table name.
     pub related: Map<String, Value>,
-    /// The page's notes from `content/<notes>/<slug>.md`, if any.
+    /// The page's notes from `content/<notes>/<slug>.md`, if any, when the set
+    /// has no profile (with one, the notes end the profile's document).
     pub notes: Option<Vec<Piece>>,
+    /// The row's document, written from the set's `_profile.md`.
+    pub profile: Option<Briefing>,
 }
 
 /// One labelled value of a page's row.
@@ -97,11 +100,38 @@ fn row_title(table: &Table, config: &PageSetConfig, index: usize) -> Result<Stri
 pub struct PageSet {
     pub config: PageSetConfig,
     pub entries: Vec<PageEntry>,
+    /// The fields the set's index table shows beside each title.
+    pub columns: Vec<String>,
+}
+
+/// How many fields the index table shows when `columns` does not say.
+const DEFAULT_COLUMNS: usize = 4;
+
+/// The index table's fields: `columns` as the set lists them, each a field of
+/// the table, or else the first few besides the slug and the title.
+fn index_columns(project: &Project, config: &PageSetConfig, table: &Table) -> Result<Vec<String>, Error> {
+    let Some(listed) = &config.columns else {
+        let others = table.columns.iter().filter(|c| **c != config.slug && **c != config.title);
+        return Ok(others.take(DEFAULT_COLUMNS).cloned().collect());
+    };
+    if let Some(unknown) = listed.iter().find(|c| !table.columns.contains(c)) {
+        return Err(Error::content(format!(
+            "page set `{}` lists the column `{unknown}`, which `{}` does not have",
+            config.path, table.name
+        ))
+        .at(project.config.locate(unknown))
+        .with_help(format!("the fields of {} are: {}", table.file.display(), table.column_list())));
+    }
+    Ok(listed.clone())
 }
 
 /// Builds every page set declared in the project.
-pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) -> Result<Vec<PageSet>, Error> {
-    let at_config = |needle: &str| project.config.locate(needle);
+pub fn build(
+    project: &Project,
+    meta: &Meta,
+    prose: &mut Prose,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<PageSet>, Error> {
     let mut sets = Vec::new();
     for config in &project.config.pages {
         let table = set_table(project, config)?;
@@ -110,17 +140,21 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                 "page set `{}` takes its titles from `{}`, which `{}` does not have",
                 config.path, config.title, table.name
             ))
-            .at(at_config(&format!("title: {}", config.title)))
+            .at(project.config.locate(&format!("title: {}", config.title)))
             .with_help(format!("the fields of {} are: {}", table.file.display(), table.column_list())));
         }
-        let mut entries: Vec<PageEntry> = Vec::new();
-        let mut slug_rows: Vec<(String, usize)> = Vec::new();
+        let columns = index_columns(project, config, table)?;
+        let related = Related::index(project, config)?;
+        let profile_file = project.profiles.get(&config.path);
+        let first_warning = warnings.len();
+        let mut entries: Vec<PageEntry> = Vec::with_capacity(table.rows.len());
+        let mut slug_rows: std::collections::HashMap<String, usize> = Default::default();
         for (index, row) in table.rows.iter().enumerate() {
-            let row_number = index + 1;
             let slug = row_slug(table, config, index)?;
-            if let Some((_, first)) = slug_rows.iter().find(|(s, _)| *s == slug) {
+            if let Some(first) = slug_rows.insert(slug.clone(), index + 1) {
                 return Err(Error::content(format!(
-                    "rows {first} and {row_number} of `{}` both have the slug `{slug}`; each page needs its own",
+                    "rows {first} and {} of `{}` both have the slug `{slug}`; each page needs its own",
+                    index + 1,
                     table.name
                 ))
                 .at(table.field_location(index, &config.slug))
@@ -130,46 +164,103 @@ pub fn build(project: &Project, prose: &mut Prose, warnings: &mut Vec<Warning>) 
                     table.rows[first - 1].line
                 )));
             }
-            slug_rows.push((slug.clone(), row_number));
             let title = row_title(table, config, index)?;
-            let mut related = Map::new();
-            for (other, field) in &config.related {
-                let other_table = project.data.get(other).ok_or_else(|| {
-                    Error::content(format!("page set `{}` relates table `{other}`, which does not exist", config.path))
-                        .at(at_config(other))
-                        .with_help(format!("the tables are: {}", project.data.names()))
-                })?;
-                if !other_table.columns.contains(field) {
-                    return Err(Error::content(format!("table `{other}` has no field `{field}` to relate pages by"))
-                        .at(at_config(&format!("{other}: {field}")))
-                        .with_help(format!(
-                            "the fields of {} are: {}",
-                            other_table.file.display(),
-                            other_table.column_list()
-                        )));
-                }
-                let rows: Vec<Value> = other_table
-                    .rows
-                    .iter()
-                    .filter(|r| r.fields.get(field).and_then(Value::as_str) == Some(slug.as_str()))
-                    .map(|r| Value::Object(r.fields.to_map()))
-                    .collect();
-                related.insert(other.clone(), Value::Array(rows));
-            }
-            let notes = match project.page_notes.get(&config.path).and_then(|n| n.get(&slug)) {
-                Some(file) => {
-                    let evaluated = prose.evaluate(file, warnings)?;
-                    Some(markdown::simple_pieces(evaluated.body(), project.config.web.raw_html))
-                }
-                None => None,
-            };
             let facts = facts(table, &row.fields, &config.slug);
-            entries.push(PageEntry { slug, title, row: row.fields.to_map(), facts, related, notes });
+            let mut entry = PageEntry {
+                related: related.rows_of(&slug),
+                slug,
+                title,
+                row: row.fields.to_map(),
+                facts,
+                notes: None,
+                profile: None,
+            };
+            let page = entry.value();
+            let notes_file = project.page_notes.get(&config.path).and_then(|n| n.get(&entry.slug));
+            match profile_file {
+                Some(file) => {
+                    let row = profile::Row { page: &page, slug: &entry.slug, notes: notes_file };
+                    entry.profile = Some(profile::document(project, prose, meta, file, &row, warnings)?);
+                }
+                None => {
+                    if let Some(file) = notes_file {
+                        let evaluated = prose.evaluate_with(file, Some(&page), warnings)?;
+                        entry.notes = Some(markdown::simple_pieces(evaluated.body(), project.config.web.raw_html));
+                    }
+                }
+            }
+            entries.push(entry);
         }
+        profile::dedupe(warnings, first_warning);
         warn_unmatched_notes(project, config, table, &entries, warnings);
-        sets.push(PageSet { config: config.clone(), entries });
+        sets.push(PageSet { config: config.clone(), entries, columns });
     }
     Ok(sets)
+}
+
+impl PageEntry {
+    /// The page as templates and profiles see it: `page.slug`, `page.title`,
+    /// `page.row`, `page.facts` and `page.related`.
+    pub fn value(&self) -> Value {
+        serde_json::json!({
+            "slug": self.slug,
+            "title": self.title,
+            "row": self.row,
+            "facts": self.facts,
+            "related": self.related,
+        })
+    }
+}
+
+/// Row indices of a related table, by the slug of the page they belong to.
+type RowsBySlug = std::collections::HashMap<String, Vec<usize>>;
+
+/// The rows of each related table, grouped by the field that names their
+/// page, so each page finds its rows without reading the whole table again.
+struct Related<'a> {
+    tables: Vec<(&'a str, &'a Table, RowsBySlug)>,
+}
+
+impl<'a> Related<'a> {
+    fn index(project: &'a Project, config: &'a PageSetConfig) -> Result<Self, Error> {
+        let at_config = |needle: &str| project.config.locate(needle);
+        let mut tables = Vec::new();
+        for (other, field) in &config.related {
+            let other_table = project.data.get(other).ok_or_else(|| {
+                Error::content(format!("page set `{}` relates table `{other}`, which does not exist", config.path))
+                    .at(at_config(other))
+                    .with_help(format!("the tables are: {}", project.data.names()))
+            })?;
+            if !other_table.columns.contains(field) {
+                return Err(Error::content(format!("table `{other}` has no field `{field}` to relate pages by"))
+                    .at(at_config(&format!("{other}: {field}")))
+                    .with_help(format!(
+                        "the fields of {} are: {}",
+                        other_table.file.display(),
+                        other_table.column_list()
+                    )));
+            }
+            let mut by_slug = RowsBySlug::default();
+            for (index, row) in other_table.rows.iter().enumerate() {
+                if let Some(slug) = row.fields.get(field).and_then(Value::as_str) {
+                    by_slug.entry(slug.to_string()).or_default().push(index);
+                }
+            }
+            tables.push((other.as_str(), other_table, by_slug));
+        }
+        Ok(Self { tables })
+    }
+
+    fn rows_of(&self, slug: &str) -> Map<String, Value> {
+        self.tables
+            .iter()
+            .map(|(name, table, by_slug)| {
+                let rows = by_slug.get(slug).map_or(&[][..], Vec::as_slice);
+                let rows = rows.iter().map(|&i| Value::Object(table.rows[i].fields.to_map())).collect();
+                ((*name).to_string(), Value::Array(rows))
+            })
+            .collect()
+    }
 }
 
 /// The set's table, after checking the set's path and templates.

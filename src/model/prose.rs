@@ -45,6 +45,8 @@ pub struct Prose {
     context: Context,
     broken: Arc<Mutex<Vec<BrokenClaim>>>,
     settings: ProseSettings,
+    /// The templates Tera holds, by name, as added.
+    loaded: BTreeMap<String, String>,
 }
 
 impl Prose {
@@ -67,11 +69,22 @@ impl Prose {
         let offered = data.tables.iter().filter(|(name, _)| uses.includes(name));
         context.insert("data", &offered.map(|(k, t)| (k.clone(), t.whole())).collect::<BTreeMap<_, _>>());
         context.insert("briefing", meta);
-        Self { shared, recorded: Vec::new(), tera, context, broken, settings }
+        Self { shared, recorded: Vec::new(), tera, context, broken, settings, loaded: BTreeMap::new() }
     }
 
     /// Evaluates the template expressions in `file`'s body; returns the file with the result as its body.
     pub fn evaluate(&mut self, file: &ContentFile, warnings: &mut Vec<Warning>) -> Result<ContentFile, Error> {
+        self.evaluate_with(file, None, warnings)
+    }
+
+    /// As [`Prose::evaluate`], with `page` (one row of a page set: its fields,
+    /// related rows and facts) in the context as `page`, for profiles and notes.
+    pub fn evaluate_with(
+        &mut self,
+        file: &ContentFile,
+        page: Option<&serde_json::Value>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<ContentFile, Error> {
         let body = file.body();
         if !(body.contains("{{") || body.contains("{%") || body.contains("{#")) {
             return Ok(file.clone());
@@ -81,22 +94,16 @@ impl Prose {
         let (template, inserts) = written::rewrite(&as_written);
         let name = file.file.display().to_string();
         let first_body_line = file.text[..file.body_start].matches('\n').count() + 1;
-        let tables = &self.shared.tables;
-        let to_error =
-            |err: &tera::Error| template_errors::prose_error(err, file, first_body_line, (&template, &inserts), tables);
         if let Ok(mut unmatched) = self.shared.unmatched.lock() {
             unmatched.clear();
         }
         if let Ok(mut notices) = self.shared.notices.lock() {
             notices.clear();
         }
-        if let Err(err) = self.tera.add_raw_template(&name, &template) {
-            // A syntax error is reported as Tera reads the author's own text, not the rewrite.
-            let err = self.tera.add_raw_template(&name, &as_written).err().unwrap_or(err);
-            let none = written::Inserts::default();
-            return Err(template_errors::prose_error(&err, file, first_body_line, (&as_written, &none), tables));
-        }
-        let rendered = self.tera.render(&name, &self.context).map_err(|e| to_error(&e))?;
+        self.load(&name, &template, &as_written, file, first_body_line)?;
+        let rendered = self.render(&name, page).map_err(|e| {
+            template_errors::prose_error(&e, file, first_body_line, (&template, &inserts), &self.shared.tables)
+        })?;
 
         // The claims this file made that the data does not support.
         let claims = self.broken.lock().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default();
@@ -122,13 +129,51 @@ impl Prose {
         out.text = format!("{}{body}", &file.text[..file.body_start]);
         let lines = line_map(&file.text, &out.text);
         let source_line = |i: usize| lines.get(first_body_line - 1 + i).copied().unwrap_or(first_body_line + i);
-        let values = record::marked_values(&name, &marked, escape::OPEN, escape::CLOSE, source_line);
+        let mut values = record::marked_values(&name, &marked, escape::OPEN, escape::CLOSE, source_line);
+        let row = page.and_then(|p| p["slug"].as_str());
+        for value in &mut values {
+            value.row = row.map(str::to_string);
+        }
         if let Some(blank) = values.iter().find(|v| v.text.trim().is_empty()) {
             return Err(blank_value(file, blank.line, blank.nth));
         }
         self.recorded.extend(values);
         out.written = Some(Written { lines, text: file.text.clone() });
         Ok(out)
+    }
+
+    /// Hands `template` to Tera under `name` — once: a profile is one template for
+    /// many rows, read once, not once per row.
+    fn load(
+        &mut self,
+        name: &str,
+        template: &str,
+        as_written: &str,
+        file: &ContentFile,
+        first_body_line: usize,
+    ) -> Result<(), Error> {
+        if self.loaded.get(name).is_some_and(|t| t == template) {
+            return Ok(());
+        }
+        if let Err(err) = self.tera.add_raw_template(name, template) {
+            // A syntax error is reported as Tera reads the author's own text, not the rewrite.
+            let err = self.tera.add_raw_template(name, as_written).err().unwrap_or(err);
+            let none = written::Inserts::default();
+            let tables = &self.shared.tables;
+            return Err(template_errors::prose_error(&err, file, first_body_line, (as_written, &none), tables));
+        }
+        self.loaded.insert(name.to_string(), template.to_string());
+        Ok(())
+    }
+
+    /// Renders template `name`, with `page` in the context for the one render: the
+    /// context is shared by every row, so it is lent, not copied, per row.
+    fn render(&mut self, name: &str, page: Option<&serde_json::Value>) -> Result<String, tera::Error> {
+        let Some(page) = page else { return self.tera.render(name, &self.context) };
+        self.context.insert("page", page);
+        let rendered = self.tera.render(name, &self.context);
+        self.context.remove("page");
+        rendered
     }
 
     /// What the evaluation wrote: every value and claim, in the order written.

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 pub struct BoundValue {
     /// The Markdown file, as shown to users.
     pub file: String,
+    /// The row of a page set the file was evaluated for (a profile is one file for many rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
     /// The 1-based line of the expression, as written.
     pub line: usize,
     /// Which value on that line it is, from 0.
@@ -90,6 +93,7 @@ pub fn marked_values(
             let text = after[..end].to_string();
             let offset = before.chars().count();
             out.push(BoundValue {
+                row: None,
                 file: file.to_string(),
                 line: source_line(index),
                 nth,

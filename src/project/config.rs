@@ -156,10 +156,22 @@ pub struct PageSetConfig {
     /// Web template for the index page.
     #[serde(default = "default_index_template")]
     pub index_template: String,
-    /// Print template for each page's PDF; without it no PDFs are made.
+    /// A PDF profile per page, typeset through `print_template`.
+    #[serde(default)]
+    pub pdf: bool,
+    /// Print template for each page's PDF; naming one also turns `pdf` on.
     #[serde(default)]
     pub print_template: Option<String>,
-    /// Folder under `content/` of optional Markdown notes, `<slug>.md` per page.
+    /// Every profile of the set typeset as one PDF, `<path>/<path>.pdf`, with a
+    /// contents list and running heads: the "country profiles" annex.
+    #[serde(default)]
+    pub compendium: bool,
+    /// The fields the set's index table shows beside each title (default: the
+    /// first four fields other than the slug and the title).
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Folder under `content/` holding the set's profile (`_profile.md`) and the
+    /// pages' notes (`<slug>.md`); default: the set's path, if that folder exists.
     #[serde(default)]
     pub notes: Option<String>,
     /// Other tables to hand each page, with the field that holds the page's slug:
@@ -170,6 +182,23 @@ pub struct PageSetConfig {
 
 fn default_page_template() -> String {
     "web/page.html".into()
+}
+
+impl PageSetConfig {
+    /// The print template of the set's PDF profiles, when it makes them.
+    pub fn print(&self) -> Option<&str> {
+        self.print_template.as_deref().or(self.pdf.then_some("print/page.typ"))
+    }
+
+    /// The folder under `content/` of the set's profile and notes.
+    pub fn folder(&self) -> &str {
+        self.notes.as_deref().map_or(self.path.as_str(), |n| n.trim_matches('/'))
+    }
+
+    /// Where the compendium goes, relative to the output folder.
+    pub fn compendium_path(&self) -> String {
+        format!("{0}/{0}.pdf", self.path)
+    }
 }
 
 fn default_index_template() -> String {

@@ -38,6 +38,8 @@ pub struct Project {
     pub fonts: FontSet,
     /// Markdown notes of each page set, by set path then file stem (the page's slug).
     pub page_notes: BTreeMap<String, BTreeMap<String, ContentFile>>,
+    /// Each page set's profile, `content/<folder>/_profile.md`, by set path.
+    pub profiles: BTreeMap<String, ContentFile>,
     /// The cover logo named by `print.logo`: its file extension and bytes.
     pub logo: Option<(String, Vec<u8>)>,
     /// Images under `content/images/`, by path relative to `content/` (`images/map.png`).
@@ -69,36 +71,61 @@ impl Project {
         let templates = TemplateSet::load(&boundary, &path, &shown_path)?;
         let (path, shown_path) = at("fonts");
         let fonts = FontSet::load(&boundary, &path, &shown_path)?;
-        let page_notes = load_page_notes(&boundary, root, &config)?;
+        let (page_notes, profiles) = load_page_notes(&boundary, root, &config)?;
         let logo = match &config.print.logo {
             Some(relative) => Some(load_logo(&boundary, root, &config, relative)?),
             None => None,
         };
         let (path, shown_path) = at("content/images");
         let images = load_images(&boundary, &path, &shown_path)?;
-        Ok(Self { root: root.to_path_buf(), config, content, data, templates, fonts, page_notes, logo, images })
+        Ok(Self {
+            root: root.to_path_buf(),
+            config,
+            content,
+            data,
+            templates,
+            fonts,
+            page_notes,
+            profiles,
+            logo,
+            images,
+        })
     }
 }
 
-/// The Markdown notes of each page set that has a `notes` folder, by set path then slug.
-fn load_page_notes(
-    boundary: &Boundary,
-    root: &Path,
-    config: &Config,
-) -> Result<BTreeMap<String, BTreeMap<String, ContentFile>>, Error> {
+/// Markdown notes by set path then slug, and profiles by set path.
+type SetFiles = (BTreeMap<String, BTreeMap<String, ContentFile>>, BTreeMap<String, ContentFile>);
+
+/// The Markdown of each page set's folder: the profile every page is written
+/// from (`_profile.md`) and each page's own notes (`<slug>.md`). A folder named
+/// by `notes:` must exist; the default one, named like the set, may not.
+fn load_page_notes(boundary: &Boundary, root: &Path, config: &Config) -> Result<SetFiles, Error> {
     let mut page_notes = BTreeMap::new();
+    let mut profiles = BTreeMap::new();
     for set in &config.pages {
-        let Some(folder) = &set.notes else { continue };
-        let relative = format!("content/{}", folder.trim_matches('/'));
+        let relative = format!("content/{}", set.folder());
+        if set.notes.is_none() && std::fs::symlink_metadata(root.join(&relative)).is_err() {
+            continue;
+        }
         let files = content::load(boundary, &root.join(&relative), &shown(root, &relative)).map_err(|e| {
             if e.location.as_ref().is_some_and(|l| l.line == 0) { e.at(config.locate("notes:")) } else { e }
         })?;
-        let by_slug =
-            files.into_iter().filter_map(|f| Some((f.file.file_stem()?.to_string_lossy().to_string(), f))).collect();
+        let mut by_slug = BTreeMap::new();
+        for file in files {
+            let stem = file.file.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            if stem == PROFILE_STEM {
+                profiles.insert(set.path.clone(), file);
+            } else {
+                by_slug.insert(stem, file);
+            }
+        }
         page_notes.insert(set.path.clone(), by_slug);
     }
-    Ok(page_notes)
+    Ok((page_notes, profiles))
 }
+
+/// The file stem of a page set's profile in its folder.
+pub const PROFILE_STEM: &str = "_profile";
 
 /// Reads the SVG, PNG and JPEG files directly inside `dir`, keyed `images/<name>`.
 fn load_images(boundary: &Boundary, dir: &Path, shown_dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {

@@ -75,7 +75,7 @@ pub fn render(
         .collect()
 }
 
-fn draw(figure: &Figure, style: &Style, rasteriser: &Rasteriser) -> Result<FigureFiles, Error> {
+pub fn draw(figure: &Figure, style: &Style, rasteriser: &Rasteriser) -> Result<FigureFiles, Error> {
     let svg = chart::svg(figure, style);
     let png = rasteriser.png(&svg.text).map_err(|e| {
         Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }

@@ -26,36 +26,12 @@ pub struct PageLinks {
 
 /// Renders `output/index.html`.
 pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Result<String, Error> {
-    let mut marked_notes = vec![false; briefing.notes.len()];
-    let figures: Vec<serde_json::Value> = briefing
-        .figures
-        .iter()
-        .enumerate()
-        .map(|(i, f)| figure_context(f, links.figure_sizes.get(i).copied()))
-        .collect();
-    let sections =
-        super::sections_context(briefing, &figures, "html", |pieces| to_html(pieces, briefing, &mut marked_notes));
-    let notes: Vec<serde_json::Value> = briefing
-        .notes
-        .iter()
-        .map(|n| {
-            json!({
-                "number": n.number,
-                "id": format!("note-{}", n.number),
-                "ref_id": format!("note-ref-{}", n.number),
-                "html": to_html(&n.body, briefing, &mut marked_notes),
-                "back_link": format!(
-                    "<a class=\"back-link\" href=\"#note-ref-{0}\" aria-label=\"Back to the text of note {0}\">↩</a>",
-                    n.number
-                ),
-            })
-        })
-        .collect();
+    let document = document_values(briefing, &links.figure_sizes, "");
     let context = json!({
         "briefing": briefing.meta,
-        "sections": sections,
-        "figures": figures,
-        "notes": notes,
+        "sections": document["sections"],
+        "figures": document["figures"],
+        "notes": document["notes"],
         "data": briefing.data,
         "pdf": {
             "href": links.pdf_href,
@@ -72,6 +48,35 @@ pub fn render(briefing: &Briefing, engine: &Engine<'_>, links: &PageLinks) -> Re
     let context = tera::Context::from_serialize(&context)
         .map_err(|e| Error::content(format!("could not prepare the web template: {e}")))?;
     engine.render(TEMPLATE, &context)
+}
+
+/// A document's `sections`, `figures` and `notes` as the web templates
+/// receive them, for the briefing and for each profile alike. `sizes` are the
+/// figures' SVG sizes, in figure order; `root` is the way from the page to the
+/// site's root, for links to pages of data rows.
+pub fn document_values(document: &Briefing, sizes: &[figures::Sizes], root: &str) -> serde_json::Value {
+    let mut marked_notes = vec![false; document.notes.len()];
+    let figures: Vec<serde_json::Value> =
+        document.figures.iter().enumerate().map(|(i, f)| figure_context(f, sizes.get(i).copied())).collect();
+    let mut html = |pieces: &[Piece]| to_html(pieces, document, root, &mut marked_notes);
+    let sections = super::sections_context(document, &figures, "html", &mut html);
+    let notes: Vec<serde_json::Value> = document
+        .notes
+        .iter()
+        .map(|n| {
+            json!({
+                "number": n.number,
+                "id": format!("note-{}", n.number),
+                "ref_id": format!("note-ref-{}", n.number),
+                "html": html(&n.body),
+                "back_link": format!(
+                    "<a class=\"back-link\" href=\"#note-ref-{0}\" aria-label=\"Back to the text of note {0}\">↩</a>",
+                    n.number
+                ),
+            })
+        })
+        .collect();
+    json!({"sections": sections, "figures": figures, "notes": notes})
 }
 
 fn figure_context(figure: &Figure, sizes: Option<figures::Sizes>) -> serde_json::Value {
@@ -126,8 +131,9 @@ fn numeric(column: &Column) -> bool {
 /// Renders prose pieces to HTML. Markdown `#` is the page's `<h2>`, since the
 /// briefing title is the `<h1>`; note markers link to the endnotes, and the
 /// first marker of each note is the target of the note's back-link.
-fn to_html(pieces: &[Piece], briefing: &Briefing, marked_notes: &mut [bool]) -> String {
-    let events = pieces.iter().map(|piece| match piece {
+fn to_html(pieces: &[Piece], briefing: &Briefing, root: &str, marked_notes: &mut [bool]) -> String {
+    let events = pieces.iter().flat_map(|piece| {
+        let event = match piece {
         Piece::Markdown(Event::Start(Tag::Heading { level, id, classes, attrs })) => Event::Start(Tag::Heading {
             level: deeper(*level),
             id: id.clone(),
@@ -145,6 +151,16 @@ fn to_html(pieces: &[Piece], briefing: &Briefing, marked_notes: &mut [bool]) -> 
                 figure.id, figure.number
             )))
         }
+        Piece::PageRef(i) => {
+            // The title goes in as text, which the HTML writer escapes; set and slug are URL-safe.
+            let link = &briefing.page_links[*i];
+            let open = format!("<a class=\"page-ref\" href=\"{root}{}/{}/\">", link.set, link.slug);
+            return vec![
+                Event::InlineHtml(CowStr::from(open)),
+                Event::Text(CowStr::from(link.title.clone())),
+                Event::InlineHtml(CowStr::from("</a>")),
+            ];
+        }
         Piece::NoteRef(i) => {
             let number = briefing.notes[*i].number;
             let id = if std::mem::replace(&mut marked_notes[*i], true) {
@@ -156,6 +172,8 @@ fn to_html(pieces: &[Piece], briefing: &Briefing, marked_notes: &mut [bool]) -> 
                 "<sup class=\"note-ref\"><a href=\"#note-{number}\"{id} aria-label=\"Note {number}\">{number}</a></sup>"
             )))
         }
+        };
+        vec![event]
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.collect::<Vec<_>>().into_iter());

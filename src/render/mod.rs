@@ -3,9 +3,11 @@
 
 pub mod cache;
 pub mod chart;
+pub mod compendium;
 pub mod figures;
 pub mod html;
 pub mod output;
+pub mod page_index;
 pub mod pages;
 pub mod pdf;
 pub mod record;

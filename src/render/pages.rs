@@ -1,11 +1,12 @@
 //! Renders page sets: for every row, `output/<set>/<slug>/index.html` through
 //! the set's web template and, when the set has a print template, a PDF
 //! profile `output/<set>/<slug>/<slug>.pdf`; plus `output/<set>/index.html`
-//! linking them all. PDFs are typeset on two threads; their order, and so the
-//! output, does not depend on which finishes first.
+//! linking them all. Charts, pages and PDFs are made on every core; each is
+//! collected in entry order, so the output does not depend on which finishes first.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Error, Warning};
@@ -13,13 +14,18 @@ use crate::model::pages::{PageEntry, PageSet};
 use crate::model::{Briefing, Piece};
 use crate::progress::{Progress, phase};
 use crate::project::FontSet;
+use crate::project::config::Style;
 use crate::render::cache::BuildCache;
-use crate::render::html::human_size;
+use crate::render::chart::Svg;
+use crate::render::chart::png::Rasteriser;
+use crate::render::figures::{self as fig, FigureFiles};
+use crate::render::html::{self, human_size};
 use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
-use crate::render::pdf;
+use crate::render::pdf::{self, Resources};
 use crate::render::templating::Engine;
 use crate::render::typeset::{engine_crashed, typeset_with};
 use crate::render::typst_markup::{self, Links};
+use crate::render::{compendium, page_index};
 
 /// A rendered file: path under the output folder, and its bytes.
 pub type OutputFile = (String, Vec<u8>);
@@ -32,21 +38,25 @@ pub struct PdfRun<'a> {
     pub source_date_epoch: Option<i64>,
     pub cache: Option<&'a BuildCache>,
     pub progress: &'a dyn Progress,
+    /// The project's images, which a profile may show.
+    pub images: &'a BTreeMap<String, Vec<u8>>,
 }
 
-/// Renders every page set of `briefing`.
+/// Renders every page set of `briefing`; `rasteriser` and `style` draw the profiles' charts.
 pub fn render(
     briefing: &Briefing,
-    web: &Engine<'_>,
-    print: &Engine<'_>,
+    engines: (&Engine<'_>, &Engine<'_>),
+    charts: (&Style, &Rasteriser),
     run: PdfRun<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<OutputFile>, Error> {
+    let (web, print) = engines;
     let mut files = Vec::new();
     for set in &briefing.page_sets {
-        let pdfs = match &set.config.print_template {
+        let drawn = draw_profiles(set, charts)?;
+        let pdfs = match set.config.print() {
             Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {
-                typeset_all(briefing, set, template, print, run, warnings)
+                typeset_all(briefing, set, &drawn, template, print, run, warnings)
             })?,
             None => vec![None; set.entries.len()],
         };
@@ -55,7 +65,24 @@ pub fn render(
             .iter()
             .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
             .collect();
-        let set_value = json!({"path": set.config.path, "index_title": set.config.index_title, "pages": listing});
+        let compendium = match set.config.compendium {
+            true => Some(phase(run.progress, "compendium", 1, || {
+                compendium::typeset(briefing, set, &drawn, print, run, warnings)
+            })?),
+            false => None,
+        };
+        let compendium_link = compendium.as_ref().map(|pdf| {
+            json!({"href": format!("{}.pdf", set.config.path), "size": human_size(pdf.bytes.len()), "pages": pdf.pages})
+        });
+        let set_value = json!({
+            "path": set.config.path,
+            "index_title": set.config.index_title,
+            "pages": listing,
+            "compendium": compendium_link,
+        });
+        if let Some(pdf) = compendium {
+            files.push((set.config.compendium_path(), pdf.bytes));
+        }
         // The data and metadata are the same on every page: turned into template
         // values once (Tera's maps are shared on clone), not once per page.
         let base = to_tera(&json!({
@@ -64,31 +91,73 @@ pub fn render(
             "data": briefing.data,
             "generator": super::generator(),
         }))?;
-        for (entry, pdf) in set.entries.iter().zip(&pdfs) {
-            let pdf_link = pdf.as_ref().map(|(bytes, pages)| {
-                json!({"href": format!("{}.pdf", entry.slug), "size": human_size(bytes.len()), "pages": pages})
-            });
-            let mut context = base.clone();
-            context.insert("root", "../../");
-            context.insert("page", &page_context(entry, notes_html(entry.notes.as_deref())));
-            context.insert("pdf", &pdf_link);
-            let html = web.render(&set.config.template, &context).map_err(|e| {
-                e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path))
-            })?;
-            files.push((format!("{}/{}/index.html", set.config.path, entry.slug), html.into_bytes()));
-            if let Some((bytes, _)) = pdf {
-                files.push((format!("{}/{}/{}.pdf", set.config.path, entry.slug, entry.slug), bytes.clone()));
-            }
-        }
-        let mut context = base;
-        context.insert("root", "../");
-        let index = web.render(&set.config.index_template, &context)?;
-        files.push((format!("{}/index.html", set.config.path), index.into_bytes()));
+        // Pages render on every core; collected in entry order, so the output does not depend on it.
+        let pages: Vec<Vec<OutputFile>> = set
+            .entries
+            .par_iter()
+            .zip(&pdfs)
+            .zip(&drawn)
+            .map(|((entry, pdf), figures)| web_page(set, entry, (pdf, figures), &base, web))
+            .collect::<Result<_, _>>()?;
+        files.extend(pages.into_iter().flatten());
+        let mut extra = serde_json::Map::new();
+        extra.insert("compendium".into(), set_value["compendium"].clone());
+        files.extend(page_index::render(set, &base, web, &extra)?);
     }
     Ok(files)
 }
 
-fn page_context(entry: &PageEntry, notes: Option<String>) -> Value {
+/// One row's web page, its charts' files and its PDF.
+fn web_page(
+    set: &PageSet,
+    entry: &PageEntry,
+    (pdf, figures): (&Typeset, &[FigureFiles]),
+    base: &tera::Context,
+    web: &Engine<'_>,
+) -> Result<Vec<OutputFile>, Error> {
+    let folder = format!("{}/{}", set.config.path, entry.slug);
+    let mut files = Vec::new();
+    let pdf_link = pdf.as_ref().map(|(bytes, pages)| {
+        json!({"href": format!("{}.pdf", entry.slug), "size": human_size(bytes.len()), "pages": pages})
+    });
+    let mut context = base.clone();
+    context.insert("root", "../../");
+    context.insert("page", &page_context(entry, notes_html(entry.notes.as_deref())));
+    context.insert("pdf", &pdf_link);
+    if let Some(profile) = &entry.profile {
+        let sizes: Vec<_> = figures.iter().map(FigureFiles::sizes).collect();
+        context.insert("profile", &html::document_values(profile, &sizes, "../../"));
+        for (figure, bundle) in profile.figures.iter().zip(figures) {
+            files.push((format!("{folder}/{}", fig::path(figure, "svg")), bundle.svg.text.clone().into()));
+            files.push((format!("{folder}/{}", fig::narrow_path(figure)), bundle.narrow.text.clone().into()));
+            files.push((format!("{folder}/{}", fig::path(figure, "png")), bundle.png.clone()));
+            files.push((format!("{folder}/{}", fig::path(figure, "csv")), bundle.csv.clone().into()));
+        }
+    }
+    let html = web
+        .render(&set.config.template, &context)
+        .map_err(|e| e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path)))?;
+    files.push((format!("{folder}/index.html"), html.into_bytes()));
+    if let Some((bytes, _)) = pdf {
+        files.push((format!("{folder}/{}.pdf", entry.slug), bytes.clone()));
+    }
+    Ok(files)
+}
+
+/// Every profile's charts, drawn once for its page and its PDF, in entry order, on every core.
+fn draw_profiles(set: &PageSet, (style, rasteriser): (&Style, &Rasteriser)) -> Result<Vec<Vec<FigureFiles>>, Error> {
+    set.entries
+        .par_iter()
+        .map(|entry| {
+            let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
+            figures.iter().map(|f| fig::draw(f, style, rasteriser)).collect::<Result<Vec<_>, _>>().map_err(|e| {
+                e.context(format!("while drawing the charts of `{}` in `{}`", entry.slug, set.config.path))
+            })
+        })
+        .collect()
+}
+
+pub(crate) fn page_context(entry: &PageEntry, notes: Option<String>) -> Value {
     json!({
         "slug": entry.slug,
         "title": entry.title,
@@ -109,85 +178,96 @@ fn notes_html(pieces: Option<&[Piece]>) -> Option<String> {
     Some(html)
 }
 
-fn to_tera(value: &Value) -> Result<tera::Context, Error> {
+pub(crate) fn to_tera(value: &Value) -> Result<tera::Context, Error> {
     tera::Context::from_serialize(value).map_err(|e| Error::content(format!("could not prepare a page template: {e}")))
 }
 
 type Typeset = Option<(Vec<u8>, usize)>;
 
-/// Typesets every entry's PDF profile on two threads, keeping entry order.
+/// Each entry's Typst source through `template`, and the files its document
+/// shows (its charts, the project's images), by the path the source names them.
+fn print_sources(
+    briefing: &Briefing,
+    set: &PageSet,
+    drawn: &[Vec<FigureFiles>],
+    template: &str,
+    print: &Engine<'_>,
+    run: PdfRun<'_>,
+) -> Result<(Vec<String>, Vec<World>), Error> {
+    let labels = BTreeSet::new();
+    let links = Links::new(briefing, &labels);
+    let mut sources = Vec::with_capacity(set.entries.len());
+    let mut worlds = Vec::with_capacity(set.entries.len());
+    let base = to_tera(&json!({
+        "briefing": briefing.meta,
+        "set": {"path": set.config.path, "index_title": set.config.index_title},
+        "data": briefing.data,
+    }))?;
+    for (entry, figures) in set.entries.iter().zip(drawn) {
+        let notes = entry.notes.as_deref().map(|pieces| typst_markup::convert(pieces, &links));
+        let mut context = base.clone();
+        context.insert("page", &page_context(entry, notes));
+        let mut world = BTreeMap::new();
+        if let Some(profile) = &entry.profile {
+            let svgs: Vec<Svg> = figures.iter().map(|f| f.svg.clone()).collect();
+            let narrow: Vec<Svg> = figures.iter().map(|f| f.narrow.clone()).collect();
+            let labels = pdf::labels(profile);
+            let links = Links::new(profile, &labels);
+            context.insert("profile", &pdf::profile_values(profile, &svgs, &narrow, &links));
+            let resources = Resources { fonts: run.fonts, logo: None, images: run.images };
+            world = pdf::world_files(profile, &svgs, &resources);
+            pdf::add_figure_files(&mut world, profile, (&[], &narrow), &links);
+        }
+        let doing = || format!("while writing the PDF profile of `{}` in `{}`", entry.slug, set.config.path);
+        sources.push(print.render(template, &context).map_err(|e| e.context(doing()))?);
+        worlds.push(world);
+    }
+    Ok((sources, worlds))
+}
+
+/// The files one PDF's source refers to, by virtual path.
+type World = BTreeMap<String, Vec<u8>>;
+
+/// Typesets every entry's PDF profile, keeping entry order.
 fn typeset_all(
     briefing: &Briefing,
     set: &PageSet,
+    drawn: &[Vec<FigureFiles>],
     template: &str,
     print: &Engine<'_>,
     run: PdfRun<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<Typeset>, Error> {
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
-    let labels = BTreeSet::new();
-    let links = Links::new(briefing, &labels);
-    let mut sources = Vec::with_capacity(set.entries.len());
-    let base = to_tera(&json!({
-        "briefing": briefing.meta,
-        "set": {"path": set.config.path, "index_title": set.config.index_title},
-        "data": briefing.data,
-    }))?;
-    for entry in &set.entries {
-        let notes = entry.notes.as_deref().map(|pieces| typst_markup::convert(pieces, &links));
-        let mut context = base.clone();
-        context.insert("page", &page_context(entry, notes));
-        let doing = || format!("while writing the PDF profile of `{}` in `{}`", entry.slug, set.config.path);
-        sources.push(print.render(template, &context).map_err(|e| e.context(doing()))?);
-    }
+    let (mut sources, worlds) = print_sources(briefing, set, drawn, template, print, run)?;
     let fonts = &pdf::fonts_for(run.fonts, &sources.concat(), warnings);
     for source in &mut sources {
         pdf::mask_uncovered(fonts, source);
     }
     let m = &briefing.meta;
-    let jobs: Vec<(usize, String, String)> = set
+    let jobs: Vec<(String, String, World)> = set
         .entries
         .iter()
         .zip(sources)
-        .enumerate()
-        .map(|(i, (entry, source))| (i, format!("{}/{}", set.config.path, entry.slug), source))
+        .zip(worlds)
+        .map(|((entry, source), world)| (format!("{}/{}", set.config.path, entry.slug), source, world))
         .collect();
-    let half = jobs.len().div_ceil(2);
-    let results: BTreeMap<usize, (Result<pdf::Pdf, Error>, Vec<Warning>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(half.max(1))
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(i, name, source)| {
-                            let mut local = Vec::new();
-                            let template = Some(print.source(template));
-                            let job = pdf::Typesetting::new(
-                                m,
-                                name,
-                                source.clone(),
-                                BTreeMap::new(),
-                                run.source_date_epoch,
-                                template,
-                            );
-                            let pdf = typeset_with(run.cache, job, fonts, &mut local)
-                                .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
-                                .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
-                            run.progress.step();
-                            (*i, (pdf, local))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    if results.len() != set.entries.len() {
-        return Err(Error::content(format!("typesetting the `{}` PDFs stopped unexpectedly", set.config.path)));
-    }
+    // Typeset on every core; collected in entry order, so the output does not depend on it.
+    let results: Vec<(Result<pdf::Pdf, Error>, Vec<Warning>)> = jobs
+        .into_par_iter()
+        .map(|(name, source, world)| {
+            let mut local = Vec::new();
+            let job =
+                pdf::Typesetting::new(m, &name, source, world, run.source_date_epoch, Some(print.source(template)));
+            let pdf = typeset_with(run.cache, job, fonts, &mut local)
+                .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
+                .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
+            run.progress.step();
+            (pdf, local)
+        })
+        .collect();
     let mut out = Vec::with_capacity(results.len());
-    for (_, (pdf, local)) in results {
+    for (pdf, local) in results {
         warnings.extend(local);
         let pdf = pdf?;
         out.push(Some((pdf.bytes, pdf.pages)));
@@ -215,8 +295,10 @@ impl Renderer for PageSetsOutput {
             source_date_epoch: cx.options.source_date_epoch,
             cache: cx.cache,
             progress: cx.progress,
+            images: cx.resources.images,
         };
-        for (path, bytes) in render(cx.briefing, cx.web, cx.print, run, warnings)? {
+        let charts = (&cx.briefing.meta.style, cx.rasteriser);
+        for (path, bytes) in render(cx.briefing, (cx.web, cx.print), charts, run, warnings)? {
             out.add(path, bytes);
         }
         Ok(())

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use crate::diagnostic::{Diagnostic, Error, Warning};
-use crate::model::{Block, Briefing};
+use crate::model::{Block, Briefing, Figure};
 use crate::project::FontSet;
 use crate::project::config::{MIN_CHART_FONT, Paper};
 use crate::render::cache::BuildCache;
@@ -135,11 +135,10 @@ fn crash_error(
 }
 
 /// The files the print source refers to, by virtual path: charts, images and the logo.
-fn world_files(briefing: &Briefing, svgs: &[Svg], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
+pub fn world_files(briefing: &Briefing, svgs: &[Svg], resources: &Resources<'_>) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for (figure, svg) in briefing.figures.iter().zip(svgs) {
-        files.insert(format!("/{}", super::figures::path(figure, "svg")), svg.text.as_bytes().to_vec());
-    }
+    let labels = BTreeSet::new();
+    add_figure_files(&mut files, briefing, (svgs, &[]), &Links::new(briefing, &labels));
     for (path, bytes) in resources.images {
         files.insert(format!("/{path}"), bytes.clone());
     }
@@ -147,6 +146,49 @@ fn world_files(briefing: &Briefing, svgs: &[Svg], resources: &Resources<'_>) -> 
         files.insert(format!("/logo.{extension}"), bytes.clone());
     }
     files
+}
+
+/// The tallest a chart is set in a PDF profile, in millimetres: a profile is
+/// a page or two, so a tall chart (a map) must leave room for the rest.
+const PROFILE_TALLEST_MM: f64 = 110.0;
+
+/// A profile's document values, as [`document_values`], except that a chart
+/// taller than [`PROFILE_TALLEST_MM`] at the text's width is set from its
+/// narrow drawing (`narrow`, in figure order) — laid out for a column, so its
+/// labels stay at 9 pt or more while it takes half the page rather than all of it.
+pub fn profile_values(document: &Briefing, svgs: &[Svg], narrow: &[Svg], links: &Links<'_>) -> serde_json::Value {
+    let paper = document.meta.print.paper;
+    let (text_width, _) = text_area_mm(paper);
+    let setting = |i: usize, figure: &Figure| {
+        let (Some(wide), Some(narrow)) = (svgs.get(i), narrow.get(i)) else {
+            return (links.file(&super::figures::path(figure, "svg")), "100%".to_string());
+        };
+        let tall = f64::from(wide.height) / f64::from(wide.width.max(1)) * text_width > PROFILE_TALLEST_MM;
+        if !tall {
+            return (links.file(&super::figures::path(figure, "svg")), width_text(print_width_mm(wide, paper)));
+        }
+        let aspect = f64::from(narrow.height) / f64::from(narrow.width.max(1));
+        let legible = 9.0 * 0.352_78 * f64::from(narrow.width) / MIN_CHART_FONT;
+        let mm = (PROFILE_TALLEST_MM / aspect).clamp(legible.min(text_width), text_width);
+        (links.file(&super::figures::narrow_path(figure)), width_text(Some((mm * 10.0).round() / 10.0)))
+    };
+    values_with(document, links, setting)
+}
+
+/// Adds the charts of `document` to a PDF's files, at the paths `links` gives
+/// them: each one's drawing and, where given (a profile's), its narrow drawing.
+pub fn add_figure_files(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    document: &Briefing,
+    (svgs, narrow): (&[Svg], &[Svg]),
+    links: &Links<'_>,
+) {
+    for (figure, svg) in document.figures.iter().zip(svgs) {
+        files.insert(links.file(&super::figures::path(figure, "svg")), svg.text.as_bytes().to_vec());
+    }
+    for (figure, svg) in document.figures.iter().zip(narrow) {
+        files.insert(links.file(&super::figures::narrow_path(figure)), svg.text.as_bytes().to_vec());
+    }
 }
 
 /// The print template's text width and the tallest a figure may be, in millimetres:
@@ -163,11 +205,18 @@ fn text_area_mm(paper: Paper) -> (f64, f64) {
 /// it is wide; then as wide as fits 200 mm (185 mm on Letter) of height, so the
 /// figure, its notes and its source stay on one page. `None` means full width.
 fn print_width_mm(svg: &Svg, paper: Paper) -> Option<f64> {
-    let (text_width, tallest) = text_area_mm(paper);
+    let (_, tallest) = text_area_mm(paper);
+    fitted_width_mm(svg, paper, tallest, 1.2)
+}
+
+/// The width at which `svg` is `tallest` millimetres high, capped at the
+/// text width, when it is more than `threshold` times as tall as it is wide.
+fn fitted_width_mm(svg: &Svg, paper: Paper, tallest: f64, threshold: f64) -> Option<f64> {
+    let (text_width, _) = text_area_mm(paper);
     let (width, height) = (svg.width, svg.height);
     let aspect = f64::from(height) / f64::from(width.max(1));
     // Rounded so the generated source stays short and stable.
-    (aspect > 1.2).then(|| ((tallest / aspect).min(text_width) * 10.0).round() / 10.0)
+    (aspect > threshold).then(|| ((tallest / aspect).min(text_width) * 10.0).round() / 10.0)
 }
 
 /// Warns when a chart printed at its width would show its smallest text under
@@ -249,7 +298,7 @@ pub fn mask_uncovered(fonts: &FontSet, source: &mut String) {
 }
 
 /// Every label the Typst document will define, so links to others can be dropped.
-fn labels(briefing: &Briefing) -> BTreeSet<String> {
+pub fn labels(briefing: &Briefing) -> BTreeSet<String> {
     let mut labels = BTreeSet::new();
     for section in &briefing.sections {
         // The template labels a section only where it sets its heading.
@@ -280,39 +329,73 @@ fn labels(briefing: &Briefing) -> BTreeSet<String> {
 }
 
 fn print_context(briefing: &Briefing, svgs: &[Svg], links: &Links<'_>, logo_path: Option<String>) -> serde_json::Value {
-    let figures: Vec<serde_json::Value> = briefing
+    let document = document_values(briefing, svgs, links);
+    json!({
+        "briefing": briefing.meta,
+        "sections": document["sections"],
+        "figures": document["figures"],
+        "notes": document["notes"],
+        "data": briefing.data,
+        "logo": logo_path,
+    })
+}
+
+/// A document's `sections`, `figures` and `notes` as the print templates
+/// receive them, for the briefing and for each profile alike. `svgs` are the
+/// figures' SVGs, in figure order, served to Typst at `/figures/<id>.svg`.
+pub fn document_values(document: &Briefing, svgs: &[Svg], links: &Links<'_>) -> serde_json::Value {
+    let paper = document.meta.print.paper;
+    values_with(document, links, |i, figure| {
+        let width = svgs.get(i).and_then(|svg| print_width_mm(svg, paper));
+        (links.file(&super::figures::path(figure, "svg")), width_text(width))
+    })
+}
+
+/// A width for the template: millimetres, or the full text width.
+fn width_text(mm: Option<f64>) -> String {
+    mm.map_or_else(|| "100%".to_string(), |mm| format!("{mm}mm"))
+}
+
+/// The document values, with `setting` giving each figure (by index) the path
+/// of the drawing the PDF sets and its width.
+fn values_with(
+    document: &Briefing,
+    links: &Links<'_>,
+    setting: impl Fn(usize, &Figure) -> (String, String),
+) -> serde_json::Value {
+    let figures: Vec<serde_json::Value> = document
         .figures
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
+            let (path, width) = setting(i, f);
             json!({
                 "number": f.number,
                 "id": f.id,
-                "label": format!("fig-{}", f.id),
+                "label": links.label(&format!("fig-{}", f.id)),
                 "title": f.spec.title,
                 "subtitle": f.spec.subtitle,
                 "notes": f.spec.notes,
                 "source": f.spec.source,
                 "alt": f.description(),
-                "path": format!("/{}", super::figures::path(f, "svg")),
-                "print_width": svgs
-                    .get(f.number - 1)
-                    .and_then(|svg| print_width_mm(svg, briefing.meta.print.paper))
-                    .map_or_else(|| "100%".to_string(), |mm| format!("{mm}mm")),
+                "path": path,
+                "print_width": width,
             })
         })
         .collect();
-    let sections = super::sections_context(briefing, &figures, "typst", |pieces| typst_markup::convert(pieces, links));
-    let notes: Vec<serde_json::Value> = briefing
+    let mut sections =
+        super::sections_context(document, &figures, "typst", |pieces| typst_markup::convert(pieces, links));
+    for section in &mut sections {
+        let label = section["id"].as_str().map(|id| links.label(id));
+        section["label"] = json!(label);
+    }
+    let notes: Vec<serde_json::Value> = document
         .notes
         .iter()
-        .map(|n| json!({"number": n.number, "label": format!("note-{}", n.number), "typst": typst_markup::convert(&n.body, links)}))
+        .map(|n| {
+            let label = links.label(&format!("note-{}", n.number));
+            json!({"number": n.number, "label": label, "typst": typst_markup::convert(&n.body, links)})
+        })
         .collect();
-    json!({
-        "briefing": briefing.meta,
-        "sections": sections,
-        "figures": figures,
-        "notes": notes,
-        "data": briefing.data,
-        "logo": logo_path,
-    })
+    json!({"sections": sections, "figures": figures, "notes": notes})
 }

@@ -20,11 +20,36 @@ pub struct Links<'a> {
     /// Notes already placed as footnotes: prose is converted block by block,
     /// and a later marker for the same note must refer back, not repeat it.
     placed_footnotes: std::cell::RefCell<BTreeSet<usize>>,
+    /// Set when the document is one of several in a single Typst source (a
+    /// compendium of profiles): its labels and files are kept apart by it.
+    scope: Option<&'a str>,
 }
 
 impl<'a> Links<'a> {
     pub fn new(briefing: &'a Briefing, labels: &'a BTreeSet<String>) -> Self {
-        Self { briefing, labels, placed_footnotes: Default::default() }
+        Self { briefing, labels, placed_footnotes: Default::default(), scope: None }
+    }
+
+    /// Links for a document set beside others in one source, under `scope` (a slug).
+    pub fn scoped(briefing: &'a Briefing, labels: &'a BTreeSet<String>, scope: &'a str) -> Self {
+        Self { scope: Some(scope), ..Self::new(briefing, labels) }
+    }
+
+    /// The Typst label of the document's `name` (`fig-targets`, `note-2`, a section id).
+    pub fn label(&self, name: &str) -> String {
+        match self.scope {
+            Some(scope) => format!("{scope}:{name}"),
+            None => name.to_string(),
+        }
+    }
+
+    /// The virtual path at which Typst finds the document's own file `path`
+    /// (relative, e.g. `figures/a.svg`); the project's images are shared, unscoped.
+    pub fn file(&self, path: &str) -> String {
+        match self.scope {
+            Some(scope) => format!("/{scope}/{path}"),
+            None => format!("/{path}"),
+        }
     }
 
     fn footnotes(&self) -> bool {
@@ -128,19 +153,33 @@ impl Writer<'_, '_> {
             Piece::Markdown(event) => self.event(event),
             Piece::FigureRef(index) => {
                 if let Some(figure) = self.links.briefing.figures.get(*index) {
-                    self.out.push_str(&format!("#link(<fig-{}>)[Figure {}];", figure.id, figure.number));
+                    let label = self.links.label(&format!("fig-{}", figure.id));
+                    self.out.push_str(&format!("#link(<{label}>)[Figure {}];", figure.number));
+                }
+            }
+            Piece::PageRef(index) => {
+                // The PDF travels alone: a row's page is linked where the site's address is known.
+                let Some(link) = self.links.briefing.page_links.get(*index) else { return };
+                let title = escape_markup(&link.title);
+                match &self.links.briefing.meta.base_url {
+                    Some(base) => {
+                        let url = string_literal(&format!("{base}{}/{}/", link.set, link.slug));
+                        self.out.push_str(&format!("#link({url})[{title}];"));
+                    }
+                    None => self.out.push_str(&title),
                 }
             }
             Piece::NoteRef(index) => {
                 let Some(note) = self.links.briefing.notes.get(*index) else { return };
+                let label = self.links.label(&format!("note-{}", note.number));
                 if !self.links.footnotes() {
-                    self.out.push_str(&format!("#super[#link(<note-{0}>)[{0}]];", note.number));
+                    self.out.push_str(&format!("#super[#link(<{label}>)[{}]];", note.number));
                 } else if self.links.placed_footnotes.borrow_mut().insert(*index) {
                     let body = convert(&note.body, self.links);
-                    self.out.push_str(&format!("#footnote[{body}] <note-{}>", note.number));
+                    self.out.push_str(&format!("#footnote[{body}] <{label}>"));
                 } else {
                     // A second marker for the same note points to the footnote already placed.
-                    self.out.push_str(&format!("#footnote(<note-{}>);", note.number));
+                    self.out.push_str(&format!("#footnote(<{label}>);"));
                 }
             }
         }
@@ -204,7 +243,7 @@ impl Writer<'_, '_> {
             Tag::Heading { level, id, .. } => {
                 let level = heading_level(*level);
                 self.out.push_str(&format!("#heading(level: {level})["));
-                Open::Call(id.as_ref().filter(|id| is_label(id)).map(|id| id.to_string()))
+                Open::Call(id.as_ref().filter(|id| is_label(id)).map(|id| self.links.label(id)))
             }
             Tag::BlockQuote(_) => {
                 self.out.push_str("#quote(block: true)[");
@@ -234,7 +273,7 @@ impl Writer<'_, '_> {
             Tag::Strikethrough => self.call("#strike["),
             Tag::Superscript => self.call("#super["),
             Tag::Subscript => self.call("#sub["),
-            Tag::Link { dest_url, .. } => match link_target(dest_url, self.links.labels) {
+            Tag::Link { dest_url, .. } => match link_target(dest_url, self.links) {
                 Some(target) => {
                     self.out.push_str(&format!("#link({target})["));
                     Open::Call(None)
@@ -341,12 +380,12 @@ fn alignment(a: Alignment) -> &'static str {
 
 /// `#id` links go to a label when it exists; other URLs become string targets.
 /// An empty destination (`[text]()`) links nowhere, so only its text is kept.
-fn link_target(url: &str, labels: &BTreeSet<String>) -> Option<String> {
+fn link_target(url: &str, links: &Links<'_>) -> Option<String> {
     if url.trim().is_empty() {
         return None;
     }
     if let Some(anchor) = url.strip_prefix('#') {
-        return (is_label(anchor) && labels.contains(anchor)).then(|| format!("<{anchor}>"));
+        return (is_label(anchor) && links.labels.contains(anchor)).then(|| format!("<{}>", links.label(anchor)));
     }
     Some(string_literal(url))
 }

@@ -147,6 +147,7 @@ pub fn memory_project(markdown: String, data: briefing::project::DataSet) -> bri
         templates: TemplateSet::embedded(),
         fonts: FontSet::embedded(),
         page_notes: Default::default(),
+        profiles: Default::default(),
         logo: None,
         images: Default::default(),
     }

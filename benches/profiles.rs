@@ -1,0 +1,86 @@
+//! Benchmark: page sets at scale. A generated table of N rows (regions with a
+//! long name, a number in the millions and a missing value every seventh
+//! row) and a related table of five years per row; every row gets a profile
+//! from one `_profile.md` with one chart of its own five years. Prints the
+//! median wall time of `briefing build` for N = 250, 500, 1,000 and 2,000 rows,
+//! web only and web + PDF, and the time per row, which stays flat when the
+//! cost grows linearly.
+//!
+//! `cargo bench --bench profiles` (release binary; the data is fixed, so every
+//! run builds the same project).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 3;
+
+fn write_project(dir: &Path, rows: usize, pdf: bool) {
+    let data = dir.join("content/data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(dir.join("content/regions")).unwrap();
+    let config = format!(
+        "title: Regions\ndate: 2026-12-01\norganisation: Bench\npages:\n  - path: regions\n    data: regions\n    \
+         slug: code\n    title: name\n    index_title: Regional profiles\n    pdf: {pdf}\n    related:\n      years: code\n"
+    );
+    std::fs::write(dir.join("content/briefing.yaml"), config).unwrap();
+    std::fs::write(dir.join("content/01.md"), "# Regions\n\n{{ count(table=\"regions\") }} regions.\n").unwrap();
+    let mut regions = String::from("code,name,population,income\n");
+    let mut years = String::from("code,year,output\n");
+    for row in 0..rows {
+        let income = if row % 7 == 0 { String::new() } else { format!("{}", 1000 + row * 37 % 90_000) };
+        writeln!(
+            regions,
+            "r{row},Administrative region number {row} of the federation,{},{income}",
+            1_000_000 + row * 7919
+        )
+        .unwrap();
+        for year in 2020..2025 {
+            writeln!(years, "r{row},{year},{}", (row * 31 + year * 17) % 1000).unwrap();
+        }
+    }
+    std::fs::write(data.join("regions.csv"), regions).unwrap();
+    std::fs::write(data.join("years.csv"), years).unwrap();
+    std::fs::write(
+        dir.join("content/regions/_profile.md"),
+        "{{ page.title }} has {{ page.row.population | number }} people.\n\n# Output\n\n\
+         ```chart\nid: output\nkind: column\ntitle: \"Output of {{ page.title }}\"\ndata: years\n\
+         filter: \"code == '{{ page.slug }}'\"\nx: year\ny: output\nsource: Generated data\nalt: Columns by year.\n```\n",
+    )
+    .unwrap();
+}
+
+fn median_build(dir: &Path) -> Duration {
+    let mut times: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let started = Instant::now();
+            let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
+                .args(["build", "--quiet", "--project"])
+                .arg(dir)
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[RUNS / 2]
+}
+
+fn main() {
+    for pdf in [false, true] {
+        for rows in [250, 500, 1000, 2000] {
+            let dir = tempfile::tempdir().unwrap();
+            write_project(dir.path(), rows, pdf);
+            let median = median_build(dir.path());
+            println!(
+                "{:>5} rows, {:<10} median {:>7.2} s, {:>6.2} ms per row",
+                rows,
+                if pdf { "web + PDF" } else { "web only" },
+                median.as_secs_f64(),
+                median.as_secs_f64() * 1000.0 / rows as f64
+            );
+        }
+    }
+}
