@@ -79,6 +79,11 @@ fn a_set_with_only_a_pages_entry_gets_a_fact_sheet_and_a_pdf_without_any_templat
     }
     let page = page_text(project.path(), "countries/cn/index.html");
     assert!(page.contains("Population 2007 1,318,683,096 people"), "{page}");
+    // The related rows, as a table formatted by their own schema, without the fields tying
+    // them to the page (the code) or repeating its title (the country's name); a year is a year.
+    assert!(page.contains("Panel Year Population Life expectancy GDP per person"), "{page}");
+    assert!(page.contains("2007 1,318,683,096 people 73.0 years"), "{page}");
+    assert!(pdf.contains("Panel") && pdf.contains("73.0 years"), "{pdf}");
 }
 
 #[test]

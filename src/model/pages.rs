@@ -10,6 +10,7 @@ use crate::model::prose::Prose;
 use crate::model::{Briefing, Meta, Piece, markdown, numbers, profile};
 use crate::project::config::PageSetConfig;
 use crate::project::data::Fields;
+use crate::project::schema::ColumnType;
 use crate::project::{Project, Table};
 
 /// One generated page.
@@ -24,11 +25,25 @@ pub struct PageEntry {
     pub facts: Vec<Fact>,
     /// Rows of each related table that belong to this page, by table name.
     pub related: Map<String, Value>,
+    /// The same rows as readers see them: labelled and formatted by each table's schema.
+    pub related_tables: Vec<RelatedTable>,
     /// The page's notes from `content/<notes>/<slug>.md`, if any, when the set
     /// has no profile (with one, the notes end the profile's document).
     pub notes: Option<Vec<Piece>>,
     /// The row's document, written from the set's `_profile.md`.
     pub profile: Option<Briefing>,
+}
+
+/// A page's rows of one related table, ready to set as a table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RelatedTable {
+    pub table: String,
+    /// The table's name as a heading: `phrase_mentions` → "Phrase mentions".
+    pub title: String,
+    /// The column headings, from the schema's labels.
+    pub headings: Vec<String>,
+    /// Each row's facts, one per heading.
+    pub rows: Vec<Vec<Fact>>,
 }
 
 /// One labelled value of a page's row.
@@ -38,6 +53,8 @@ pub struct Fact {
     pub label: String,
     pub text: String,
     pub missing: bool,
+    /// The value is a number (set flush right in tables).
+    pub numeric: bool,
     /// What the field means, from the schema's `description`.
     pub description: Option<String>,
 }
@@ -55,6 +72,10 @@ fn facts(table: &Table, fields: &Fields, slug: &str) -> Vec<Fact> {
             let value = fields.get(field).unwrap_or(&Value::Null);
             let text = match value {
                 Value::Null => None,
+                // A year is a name, not a quantity: 2007, never "2,007".
+                Value::Number(n) if column.is_some_and(|c| c.kind == Some(ColumnType::Year)) => {
+                    n.as_f64().map(numbers::plain)
+                }
                 Value::Number(n) => n.as_f64().map(|n| {
                     let decimals = column.and_then(|c| c.decimals).unwrap_or(if n.fract() == 0.0 { 0 } else { 1 });
                     let unit = column.and_then(|c| c.unit_text()).unwrap_or_default();
@@ -73,6 +94,7 @@ fn facts(table: &Table, fields: &Fields, slug: &str) -> Vec<Fact> {
                 description: column.and_then(|c| c.description.clone()),
                 label: table.heading(field),
                 missing: text.is_none(),
+                numeric: value.is_number(),
                 text: text.unwrap_or_else(|| "not available".to_string()),
             }
         })
@@ -168,6 +190,7 @@ pub fn build(
             let facts = facts(table, &row.fields, &config.slug);
             let mut entry = PageEntry {
                 related: related.rows_of(&slug),
+                related_tables: related.tables_of(&slug, &title),
                 slug,
                 title,
                 row: row.fields.to_map(),
@@ -208,6 +231,7 @@ impl PageEntry {
             "row": self.row,
             "facts": self.facts,
             "related": self.related,
+            "related_tables": self.related_tables,
         })
     }
 }
@@ -218,7 +242,7 @@ type RowsBySlug = std::collections::HashMap<String, Vec<usize>>;
 /// The rows of each related table, grouped by the field that names their
 /// page, so each page finds its rows without reading the whole table again.
 struct Related<'a> {
-    tables: Vec<(&'a str, &'a Table, RowsBySlug)>,
+    tables: Vec<(&'a str, &'a Table, &'a str, RowsBySlug)>,
 }
 
 impl<'a> Related<'a> {
@@ -246,7 +270,7 @@ impl<'a> Related<'a> {
                     by_slug.entry(slug.to_string()).or_default().push(index);
                 }
             }
-            tables.push((other.as_str(), other_table, by_slug));
+            tables.push((other.as_str(), other_table, field.as_str(), by_slug));
         }
         Ok(Self { tables })
     }
@@ -254,10 +278,33 @@ impl<'a> Related<'a> {
     fn rows_of(&self, slug: &str) -> Map<String, Value> {
         self.tables
             .iter()
-            .map(|(name, table, by_slug)| {
+            .map(|(name, table, _, by_slug)| {
                 let rows = by_slug.get(slug).map_or(&[][..], Vec::as_slice);
                 let rows = rows.iter().map(|&i| Value::Object(table.rows[i].fields.to_map())).collect();
                 ((*name).to_string(), Value::Array(rows))
+            })
+            .collect()
+    }
+
+    /// The page's related rows as formatted tables, without the field that ties
+    /// them to it or a field that only repeats the page's title.
+    fn tables_of(&self, slug: &str, title: &str) -> Vec<RelatedTable> {
+        self.tables
+            .iter()
+            .filter_map(|(name, table, field, by_slug)| {
+                let mut rows: Vec<Vec<Fact>> =
+                    by_slug.get(slug)?.iter().map(|&i| facts(table, &table.rows[i].fields, field)).collect();
+                let width = rows.first()?.len();
+                let repeats_title = |j: usize| rows.iter().all(|row| row[j].text == title);
+                let keep: Vec<bool> = (0..width).map(|j| !repeats_title(j)).collect();
+                for row in &mut rows {
+                    *row = std::mem::take(row).into_iter().zip(&keep).filter_map(|(f, &k)| k.then_some(f)).collect();
+                }
+                let headings = rows.first()?.iter().map(|f| f.label.clone()).collect();
+                let words = name.replace(['_', '.'], " ");
+                let mut chars = words.chars();
+                let title = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str())?;
+                Some(RelatedTable { table: (*name).to_string(), title, headings, rows })
             })
             .collect()
     }
@@ -322,8 +369,9 @@ fn warn_unmatched_notes(
     warnings: &mut Vec<Warning>,
 ) {
     if let Some(notes) = project.page_notes.get(&config.path) {
+        let slugs: std::collections::HashSet<&str> = entries.iter().map(|e| e.slug.as_str()).collect();
         for (stem, file) in notes {
-            if !entries.iter().any(|e| &e.slug == stem) {
+            if !slugs.contains(stem.as_str()) {
                 warnings.push(
                     Diagnostic::warning(format!(
                         "these notes match no page of `{}`, so they are not shown",

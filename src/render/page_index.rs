@@ -2,7 +2,8 @@
 //! with their key figures, each title linking its page. The site runs no
 //! script, so sorting is done ahead: the same table ordered by each column,
 //! either way, is written beside it (`by-<n>.html`, `by-<n>-desc.html`), and
-//! each column head links the next order, with `aria-sort` on the current one.
+//! each column head links the next order, with `aria-sort` on the current one
+//! — for sets of up to [`SORTED_COPIES_UP_TO`] rows.
 
 use std::cmp::Ordering;
 
@@ -12,6 +13,11 @@ use crate::diagnostic::Error;
 use crate::model::pages::{PageEntry, PageSet};
 use crate::render::pages::OutputFile;
 use crate::render::templating::Engine;
+
+/// The most rows a set may have for its index to be written sorted by each
+/// column too: each copy holds every row, and a reader sorting ten thousand
+/// rows is better served by the data file.
+pub const SORTED_COPIES_UP_TO: usize = 2_000;
 
 /// One order of the table: by which column (0 is the title) and which way.
 #[derive(Clone, Copy, PartialEq)]
@@ -36,8 +42,9 @@ pub fn render(
     extra: &serde_json::Map<String, Value>,
 ) -> Result<Vec<OutputFile>, Error> {
     let cells: Vec<Vec<Cell>> = set.entries.iter().map(|e| cells(set, e)).collect();
+    let sortable = set.entries.len() <= SORTED_COPIES_UP_TO;
     let mut orders = vec![None];
-    for column in 0..=set.columns.len() {
+    for column in (0..=set.columns.len()).filter(|_| sortable) {
         orders.extend([false, true].map(|descending| Some(Order { column, descending })));
     }
     let mut files = Vec::with_capacity(orders.len());
@@ -50,7 +57,7 @@ pub fn render(
         let mut value = json!({
             "path": set.config.path,
             "index_title": set.config.index_title,
-            "columns": columns(set, order),
+            "columns": columns(set, order, sortable),
             "pages": rows.iter().map(|&i| row_value(&set.entries[i], &cells[i])).collect::<Vec<_>>(),
             "sorted": order.is_some(),
         });
@@ -102,8 +109,9 @@ fn compare(a: &Cell, b: &Cell, descending: bool) -> Ordering {
     if descending { ordering.reverse() } else { ordering }
 }
 
-/// The column heads: label, whether numeric, the order each links to and the current order's `aria-sort`.
-fn columns(set: &PageSet, current: Option<Order>) -> Vec<Value> {
+/// The column heads: label, whether numeric, the order each links to (none
+/// when the set is too large for sorted copies) and the current order's `aria-sort`.
+fn columns(set: &PageSet, current: Option<Order>, sortable: bool) -> Vec<Value> {
     let label = |field: &String| {
         let fact = set.entries.iter().find_map(|e| e.facts.iter().find(|f| &f.field == field));
         fact.map_or_else(|| field.clone(), |f| f.label.clone())
@@ -123,7 +131,8 @@ fn columns(set: &PageSet, current: Option<Order>) -> Vec<Value> {
                 None => Order { column, descending: numeric },
             };
             let aria = here.map(|o| if o.descending { "descending" } else { "ascending" });
-            json!({"field": field, "label": label, "numeric": numeric, "href": next.file(), "sort": aria})
+            let href = sortable.then(|| next.file());
+            json!({"field": field, "label": label, "numeric": numeric, "href": href, "sort": aria})
         })
         .collect()
 }

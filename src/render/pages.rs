@@ -158,14 +158,9 @@ fn draw_profiles(set: &PageSet, (style, rasteriser): (&Style, &Rasteriser)) -> R
 }
 
 pub(crate) fn page_context(entry: &PageEntry, notes: Option<String>) -> Value {
-    json!({
-        "slug": entry.slug,
-        "title": entry.title,
-        "row": entry.row,
-        "facts": entry.facts,
-        "related": entry.related,
-        "notes": notes,
-    })
+    let mut page = entry.value();
+    page["notes"] = json!(notes);
+    page
 }
 
 fn notes_html(pieces: Option<&[Piece]>) -> Option<String> {
@@ -252,20 +247,18 @@ fn typeset_all(
         .zip(worlds)
         .map(|((entry, source), world)| (format!("{}/{}", set.config.path, entry.slug), source, world))
         .collect();
-    // Typeset on every core; collected in entry order, so the output does not depend on it.
-    let results: Vec<(Result<pdf::Pdf, Error>, Vec<Warning>)> = jobs
-        .into_par_iter()
-        .map(|(name, source, world)| {
-            let mut local = Vec::new();
-            let job =
-                pdf::Typesetting::new(m, &name, source, world, run.source_date_epoch, Some(print.source(template)));
-            let pdf = typeset_with(run.cache, job, fonts, &mut local)
-                .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
-                .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
-            run.progress.step();
-            (pdf, local)
-        })
-        .collect();
+    let results = on_every_core(jobs, |(name, source, world)| {
+        let mut local = Vec::new();
+        let job = pdf::Typesetting::new(m, &name, source, world, run.source_date_epoch, Some(print.source(template)));
+        let pdf = typeset_with(run.cache, job, fonts, &mut local)
+            .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
+            .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
+        run.progress.step();
+        (pdf, local)
+    });
+    if results.len() != set.entries.len() {
+        return Err(Error::content(format!("typesetting the `{}` PDFs stopped unexpectedly", set.config.path)));
+    }
     let mut out = Vec::with_capacity(results.len());
     for (pdf, local) in results {
         warnings.extend(local);
@@ -273,6 +266,32 @@ fn typeset_all(
         out.push(Some((pdf.bytes, pdf.pages)));
     }
     Ok(out)
+}
+
+/// Runs `work` on each job on one plain thread per core (as many as rayon
+/// would use), returning the results in job order. Typst runs its own work on
+/// rayon's pool; were our jobs on that pool too, a worker waiting inside one
+/// job's typesetting would pick up another and nest it on the same stack, and
+/// enough of them overflow it. Threads of our own never take on rayon's work.
+fn on_every_core<J: Send, R: Send>(jobs: Vec<J>, work: impl Fn(J) -> R + Sync) -> Vec<R> {
+    let count = jobs.len();
+    let queue = std::sync::Mutex::new(jobs.into_iter().enumerate());
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..rayon::current_num_threads().clamp(1, count.max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    while let Some((i, job)) = queue.lock().ok().and_then(|mut q| q.next()) {
+                        mine.push((i, work(job)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// The page sets: a page (and PDF profile) per row and an index per set.

@@ -40,11 +40,15 @@ fn stage(staging: &Path, set: &OutputSet) -> Result<(), Error> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| Error::io(staging, "remove", &e))?;
     }
+    // Folders first, each once (a page set writes thousands of files into hundreds of folders).
+    let folders: std::collections::BTreeSet<&Path> =
+        set.files.keys().filter_map(|relative| Path::new(relative).parent()).collect();
+    for folder in folders {
+        let dir = staging.join(folder);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
+    }
     for (relative, bytes) in &set.files {
         let path = staging.join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", &e))?;
-        }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", &e))?;
     }
     // An empty build still produces the folder.

@@ -248,7 +248,14 @@ fn transformed_records<'a>(
         Some(text) => Some(parse_filter(cx, text)?),
         None => None,
     };
-    if let (Some(filter), Some(text)) = (&filter, &raw.filter) {
+    // Every text the filter compares is in the table: nothing to warn about, and no scan of every row.
+    let all_found = |filter: &query::Expr| {
+        let compared = filter.compared_texts();
+        compared
+            .iter()
+            .all(|(_, text)| compared.iter().any(|(f, t)| t == text && cx.table.index(f).by_text.contains_key(text)))
+    };
+    if let (Some(filter), Some(text)) = (filter.as_ref().filter(|f| !all_found(f)), &raw.filter) {
         for unmatched in query::unmatched(filter, cx.table.rows.iter().map(|r| &r.fields)) {
             let (message, help) = unmatched.message(&cx.table.name);
             warnings.push(

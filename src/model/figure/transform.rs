@@ -13,7 +13,7 @@ use super::Context;
 use super::spec::Aggregate;
 use super::text_of;
 use crate::diagnostic::Error;
-use crate::model::query::{self, Expr};
+use crate::model::query::{self, Expr, Op};
 
 /// One row on its way to the chart.
 #[derive(Debug, Clone)]
@@ -47,10 +47,30 @@ impl Record<'_> {
     }
 }
 
-/// The rows that pass `filter` (all rows when there is none).
+/// The field and text of a filter that starts by selecting one value
+/// (`code == 'bo'`, or `code == 'bo' and …`): no other row can pass it, and —
+/// `and` stopping at its first false side — no other row reaches the rest.
+fn selected_value(filter: &Expr) -> Option<(&str, &str)> {
+    match filter {
+        Expr::Binary(Op::Eq, a, b) => match (a.as_ref(), b.as_ref()) {
+            (Expr::Field(f), Expr::Text(t)) | (Expr::Text(t), Expr::Field(f)) => Some((f, t)),
+            _ => None,
+        },
+        Expr::Binary(Op::And, left, _) => selected_value(left),
+        _ => None,
+    }
+}
+
+/// The rows that pass `filter` (all rows when there is none). A filter that
+/// selects one value reads only the rows the table's index holds for it.
 pub fn filter<'a>(cx: &Context<'a>, filter: Option<&Expr>) -> Result<Vec<Record<'a>>, Error> {
-    let mut records = Vec::with_capacity(cx.table.rows.len());
-    for (index, row) in cx.table.rows.iter().enumerate() {
+    let candidates: Vec<usize> = match filter.and_then(selected_value) {
+        Some((field, text)) => cx.table.index(field).candidates(text),
+        None => (0..cx.table.rows.len()).collect(),
+    };
+    let mut records = Vec::with_capacity(candidates.len());
+    for index in candidates {
+        let row = &cx.table.rows[index];
         if let Some(filter) = filter {
             let keep = query::evaluate(filter, &row.fields)
                 .map_err(|problem| {

@@ -14,6 +14,7 @@
 mod csv_body;
 mod derived;
 pub mod fields;
+pub mod index;
 mod sheets;
 pub mod sql;
 mod text;
@@ -51,6 +52,8 @@ pub struct Table {
     pub schema: Schema,
     /// What kind of file the rows came from, which decides how places in it are named.
     pub source: Source,
+    /// Rows by the text of a field, for filters that select one value (see `index`).
+    pub indexes: index::Indexes,
 }
 
 /// Where a table's rows come from.
@@ -92,7 +95,13 @@ impl Table {
             value,
             schema,
             source: Source::Text,
+            indexes: index::Indexes::default(),
         }
+    }
+
+    /// The index of `field`'s values over the rows, built on first use.
+    pub fn index(&self, field: &str) -> std::sync::Arc<index::FieldIndex> {
+        self.indexes.of(field, &self.rows)
     }
 
     /// Where row `index` is, for error messages.
