@@ -6,10 +6,10 @@
 //! `cargo bench --bench large_data` (release binary; the CSV is generated
 //! with a fixed seed, so every run builds the same project).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 const ROWS: usize = 1_000_000;
 const RUNS: usize = 5;
@@ -67,24 +67,12 @@ fn peak_child_memory_mb() -> f64 {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     write_project(dir.path());
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
-                .args(["build", "--quiet", "--project"])
-                .arg(dir.path())
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
+    let median = common::median_build(dir.path(), RUNS);
     let page = std::fs::read_to_string(dir.path().join("output/index.html")).unwrap();
     assert!(page.contains("1,000,000 rows"), "the build counted every row");
     println!(
         "1,000,000-row CSV, grouped by SQL into a chart: median {:.2} s over {RUNS} builds; peak memory {:.0} MB",
-        times[RUNS / 2].as_secs_f64(),
+        median.as_secs_f64(),
         peak_child_memory_mb()
     );
 }

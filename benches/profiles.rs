@@ -4,15 +4,18 @@
 //! from one `_profile.md` with one chart of its own five years. Prints the
 //! median wall time of `briefing build` for N = 250, 500, 1,000 and 2,000 rows,
 //! web only and web + PDF, and the time per row, which stays flat when the
-//! cost grows linearly.
+//! cost grows linearly. Then 1,000 and 10,000 generic pages (a fact sheet per
+//! row) against Hugo building the same pages from front matter, when `hugo` is
+//! on the PATH; medians of five, and the ratio. With `TMPDIR=/dev/shm` the
+//! projects live in memory, which takes the disk's noise out of both.
 //!
 //! `cargo bench --bench profiles` (release binary; the data is fixed, so every
 //! run builds the same project).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 const RUNS: usize = 3;
 
@@ -51,29 +54,12 @@ fn write_project(dir: &Path, rows: usize, pdf: bool) {
     .unwrap();
 }
 
-fn median_build(dir: &Path) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            let output = Command::new(env!("CARGO_BIN_EXE_briefing"))
-                .args(["build", "--quiet", "--project"])
-                .arg(dir)
-                .output()
-                .unwrap();
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[RUNS / 2]
-}
-
 fn main() {
     for pdf in [false, true] {
         for rows in [250, 500, 1000, 2000] {
             let dir = tempfile::tempdir().unwrap();
             write_project(dir.path(), rows, pdf);
-            let median = median_build(dir.path());
+            let median = common::median_build(dir.path(), RUNS);
             println!(
                 "{:>5} rows, {:<10} median {:>7.2} s, {:>6.2} ms per row",
                 rows,
@@ -82,5 +68,26 @@ fn main() {
                 median.as_secs_f64() * 1000.0 / rows as f64
             );
         }
+    }
+    generic_pages_against_hugo();
+}
+
+/// Fact sheets with nothing but a `pages:` entry, against Hugo building the
+/// same pages from front matter, side by side (skipped without `hugo`).
+fn generic_pages_against_hugo() {
+    for rows in [1000, 10_000] {
+        let briefing = tempfile::tempdir().unwrap();
+        common::hugo::write_briefing(briefing.path(), rows);
+        let ours = common::median_build(briefing.path(), 5);
+        let line = format!("{rows:>6} generic pages: briefing median {:.2} s", ours.as_secs_f64());
+        if !common::hugo::available() {
+            println!("{line} (hugo is not on the PATH: no comparison)");
+            continue;
+        }
+        let site = tempfile::tempdir().unwrap();
+        common::hugo::write_hugo(site.path(), rows);
+        let hugo = common::hugo::median_build(site.path(), 5);
+        let ratio = ours.as_secs_f64() / hugo.as_secs_f64();
+        println!("{line}, Hugo {:.2} s: {ratio:.2}× Hugo's time", hugo.as_secs_f64());
     }
 }

@@ -10,28 +10,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use crate::diagnostic::{Error, Warning};
-use crate::model::Briefing;
-use crate::model::pages::PageSet;
 use crate::render::chart::Svg;
-use crate::render::figures::FigureFiles;
-use crate::render::pages::{PdfRun, page_context, to_tera};
+use crate::render::pages::{SetPrint, page_context, to_tera};
 use crate::render::pdf::{self, Pdf, Typesetting};
-use crate::render::templating::Engine;
 use crate::render::typeset::{engine_crashed, typeset_with};
 use crate::render::typst_markup::{self, Links};
 
 /// The print template of every compendium.
 pub const TEMPLATE: &str = "print/compendium.typ";
 
-/// Typesets the compendium of `set`; `drawn` holds each entry's charts, in entry order.
-pub fn typeset(
-    briefing: &Briefing,
-    set: &PageSet,
-    drawn: &[Vec<FigureFiles>],
-    print: &Engine<'_>,
-    run: PdfRun<'_>,
-    warnings: &mut Vec<Warning>,
-) -> Result<Pdf, Error> {
+/// Typesets the compendium of the job's set.
+pub fn typeset(job: &SetPrint<'_>, warnings: &mut Vec<Warning>) -> Result<Pdf, Error> {
+    let SetPrint { briefing, set, drawn, print, run } = *job;
     let doing = || format!("while writing the compendium of `{}`", set.config.path);
     let mut files = BTreeMap::new();
     for (path, bytes) in run.images {

@@ -56,7 +56,7 @@ pub fn render(
         let drawn = draw_profiles(set, charts)?;
         let pdfs = match set.config.print() {
             Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {
-                typeset_all(briefing, set, &drawn, template, print, run, warnings)
+                typeset_all(&SetPrint { briefing, set, drawn: &drawn, print, run }, template, warnings)
             })?,
             None => vec![None; set.entries.len()],
         };
@@ -67,7 +67,7 @@ pub fn render(
             .collect();
         let compendium = match set.config.compendium {
             true => Some(phase(run.progress, "compendium", 1, || {
-                compendium::typeset(briefing, set, &drawn, print, run, warnings)
+                compendium::typeset(&SetPrint { briefing, set, drawn: &drawn, print, run }, warnings)
             })?),
             false => None,
         };
@@ -179,16 +179,20 @@ pub(crate) fn to_tera(value: &Value) -> Result<tera::Context, Error> {
 
 type Typeset = Option<(Vec<u8>, usize)>;
 
+/// What typesetting a set's PDFs (each row's, or the compendium) works from.
+pub struct SetPrint<'a> {
+    pub briefing: &'a Briefing,
+    pub set: &'a PageSet,
+    /// Each entry's charts, in entry order.
+    pub drawn: &'a [Vec<FigureFiles>],
+    pub print: &'a Engine<'a>,
+    pub run: PdfRun<'a>,
+}
+
 /// Each entry's Typst source through `template`, and the files its document
 /// shows (its charts, the project's images), by the path the source names them.
-fn print_sources(
-    briefing: &Briefing,
-    set: &PageSet,
-    drawn: &[Vec<FigureFiles>],
-    template: &str,
-    print: &Engine<'_>,
-    run: PdfRun<'_>,
-) -> Result<(Vec<String>, Vec<World>), Error> {
+fn print_sources(job: &SetPrint<'_>, template: &str) -> Result<(Vec<String>, Vec<World>), Error> {
+    let SetPrint { briefing, set, drawn, print, run } = *job;
     let labels = BTreeSet::new();
     let links = Links::new(briefing, &labels);
     let mut sources = Vec::with_capacity(set.entries.len());
@@ -224,17 +228,10 @@ fn print_sources(
 type World = BTreeMap<String, Vec<u8>>;
 
 /// Typesets every entry's PDF profile, keeping entry order.
-fn typeset_all(
-    briefing: &Briefing,
-    set: &PageSet,
-    drawn: &[Vec<FigureFiles>],
-    template: &str,
-    print: &Engine<'_>,
-    run: PdfRun<'_>,
-    warnings: &mut Vec<Warning>,
-) -> Result<Vec<Typeset>, Error> {
+fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) -> Result<Vec<Typeset>, Error> {
+    let SetPrint { briefing, set, print, run, .. } = *job;
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
-    let (mut sources, worlds) = print_sources(briefing, set, drawn, template, print, run)?;
+    let (mut sources, worlds) = print_sources(job, template)?;
     let fonts = &pdf::fonts_for(run.fonts, &sources.concat(), warnings);
     for source in &mut sources {
         pdf::mask_uncovered(fonts, source);
