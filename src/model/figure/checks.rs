@@ -88,6 +88,80 @@ pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) ->
     Ok(())
 }
 
+/// A log scale suits values spread by orders of magnitude on an axis that
+/// need not start at zero: a scatter's two axes and a line's values. Bars
+/// and columns measure from zero, which a log scale does not have.
+pub(super) fn scales_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) -> Result<(), Error> {
+    use super::spec::AxisScale::Log;
+    let name = kind.name();
+    let x_keys = [
+        ("x_prefix", raw.x_prefix.as_ref().map(|k| &k.referenced)),
+        ("x_unit", raw.x_unit.as_ref().map(|k| &k.referenced)),
+        ("x_decimals", raw.x_decimals.as_ref().map(|k| &k.referenced)),
+        ("x_magnitude", raw.x_magnitude.as_ref().map(|k| &k.referenced)),
+    ];
+    if let Some((key, Some(at))) = x_keys.into_iter().find(|(_, at)| at.is_some() && kind != ChartKind::Scatter) {
+        return Err(Error::content(format!("a {name} chart's x names categories or times, so `{key}` does not apply"))
+            .at(cx.at(at))
+            .with_help(
+                "`x_prefix`, `x_unit`, `x_decimals` and `x_magnitude` format a scatter's numeric x; remove it",
+            ));
+    }
+    if let Some(scale) = raw.x_scale.as_ref().filter(|s| s.value == Log && kind != ChartKind::Scatter) {
+        return Err(Error::content(format!("a {name} chart's x axis cannot be logarithmic"))
+            .at(cx.at(&scale.referenced))
+            .with_help("`x_scale: log` is for a scatter's numeric x; remove it, or use kind: scatter"));
+    }
+    if let Some(scale) =
+        raw.y_scale.as_ref().filter(|s| s.value == Log && !matches!(kind, ChartKind::Scatter | ChartKind::Line))
+    {
+        let help = if kind == ChartKind::TileMap || kind == ChartKind::Dumbbell {
+            "`y_scale: log` is for lines and scatters; remove it"
+        } else {
+            "a bar's length is its value, so its axis starts at zero, which a log scale has not; show the values on a line or a scatter, or keep the linear scale"
+        };
+        return Err(Error::content(format!("a {name} chart cannot use a logarithmic value axis"))
+            .at(cx.at(&scale.referenced))
+            .with_help(help));
+    }
+    Ok(())
+}
+
+/// Every value on a log axis must be above zero: name the first that is not.
+pub(super) fn log_values_positive(cx: &Context<'_>, raw: &RawSpec, drawn: &ChartData) -> Result<(), Error> {
+    use super::spec::AxisScale::Log;
+    let axes = [("x", raw.x_scale.as_ref(), true), ("y", raw.y_scale.as_ref(), false)];
+    for (axis, scale, is_x) in axes {
+        let Some(scale) = scale.filter(|s| s.value == Log) else { continue };
+        let bad = drawn.rows.iter().find_map(|row| {
+            let mut values = if is_x { vec![row.x] } else { row.values.clone() };
+            values.retain(Option::is_some);
+            values.into_iter().flatten().find(|v| *v <= 0.0).map(|v| (row, v))
+        });
+        if let Some((row, value)) = bad {
+            return Err(Error::content(format!(
+                "chart `{}` has a log {axis} scale, but `{}` has {axis} = {}, and a log scale holds only values above zero",
+                cx.id,
+                row.key,
+                crate::model::numbers::plain(value)
+            ))
+            .at(cx.at(&scale.referenced))
+            .with_help("filter out the rows at or below zero, or keep the linear scale"));
+        }
+        if let Some(reference) = raw.reference.iter().find(|r| !is_x && r.value <= 0.0) {
+            return Err(Error::content(format!(
+                "chart `{}` has a log y scale, but its reference line \"{}\" is at {}, which the scale cannot show",
+                cx.id,
+                reference.label,
+                crate::model::numbers::plain(reference.value)
+            ))
+            .at(cx.at(&scale.referenced))
+            .with_help("give the reference a value above zero, or keep the linear scale"));
+        }
+    }
+    Ok(())
+}
+
 /// What the drawn table must satisfy for the kind: something to draw, two
 /// series for a dumbbell, no negative segment in a stack, legend labels that
 /// name real series.

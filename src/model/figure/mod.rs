@@ -23,10 +23,10 @@ use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
 pub use data::{Cell, ChartData, Column, DataRow, Role, Series};
-pub use format::{NumberFormat, decimals_for_step, plain_number, round_half_up};
-pub use spec::{Aggregate, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort};
+pub use format::{Magnitude, NumberFormat, decimals_for_step, plain_number, round_half_up};
+pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort};
 
-use spec::{FieldList, RawSpec};
+use spec::{FieldList, MagnitudeChoice, RawSpec};
 
 /// A numbered figure.
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +109,7 @@ impl Figure {
         };
         let cx = Context { id: id.clone(), file, file_text, first_line, table, x: raw.x.value.clone() };
         checks::keys_fit_kind(&cx, &raw, kind)?;
+        checks::scales_fit_kind(&cx, &raw, kind)?;
 
         // Transforms, in order: filter, then group and aggregate.
         let aggregate = aggregate(&cx, &raw)?;
@@ -133,10 +134,17 @@ impl Figure {
         let mut drawn = data::build(&cx, &spec, &records)?;
         drawn.sort_and_limit(kind, spec.sort, spec.limit);
         checks::drawn_fits_kind(&cx, &raw, kind, &drawn)?;
+        checks::log_values_positive(&cx, &raw, &drawn)?;
         spec.format.decimals = checks::decimals(&cx, &raw, &drawn, declared.and_then(|c| c.decimals))?;
+        numbers_in_magnitude(&raw, &mut spec, &drawn, table);
         checks::height(&cx, &raw)?;
         checks::warn_about(&cx, &spec, &drawn, warnings);
         Ok(Self { number, id, spec, data: drawn, location: cx.block() })
+    }
+
+    /// A value of a scatter's x as the chart and tables print it.
+    pub fn format_x(&self, value: f64) -> String {
+        self.spec.x_format.value(value)
     }
 
     /// A value as the chart and tables print it, e.g. `5.3%`.
@@ -150,10 +158,10 @@ impl Figure {
             Cell::Text(text) => text.clone(),
             Cell::Value(value) => self.format_value(*value),
             // Grid positions and years read as written; measures get thousands separators.
-            Cell::Number(value) => plain_number(*value, 1e-4, self.spec.kind == ChartKind::Scatter)
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_string(),
+            Cell::Number(value) if self.spec.kind == ChartKind::Scatter => self.format_x(*value),
+            Cell::Number(value) => {
+                plain_number(*value, 1e-4, false).trim_end_matches('0').trim_end_matches('.').to_string()
+            }
             Cell::Empty => "–".to_string(),
         }
     }
@@ -235,6 +243,49 @@ fn chart_kind(raw: &RawSpec, at: impl Fn(&serde_saphyr::Location) -> Location) -
             .at(at(&k.referenced))
             .with_help(format!("the kinds are: {}", KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")))
     })
+}
+
+/// Settles the magnitude numbers are shown in (`magnitude`, `x_magnitude`)
+/// and a scatter's x format: its unit and decimals from the spec, else the
+/// schema, else one decimal when any value has a fraction at that magnitude.
+fn numbers_in_magnitude(raw: &RawSpec, spec: &mut ChartSpec, drawn: &ChartData, table: &Table) {
+    fn largest(values: impl Iterator<Item = f64>) -> f64 {
+        values.map(f64::abs).fold(0.0, f64::max)
+    }
+    // One decimal when a value, at this magnitude, has a fraction that shows at one place.
+    fn fractional(mut values: impl Iterator<Item = f64>, divisor: f64) -> usize {
+        usize::from(values.any(|v| ((v / divisor) * 10.0).round() % 10.0 != 0.0))
+    }
+    if let Some(choice) = &raw.magnitude {
+        spec.format.magnitude = choice.value.resolve(largest(drawn.values()));
+        // With `auto`, each value takes its own magnitude, and so do the ticks of a log axis.
+        spec.format.each_value = choice.value == MagnitudeChoice::Auto;
+        spec.format.each_tick = spec.format.each_value && spec.y_scale == AxisScale::Log;
+        if raw.decimals.is_none() {
+            spec.format.decimals = 1;
+        }
+    }
+    if spec.kind != ChartKind::Scatter {
+        return;
+    }
+    let declared = table.schema.column(&spec.x);
+    if raw.x_unit.is_none()
+        && let Some(unit) = declared.and_then(|c| c.unit_text())
+    {
+        spec.x_format.unit = unit;
+    }
+    let xs = || drawn.rows.iter().filter_map(|r| r.x);
+    if let Some(choice) = &raw.x_magnitude {
+        spec.x_format.magnitude = choice.value.resolve(largest(xs()));
+        spec.x_format.each_value = choice.value == MagnitudeChoice::Auto;
+        spec.x_format.each_tick = spec.x_format.each_value && spec.x_scale == AxisScale::Log;
+    }
+    spec.x_format.decimals = match (&raw.x_decimals, declared.and_then(|c| c.decimals)) {
+        (Some(d), _) => d.value.min(6),
+        (None, Some(d)) if spec.x_format.magnitude.is_none() => d.min(6),
+        (None, _) if spec.x_format.each_value => 1,
+        _ => fractional(xs(), spec.x_format.divisor()),
+    };
 }
 
 /// The rows left after the filter and the grouping, with the columns they have.

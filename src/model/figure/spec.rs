@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, de};
 use serde_saphyr::Spanned;
 
-use super::format::NumberFormat;
+use super::format::{Magnitude, NumberFormat};
 
 /// The chart kinds this version draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,6 +64,40 @@ impl ChartKind {
         match self {
             Self::Bar | Self::GroupedBar | Self::StackedBar | Self::Dumbbell => Sort::Descending,
             _ => Sort::None,
+        }
+    }
+}
+
+/// How an axis maps values to positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AxisScale {
+    /// Equal steps for equal differences: the default, and the only one bars allow.
+    #[default]
+    Linear,
+    /// Equal steps for equal ratios (1, 10, 100): for values spread over several
+    /// orders of magnitude, such as incomes or populations. Every value must be above zero.
+    Log,
+}
+
+/// The size a chart shows its numbers in: `auto` picks it from the largest value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MagnitudeChoice {
+    Auto,
+    Thousand,
+    Million,
+    Billion,
+}
+
+impl MagnitudeChoice {
+    /// The magnitude for values up to `largest`.
+    pub fn resolve(self, largest: f64) -> Option<Magnitude> {
+        match self {
+            Self::Auto => Magnitude::for_largest(largest),
+            Self::Thousand => Some(Magnitude::Thousand),
+            Self::Million => Some(Magnitude::Million),
+            Self::Billion => Some(Magnitude::Billion),
         }
     }
 }
@@ -198,9 +232,23 @@ pub struct RawSpec {
     #[serde(default)]
     pub prefix: Option<String>,
     #[serde(default)]
+    pub magnitude: Option<Spanned<MagnitudeChoice>>,
+    #[serde(default)]
+    pub x_prefix: Option<Spanned<String>>,
+    #[serde(default)]
+    pub x_unit: Option<Spanned<String>>,
+    #[serde(default)]
+    pub x_decimals: Option<Spanned<usize>>,
+    #[serde(default)]
+    pub x_magnitude: Option<Spanned<MagnitudeChoice>>,
+    #[serde(default)]
     pub x_title: Option<String>,
     #[serde(default)]
     pub y_title: Option<String>,
+    #[serde(default)]
+    pub x_scale: Option<Spanned<AxisScale>>,
+    #[serde(default)]
+    pub y_scale: Option<Spanned<AxisScale>>,
     #[serde(default)]
     pub reference: Vec<Reference>,
     #[serde(default)]
@@ -238,8 +286,15 @@ pub const SPEC_KEYS: &[&str] = &[
     "unit",
     "decimals",
     "prefix",
+    "magnitude",
+    "x_prefix",
+    "x_unit",
+    "x_decimals",
+    "x_magnitude",
     "x_title",
     "y_title",
+    "x_scale",
+    "y_scale",
     "reference",
     "source",
     "notes",
@@ -270,8 +325,13 @@ pub struct ChartSpec {
     pub group: Vec<String>,
     pub aggregate: Option<Aggregate>,
     pub format: NumberFormat,
+    /// A scatter's x values: their own prefix, unit, decimals and magnitude.
+    pub x_format: NumberFormat,
     pub x_title: Option<String>,
     pub y_title: Option<String>,
+    /// The scatter's x axis, and the value axis of a line or scatter.
+    pub x_scale: AxisScale,
+    pub y_scale: AxisScale,
     pub highlight: Vec<String>,
     pub reference: Vec<Reference>,
     pub source: Option<String>,
@@ -306,10 +366,17 @@ impl ChartSpec {
             format: NumberFormat {
                 prefix: raw.prefix.unwrap_or_default(),
                 unit: raw.unit.unwrap_or_default(),
-                decimals: 0,
+                ..NumberFormat::default()
+            },
+            x_format: NumberFormat {
+                prefix: raw.x_prefix.map(|p| p.value).unwrap_or_default(),
+                unit: raw.x_unit.map(|u| u.value).unwrap_or_default(),
+                ..NumberFormat::default()
             },
             x_title: raw.x_title,
             y_title: raw.y_title,
+            x_scale: raw.x_scale.map(|s| s.value).unwrap_or_default(),
+            y_scale: raw.y_scale.map(|s| s.value).unwrap_or_default(),
             highlight: raw.highlight,
             reference: raw.reference,
             source: raw.source,

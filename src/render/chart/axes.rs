@@ -10,6 +10,57 @@ pub struct Ticks {
     pub hi: f64,
     pub step: f64,
     pub values: Vec<f64>,
+    /// On a logarithmic scale: values 1, 2 and 5 × 10ⁿ, equally spaced by ratio.
+    pub log: bool,
+}
+
+impl Ticks {
+    /// The step tick `value`'s label is written to: the axis step, or on a log
+    /// scale the value itself, so 0.5 reads `0.5` and 5,000 reads `5,000`.
+    pub fn label_step(&self, value: f64) -> f64 {
+        if self.log { value } else { self.step }
+    }
+}
+
+/// Ticks for a logarithmic axis over `min..max` (both above zero): the 1–2–5
+/// values of each decade for up to three decades, 1 and 3 up to five, and
+/// powers of ten beyond, from the one at or below `min` to the one at or above `max`.
+pub fn log_ticks(min: f64, max: f64) -> Ticks {
+    let (min, max) = (min.max(f64::MIN_POSITIVE), max.max(min));
+    let decades = (max / min).log10();
+    let mantissas: &[f64] = if decades <= 3.0 {
+        &[1.0, 2.0, 5.0]
+    } else if decades <= 5.0 {
+        &[1.0, 3.0]
+    } else {
+        &[1.0]
+    };
+    let mut values = Vec::new();
+    let mut exponent = min.log10().floor() as i32;
+    loop {
+        let base = 10f64.powi(exponent);
+        for m in mantissas {
+            values.push(clean_log(m * base));
+        }
+        // Stop once a tick reaches the largest value.
+        if values.last().is_some_and(|v| *v >= max * (1.0 - 1e-9)) || exponent > 300 {
+            break;
+        }
+        exponent += 1;
+    }
+    // Keep one tick at or below the data and one at or above it, and none further out.
+    let first = values.iter().rposition(|v| *v <= min * (1.0 + 1e-9)).unwrap_or(0);
+    let last = values.iter().position(|v| *v >= max * (1.0 - 1e-9)).unwrap_or(values.len() - 1);
+    let values = values[first..=last].to_vec();
+    let (lo, hi) = (values[0], values[values.len() - 1]);
+    Ticks { lo, hi, step: lo, values, log: true }
+}
+
+/// A 1–2–5 tick value without binary noise (3 × 0.1 is 0.30000000000000004).
+fn clean_log(v: f64) -> f64 {
+    let digits = 12 - v.log10().floor() as i32;
+    let factor = 10f64.powi(digits.clamp(-300, 300));
+    (v * factor).round() / factor
 }
 
 /// About `target` intervals from `min` to `max` at a step of 1, 2, 2.5 or 5 × 10ⁿ;
@@ -36,7 +87,7 @@ pub fn ticks(min: f64, max: f64, target: usize, whole: bool) -> Ticks {
     let count = ((hi - lo) / step).round() as usize;
     // Ticks are computed from the step, not accumulated, so 0.1 steps do not drift.
     let values = (0..=count).map(|i| clean(lo + step * i as f64)).collect();
-    Ticks { lo: clean(lo), hi: clean(hi), step, values }
+    Ticks { lo: clean(lo), hi: clean(hi), step, values, log: false }
 }
 
 /// Removes binary noise (0.30000000000000004) so labels and bytes stay stable.
@@ -70,25 +121,59 @@ pub fn labelled_ticks(ticks: &Ticks, scale: &Scale, widest: f64) -> Vec<bool> {
     if n < 2 {
         return vec![true; n];
     }
-    let spacing = (scale.at(ticks.values[1]) - scale.at(ticks.values[0])).abs();
+    // The closest neighbours decide: on a log scale 1–2 sits closer than 2–5.
+    let spacing =
+        ticks.values.windows(2).map(|w| (scale.at(w[1]) - scale.at(w[0])).abs()).fold(f64::INFINITY, f64::min);
     let every = ((widest + 8.0) / spacing.max(1.0)).ceil().max(1.0) as usize;
+    if ticks.log && every > 1 {
+        // Crowded log ticks keep the powers of ten, and every k-th of those if they crowd too.
+        let decade = |v: f64| (v.log10() - v.log10().round()).abs() < 1e-9;
+        let per_decade = ticks.values.iter().skip(1).position(|v| decade(*v)).map_or(1, |p| p + 1);
+        let every_decade = every.div_ceil(per_decade).max(1);
+        let mut count = 0;
+        return ticks
+            .values
+            .iter()
+            .map(|v| {
+                let keep = decade(*v) && count % every_decade == 0;
+                count += usize::from(decade(*v));
+                keep
+            })
+            .collect();
+    }
     let origin = ticks.values.iter().position(|v| *v == 0.0).unwrap_or(0);
     (0..n).map(|i| i.abs_diff(origin) % every == 0).collect()
 }
 
-/// A linear map from data values to SVG positions.
+/// A map from data values to SVG positions: linear, or by ratio (`log`).
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {
     pub lo: f64,
     pub hi: f64,
     pub from: f64,
     pub to: f64,
+    pub log: bool,
 }
 
 impl Scale {
+    /// The scale of `ticks` laid out from `from` to `to`.
+    pub fn of(ticks: &Ticks, from: f64, to: f64) -> Self {
+        Self { lo: ticks.lo, hi: ticks.hi, from, to, log: ticks.log }
+    }
+
+    /// A linear scale from `lo..hi` to `from..to`.
+    pub fn linear(lo: f64, hi: f64, from: f64, to: f64) -> Self {
+        Self { lo, hi, from, to, log: false }
+    }
+
     pub fn at(&self, value: f64) -> f64 {
-        let span = if (self.hi - self.lo).abs() < 1e-12 { 1.0 } else { self.hi - self.lo };
-        self.from + (value - self.lo) / span * (self.to - self.from)
+        let (lo, hi, value) = if self.log {
+            (self.lo.log10(), self.hi.log10(), value.max(f64::MIN_POSITIVE).log10())
+        } else {
+            (self.lo, self.hi, value)
+        };
+        let span = if (hi - lo).abs() < 1e-12 { 1.0 } else { hi - lo };
+        self.from + (value - lo) / span * (self.to - self.from)
     }
 }
 
@@ -123,5 +208,24 @@ mod tests {
         assert_eq!(t.step, 5.0, "counts step by whole numbers, never 2.5");
         let t = ticks(0.0, 3.0, 5, true);
         assert_eq!(t.values, vec![0.0, 1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn log_ticks_are_one_two_five_and_cover_the_data() {
+        let t = log_ticks(241.0, 113_523.0);
+        assert_eq!(
+            t.values,
+            vec![200.0, 500.0, 1000.0, 2000.0, 5000.0, 10_000.0, 20_000.0, 50_000.0, 100_000.0, 200_000.0]
+        );
+        let t = log_ticks(0.3, 40.0);
+        assert_eq!(t.values, vec![0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0], "no binary noise below one");
+        let t = log_ticks(2.0, 3.0e9);
+        assert_eq!((t.lo, t.hi), (1.0, 1.0e10), "many decades: powers of ten only");
+        assert_eq!(t.values.len(), 11);
+        let scale = Scale::of(&log_ticks(1.0, 1000.0), 0.0, 300.0);
+        assert!(
+            (scale.at(10.0) - 100.0).abs() < 1e-9 && (scale.at(100.0) - 200.0).abs() < 1e-9,
+            "decades equally spaced"
+        );
     }
 }

@@ -104,7 +104,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         label_padding: 6.0,
     };
     let rows = Rows::new(figure, theme, needs);
-    let scale = Scale { lo: ticks.lo, hi: ticks.hi, from: rows.plot_left, to: rows.plot_right };
+    let scale = Scale::of(&ticks, rows.plot_left, rows.plot_right);
     let canvas = Canvas::new(out, theme, rows.height);
     header.draw_legend(&canvas);
     canvas::value_axis_below(&canvas, figure, &scale, &ticks, rows.top, rows.bottom);

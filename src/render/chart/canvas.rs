@@ -289,7 +289,7 @@ pub fn value_axis_left_edge(theme: &Theme, figure: &Figure, ticks: &Ticks) -> f6
     let widest = ticks
         .values
         .iter()
-        .map(|t| text_width(&figure.spec.format.tick(*t, ticks.step), theme.small))
+        .map(|t| text_width(&figure.spec.format.tick(*t, ticks.label_step(*t)), theme.small))
         .fold(0.0, f64::max);
     super::theme::PAD + widest + 8.0
 }
@@ -303,7 +303,13 @@ pub fn value_axis_left(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, tick
     for tick in &ticks.values {
         let y = scale.at(*tick);
         canvas.line(&[(left, y), (right, y)], theme.grid, 1);
-        canvas.text(&figure.spec.format.tick(*tick, ticks.step), left - 6.0, y, Anchor(END, VPos::Center), font);
+        canvas.text(
+            &figure.spec.format.tick(*tick, ticks.label_step(*tick)),
+            left - 6.0,
+            y,
+            Anchor(END, VPos::Center),
+            font,
+        );
     }
     if let Some(title) = &figure.spec.y_title {
         canvas.text(

@@ -6,13 +6,14 @@ use plotters::style::text_anchor::VPos;
 
 use plotters::style::RGBColor;
 
-use super::axes::{Scale, Ticks, plain_ticks, ticks};
+use super::axes::{Scale, Ticks, log_ticks, plain_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::colour::readable_on_white;
 use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
+use crate::model::figure::AxisScale;
 use crate::model::{Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
@@ -56,6 +57,9 @@ fn value_ticks(figure: &Figure) -> Ticks {
     let values = figure.data.values().chain(figure.spec.reference.iter().map(|r| r.value));
     let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
+    if figure.spec.y_scale == AxisScale::Log {
+        return log_ticks(min, max);
+    }
     let min = if min >= 0.0 && min <= max * 0.5 { 0.0 } else { min };
     ticks(min, max, 5, super::axes::whole(figure))
 }
@@ -95,7 +99,7 @@ fn x_positions(figure: &Figure, plot: &Plot) -> Vec<f64> {
     if data.numeric_x {
         let lo = data.rows.first().and_then(|r| r.x).unwrap_or(0.0);
         let hi = data.rows.last().and_then(|r| r.x).unwrap_or(1.0);
-        let scale = Scale { lo, hi, from: left + inset, to: right };
+        let scale = Scale::linear(lo, hi, left + inset, right);
         data.rows.iter().map(|r| if hi > lo { scale.at(r.x.unwrap_or(lo)) } else { (left + right) / 2.0 }).collect()
     } else if n == 1 {
         vec![(left + right) / 2.0]
@@ -116,7 +120,7 @@ fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
         plain_ticks(&xs_data)
             .into_iter()
             .map(|(v, step)| {
-                let x = if hi > lo { Scale { lo, hi, from: left, to: right }.at(v) } else { (left + right) / 2.0 };
+                let x = if hi > lo { Scale::linear(lo, hi, left, right).at(v) } else { (left + right) / 2.0 };
                 (x, plain_number(v, step, false))
             })
             .collect()

@@ -43,7 +43,7 @@ impl Plot {
             None => room.height,
         };
         let bottom = top + height;
-        let y = Scale { lo: ticks.lo, hi: ticks.hi, from: bottom, to: top };
+        let y = Scale::of(ticks, bottom, top);
         Self { left: room.left, right: room.right, top, bottom, below: room.below, y }
     }
 

@@ -6,13 +6,14 @@ use plotters::style::text_anchor::VPos;
 
 use plotters::style::text_anchor::HPos;
 
-use super::axes::{Scale, ticks};
+use super::axes::{Scale, labelled_ticks, log_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
 use super::plot::{Plot, Room};
 use super::text::{text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
-use crate::model::{Figure, figure::plain_number};
+use crate::model::Figure;
+use crate::model::figure::AxisScale;
 
 const PLOT_HEIGHT: f64 = 340.0;
 const RADIUS: f64 = 5.0;
@@ -41,12 +42,19 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     };
     let (x_min, x_max) = range(&mut points.iter().map(|p| p.0));
     let (y_min, y_max) = range(&mut points.iter().map(|p| p.1).chain(figure.spec.reference.iter().map(|r| r.value)));
-    let x_ticks = ticks(x_min, x_max, 5, points.iter().all(|p| p.0.fract() == 0.0));
-    let y_ticks = ticks(y_min, y_max, 5, super::axes::whole(figure));
+    let x_ticks = match figure.spec.x_scale {
+        AxisScale::Log => log_ticks(x_min, x_max),
+        AxisScale::Linear => ticks(x_min, x_max, 5, points.iter().all(|p| p.0.fract() == 0.0)),
+    };
+    let y_ticks = match figure.spec.y_scale {
+        AxisScale::Log => log_ticks(y_min, y_max),
+        AxisScale::Linear => ticks(y_min, y_max, 5, super::axes::whole(figure)),
+    };
 
     let small = theme.line_height(theme.small);
     // Half the last x tick label may stick out to the right of the plot.
-    let last_x = plain_number(x_ticks.hi, x_ticks.step, true);
+    let x_label = |t: f64| figure.spec.x_format.tick(t, x_ticks.label_step(t));
+    let last_x = x_label(x_ticks.hi);
     let room = Room {
         left: canvas::value_axis_left_edge(theme, figure, &y_ticks),
         right: theme.width - PAD - text_width(&last_x, theme.small) / 2.0,
@@ -55,15 +63,20 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         height: PLOT_HEIGHT,
     };
     let plot = Plot::new(figure, room, &y_ticks);
-    let xs = Scale { lo: x_ticks.lo, hi: x_ticks.hi, from: plot.left, to: plot.right };
+    let xs = Scale::of(&x_ticks, plot.left, plot.right);
     let canvas = Canvas::new(out, theme, plot.height());
 
     plot.draw_value_axis(&canvas, figure, &y_ticks);
-    for tick in &x_ticks.values {
+    let x_labels: Vec<String> = x_ticks.values.iter().map(|t| x_label(*t)).collect();
+    let widest = x_labels.iter().map(|l| text_width(l, theme.small)).fold(0.0, f64::max);
+    // Labels that would touch are thinned (a log axis keeps its powers of ten); every tick keeps its line.
+    let shown = labelled_ticks(&x_ticks, &xs, widest);
+    for ((tick, label), shown) in x_ticks.values.iter().zip(&x_labels).zip(shown) {
         let x = xs.at(*tick);
-        let label = plain_number(*tick, x_ticks.step, true);
         canvas.line(&[(x, plot.top), (x, plot.bottom)], theme.grid, 1);
-        canvas.text(&label, x, plot.bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
+        if shown {
+            canvas.text(label, x, plot.bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
+        }
     }
     canvas.line(&[(plot.left, plot.bottom), (plot.right, plot.bottom)], theme.ink, 1);
     canvas::x_title_below(&canvas, figure, plot.left, plot.right, plot.bottom);
