@@ -156,3 +156,41 @@ fn x_labels_with_prefix(svg: &str) -> Vec<String> {
         .filter(|l| l.starts_with('$'))
         .collect()
 }
+
+#[test]
+fn a_line_over_dates_has_a_time_axis_with_calendar_ticks() {
+    let mut csv = String::from("month,claims\n");
+    for (i, month) in
+        (1..=12).map(|m| format!("2023-{m:02}")).chain((1..=12).map(|m| format!("2024-{m:02}"))).enumerate()
+    {
+        csv.push_str(&format!("{month},{}\n", 1000 + i * 37));
+    }
+    let chart = "# Claims\n\n```chart\nid: claims\nkind: line\ntitle: Claims by month\ndata: claims\nx: month\n\
+                 y: claims\nsource: Illustrative.\nalt: Monthly claims over two years.\n```\n\n\
+                 ```chart\nid: readings\nkind: line\ntitle: Readings\ndata: readings\nx: day\ny: level\n\
+                 source: Illustrative.\nalt: Three readings.\n```\n";
+    // An irregular series: a gap of ten months after the first two readings.
+    let readings = "day,level\n2020-01-01,4\n2020-02-01,5\n2020-12-01,9\n";
+    let project = project(&[("01.md", chart)], &[("claims.csv", &csv), ("readings.csv", readings)]);
+    assert_success(&build(project.path(), &[]));
+    let claims = svg(project.path(), "claims.svg");
+    for tick in ["Jan 2023", "Apr", "Jul", "Oct", "Jan 2024"] {
+        assert!(claims.contains(&format!(">\n{tick}\n<")), "{tick} on the time axis: {claims}");
+    }
+    let page = page_text(project.path(), "index.html");
+    assert!(page.contains("2023-01 1,000"), "the data table shows the dates as written: {page}");
+
+    // Points sit at their dates: February is a month after January, not a third of the axis.
+    let readings = svg(project.path(), "readings.svg");
+    let dots: Vec<f64> =
+        readings.split("<circle cx=\"").skip(1).filter_map(|c| c.split('"').next()?.parse().ok()).collect();
+    let distinct: Vec<f64> = dots.iter().fold(Vec::new(), |mut seen, x| {
+        if !seen.contains(x) {
+            seen.push(*x);
+        }
+        seen
+    });
+    assert_eq!(distinct.len(), 3, "{readings}");
+    let (jan, feb, dec) = (distinct[0], distinct[1], distinct[2]);
+    assert!((feb - jan) * 8.0 < dec - feb, "a month's gap is much shorter than ten months': {distinct:?}");
+}

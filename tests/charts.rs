@@ -252,8 +252,8 @@ fn two_builds_give_byte_identical_svgs_and_pngs() {
 fn the_house_palette_and_chart_font_size_come_from_briefing_yaml() {
     let project = built_fixture();
     let config = project.path().join("content/briefing.yaml");
-    let text =
-        fs::read_to_string(&config).unwrap() + "style:\n  palette: [\"#112233\", \"#445566\"]\n  chart_font_size: 16\n";
+    let text = fs::read_to_string(&config).unwrap()
+        + "style:\n  palette: [\"#112233\", \"#445566\", \"#778899\"]\n  chart_font_size: 16\n";
     fs::write(&config, text).unwrap();
     assert_success(&build(project.path(), &[]));
     let grouped = String::from_utf8(figure_file(project.path(), 3, "svg")).unwrap();

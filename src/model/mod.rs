@@ -111,6 +111,7 @@ impl Briefing {
         let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
         let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
+        figure::palette_fits(&parsed.figures, project.config.style.series_colours().len())?;
         let mut page_sets = pages::build(project, &meta, &mut prose, warnings)?;
         let page_links = page_refs::resolve(parsed.page_links, &page_sets)?;
         page_refs::resolve_in_profiles(&mut page_sets)?;

@@ -37,6 +37,8 @@ pub fn document(
     }
     let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)
         .map_err(in_profile)?;
+    crate::model::figure::palette_fits(&parsed.figures, project.config.style.series_colours().len())
+        .map_err(in_profile)?;
     Ok(Briefing {
         meta: meta.clone(),
         sections: parsed.sections,

@@ -65,11 +65,11 @@ pub fn render(
             .iter()
             .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
             .collect();
-        let compendium = match set.config.compendium {
-            true => Some(phase(run.progress, "compendium", 1, || {
-                compendium::typeset(&SetPrint { briefing, set, drawn: &drawn, print, run }, warnings)
-            })?),
-            false => None,
+        let compendium = if set.config.compendium {
+            let job = SetPrint { briefing, set, drawn: &drawn, print, run };
+            Some(phase(run.progress, "compendium", 1, || compendium::typeset(&job, warnings))?)
+        } else {
+            None
         };
         let compendium_link = compendium.as_ref().map(|pdf| {
             json!({"href": format!("{}.pdf", set.config.path), "size": human_size(pdf.bytes.len()), "pages": pdf.pages})
@@ -91,15 +91,18 @@ pub fn render(
             "data": briefing.data,
             "generator": super::generator(),
         }))?;
-        // Pages render on every core; collected in entry order, so the output does not depend on it.
-        let pages: Vec<Vec<OutputFile>> = set
+        // Pages render on every core; collected in entry order, so neither the output
+        // nor the error reported (the first row's) depends on which finishes first.
+        let pages: Vec<Result<Vec<OutputFile>, Error>> = set
             .entries
             .par_iter()
             .zip(&pdfs)
             .zip(&drawn)
             .map(|((entry, pdf), figures)| web_page(set, entry, (pdf, figures), &base, web))
-            .collect::<Result<_, _>>()?;
-        files.extend(pages.into_iter().flatten());
+            .collect();
+        for page in pages {
+            files.extend(page?);
+        }
         let mut extra = serde_json::Map::new();
         extra.insert("compendium".into(), set_value["compendium"].clone());
         files.extend(page_index::render(set, &base, web, &extra)?);
@@ -154,6 +157,9 @@ fn draw_profiles(set: &PageSet, (style, rasteriser): (&Style, &Rasteriser)) -> R
                 e.context(format!("while drawing the charts of `{}` in `{}`", entry.slug, set.config.path))
             })
         })
+        // Collected whole, then the first failure in entry order, whichever thread met it.
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect()
 }
 

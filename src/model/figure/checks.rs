@@ -162,6 +162,32 @@ pub(super) fn log_values_positive(cx: &Context<'_>, raw: &RawSpec, drawn: &Chart
     Ok(())
 }
 
+/// More series than the palette has colours would repeat a colour, and two
+/// lines in one colour cannot be told apart: an error saying what to do.
+/// Highlighted series take the accent and the rest grey, so they always fit.
+pub fn palette_fits(figures: &[super::Figure], colours: usize) -> Result<(), Error> {
+    for figure in figures {
+        let series = &figure.data.series;
+        let coloured = matches!(figure.spec.kind, ChartKind::Line | ChartKind::GroupedBar | ChartKind::StackedBar);
+        if !coloured || series.len() <= colours || series.iter().any(|s| s.highlight) {
+            continue;
+        }
+        let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).take(4).collect();
+        return Err(Error::content(format!(
+            "chart `{}` draws {} series, but the palette has {colours} colours, so some would share one and could not be told apart",
+            figure.id,
+            series.len()
+        ))
+        .at(figure.location.clone())
+        .with_help(format!(
+            "highlight the few that matter (`highlight: [{}]`: the rest turn grey), group the rest as \"Other\" in a derived table, keep fewer with `filter`, or give `style.palette` in briefing.yaml {} colours",
+            names.iter().take(2).copied().collect::<Vec<_>>().join(", "),
+            series.len()
+        )));
+    }
+    Ok(())
+}
+
 /// What the drawn table must satisfy for the kind: something to draw, two
 /// series for a dumbbell, no negative segment in a stack, legend labels that
 /// name real series.

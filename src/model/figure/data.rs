@@ -24,6 +24,9 @@ pub struct ChartData {
     pub rows: Vec<DataRow>,
     /// Whether rows carry a numeric `x` (scatter, and lines over numbers such as years).
     pub numeric_x: bool,
+    /// Whether that `x` is a date (a line over `2024-03-31` or `2024-03`), held as
+    /// days since the common era, so the axis is a time scale with calendar ticks.
+    pub time_x: bool,
 }
 
 /// A column of the data table.
@@ -152,13 +155,18 @@ pub fn build(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Resu
 
 /// Wide format: one row per record, one value per `y` field.
 fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<ChartData, Error> {
-    let numeric_x = numeric_x(spec, records);
+    let time_x = time_x(spec, records);
+    let numeric_x = time_x || numeric_x(spec, records);
     let mut rows: Vec<DataRow> = Vec::with_capacity(records.len());
     for (i, record) in records.iter().enumerate() {
         let key_field = if spec.kind == ChartKind::Scatter { spec.label.as_ref().unwrap_or(&spec.x) } else { &spec.x };
         let key = category(cx, record, key_field)?;
         // A scatter's missing x stays missing: the point is not drawn and its table cell is empty.
-        let x = if numeric_x { number(cx, spec, record, &spec.x, &key, false)? } else { None };
+        let x = match (time_x, numeric_x) {
+            (true, _) => record.get(&spec.x).and_then(date_days),
+            (false, true) => number(cx, spec, record, &spec.x, &key, false)?,
+            _ => None,
+        };
         // A cell marked missing is a gap in any chart; a field left out of a row only in a line
         // (a year without data), where elsewhere it is more likely a typing slip.
         let allow_gap = spec.kind == ChartKind::Line;
@@ -190,13 +198,14 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
             highlight: false,
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x })
+    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x })
 }
 
 /// Long format: one row per distinct x, one series per distinct value of
 /// `series_field`, each cell the `y` of the record with that pair.
 fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_field: &str) -> Result<ChartData, Error> {
-    let numeric_x = numeric_x(spec, records);
+    let time_x = time_x(spec, records);
+    let numeric_x = time_x || numeric_x(spec, records);
     let y = &spec.y[0];
     let mut keys: Vec<(String, Option<f64>)> = Vec::new();
     let mut series_keys: Vec<(String, Option<f64>)> = Vec::new();
@@ -205,7 +214,11 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
     for (i, record) in records.iter().enumerate() {
         let key = category(cx, record, &spec.x)?;
         let series = category(cx, record, series_field)?;
-        let x = if numeric_x { record.get(&spec.x).and_then(Value::as_f64) } else { None };
+        let x = match (time_x, numeric_x) {
+            (true, _) => record.get(&spec.x).and_then(date_days),
+            (false, true) => record.get(&spec.x).and_then(Value::as_f64),
+            _ => None,
+        };
         let row = index_of(&mut keys, key.clone(), x);
         let numeric_series = record.get(series_field).and_then(Value::as_f64);
         let column = index_of(&mut series_keys, series, numeric_series);
@@ -246,7 +259,7 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
             DataRow { key, x, values, label: None, tile: None, highlight: false }
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x })
+    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x })
 }
 
 fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f64>) -> usize {
@@ -257,6 +270,22 @@ fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f
             list.len() - 1
         }
     }
+}
+
+/// A line's x is a time when every x is a date, `2024-03-31` or `2024-03` (its first day).
+fn time_x(spec: &ChartSpec, records: &[Record<'_>]) -> bool {
+    spec.kind == ChartKind::Line
+        && !records.is_empty()
+        && records.iter().all(|r| r.get(&spec.x).and_then(date_days).is_some())
+}
+
+/// A date's days since the common era, for a time scale.
+pub fn date_days(value: &Value) -> Option<f64> {
+    let text = value.as_str()?.trim();
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d"))
+        .ok()?;
+    Some(f64::from(chrono::Datelike::num_days_from_ce(&date)))
 }
 
 /// Scatters always have a numeric x; lines do when every x is a number.

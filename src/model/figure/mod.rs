@@ -22,6 +22,7 @@ use crate::diagnostic::{Error, Location, Warning};
 use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
+pub use checks::palette_fits;
 pub use data::{Cell, ChartData, Column, DataRow, Role, Series};
 pub use format::{Magnitude, NumberFormat, decimals_for_step, plain_number, round_half_up};
 pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort};

@@ -112,6 +112,61 @@ pub fn plain_ticks(xs: &[f64]) -> Vec<(f64, f64)> {
     t.values.iter().filter(|v| **v >= lo - 1e-9 && **v <= hi + 1e-9).map(|v| (*v, t.step)).collect()
 }
 
+/// Calendar ticks for a time axis from day `lo` to day `hi` (days since the
+/// common era): the first of January every 1, 2, 5, 10… years for spans of
+/// three years or more, else the first of every 1, 2, 3 or 6 months, else
+/// every 1, 2, 7 or 14 days — at most about eight. Labels name the year
+/// (`2024`), the month (`Mar 2024` where the year begins or changes, else
+/// `Mar`), or the day (`3 Mar`).
+pub fn time_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    use chrono::{Datelike, Months, NaiveDate};
+    let day = |d: f64| NaiveDate::from_num_days_from_ce_opt(d as i32);
+    let (Some(first), Some(last)) = (day(lo), day(hi)) else { return Vec::new() };
+    let days = |d: NaiveDate| f64::from(d.num_days_from_ce());
+    let span = hi - lo;
+    let mut ticks = Vec::new();
+    if span >= 3.0 * 365.0 {
+        let years = f64::from(last.year() - first.year());
+        let step = [1, 2, 5, 10, 20, 50, 100].into_iter().find(|s| years / f64::from(*s) <= 8.0).unwrap_or(100);
+        let mut year = first.year() + (step - first.year().rem_euclid(step)) % step;
+        while let Some(date) = NaiveDate::from_ymd_opt(year, 1, 1).filter(|d| *d <= last) {
+            if date >= first {
+                ticks.push((days(date), year.to_string()));
+            }
+            year += step;
+        }
+    } else if span >= 60.0 {
+        let months = span / 30.4;
+        let step = [1u32, 2, 3, 6].into_iter().find(|s| months / f64::from(*s) <= 8.5).unwrap_or(6);
+        let mut date = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+        if date < first {
+            date = date + Months::new(1);
+        }
+        // Align to the step (quarters start in January, April, July, October).
+        while !(date.month() - 1).is_multiple_of(step) {
+            date = date + Months::new(1);
+        }
+        let mut previous_year = None;
+        while date <= last {
+            let month = date.format("%b").to_string();
+            let label = if previous_year != Some(date.year()) { format!("{month} {}", date.year()) } else { month };
+            previous_year = Some(date.year());
+            ticks.push((days(date), label));
+            date = date + Months::new(step);
+        }
+    } else {
+        let step = [1.0, 2.0, 7.0, 14.0].into_iter().find(|s| span / s <= 8.0).unwrap_or(14.0);
+        let mut d = lo;
+        while d <= hi {
+            if let Some(date) = day(d) {
+                ticks.push((d, format!("{} {}", date.day(), date.format("%b"))));
+            }
+            d += step;
+        }
+    }
+    ticks
+}
+
 /// Which of `ticks`, laid out along `scale`, get a label: all of them when
 /// labels `widest` units wide fit between neighbours, else every k-th,
 /// counted from zero when zero is a tick, so the origin keeps its label.
@@ -208,6 +263,18 @@ mod tests {
         assert_eq!(t.step, 5.0, "counts step by whole numbers, never 2.5");
         let t = ticks(0.0, 3.0, 5, true);
         assert_eq!(t.values, vec![0.0, 1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn time_ticks_follow_the_calendar() {
+        let day =
+            |y, m, d| f64::from(chrono::Datelike::num_days_from_ce(&chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()));
+        let years: Vec<String> = time_ticks(day(2015, 3, 31), day(2024, 12, 31)).into_iter().map(|t| t.1).collect();
+        assert_eq!(years, ["2016", "2018", "2020", "2022", "2024"]);
+        let months: Vec<String> = time_ticks(day(2023, 11, 15), day(2024, 12, 1)).into_iter().map(|t| t.1).collect();
+        assert_eq!(months, ["Jan 2024", "Mar", "May", "Jul", "Sep", "Nov"]);
+        let quarters: Vec<String> = time_ticks(day(2023, 1, 1), day(2024, 12, 31)).into_iter().map(|t| t.1).collect();
+        assert_eq!(quarters, ["Jan 2023", "Apr", "Jul", "Oct", "Jan 2024", "Apr", "Jul", "Oct"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use plotters::style::text_anchor::VPos;
 
 use plotters::style::RGBColor;
 
-use super::axes::{Scale, Ticks, log_ticks, plain_ticks, ticks};
+use super::axes::{Scale, Ticks, log_ticks, plain_ticks, ticks, time_ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::colour::readable_on_white;
 use super::plot::{Plot, Room};
@@ -113,7 +113,15 @@ fn x_positions(figure: &Figure, plot: &Plot) -> Vec<f64> {
 fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
     let (data, theme) = (&figure.data, canvas.theme);
     let (left, right, bottom) = (plot.left, plot.right, plot.bottom);
-    let x_labels: Vec<(f64, String)> = if data.numeric_x {
+    let x_labels: Vec<(f64, String)> = if data.time_x {
+        let lo = data.rows.first().and_then(|r| r.x).unwrap_or(0.0);
+        let hi = data.rows.last().and_then(|r| r.x).unwrap_or(1.0);
+        let scale = Scale::linear(lo, hi, left, right);
+        time_ticks(lo, hi)
+            .into_iter()
+            .map(|(d, label)| (if hi > lo { scale.at(d) } else { (left + right) / 2.0 }, label))
+            .collect()
+    } else if data.numeric_x {
         let xs_data: Vec<f64> = data.rows.iter().filter_map(|r| r.x).collect();
         let lo = xs_data.first().copied().unwrap_or(0.0);
         let hi = xs_data.last().copied().unwrap_or(1.0);
