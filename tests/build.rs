@@ -63,6 +63,15 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
         assert!(text.contains(expected), "PDF text lacks {expected:?}:\n{text}");
     }
     assert!(text.contains(&format!("Page 2 of {pages}")), "running footer numbers pages");
+
+    // Every glyph is drawn from the project's own fonts, whatever the machine has installed:
+    // no warning, the Chinese in the text, and the example's CJK subset embedded.
+    assert!(!stderr(&output).contains("warning"), "{}", stderr(&output));
+    assert!(text.contains("全球南方") && !text.contains('□'), "{text}");
+    let fujian = fs::read(out.join("provinces/fujian/fujian.pdf")).unwrap();
+    assert!(pdf_text(&fujian).contains("福建省"), "the profile's Chinese name is drawn");
+    let subset = b"NotoSansCJKsc-Regular";
+    assert!(fujian.windows(subset.len()).any(|w| w == subset), "the project's subset font is embedded");
 }
 
 #[test]

@@ -19,6 +19,8 @@ pub fn repo() -> PathBuf {
 pub fn bundled_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     copy_dir(&repo().join("content"), &dir.path().join("content"));
+    // The example's own fonts: the CJK subset its Chinese needs.
+    copy_dir(&repo().join("fonts"), &dir.path().join("fonts"));
     dir
 }
 
