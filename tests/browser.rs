@@ -77,6 +77,8 @@ fn respond(mut stream: TcpStream, root: &Path) {
                 "pdf" => "application/pdf",
                 "xml" => "application/xml",
                 "ico" => "image/x-icon",
+                "woff2" => "font/woff2",
+                "txt" => "text/plain; charset=utf-8",
                 _ => "application/octet-stream",
             };
             ("200 OK", body, kind)
@@ -201,4 +203,59 @@ fn the_preview_reloads_in_place_and_its_overlay_is_visible_and_accessible() {
     assert!(text.contains("commuter_shar"), "{text}");
     assert_eq!(report["violations"], serde_json::json!([]), "accessibility violations with the overlay shown");
     assert_eq!(report["overlayGone"], true);
+}
+
+/// A small briefing with one chart, its house font `font`, built to `output/`.
+fn font_project(font: &str) -> tempfile::TempDir {
+    let markdown = "# Growth\n\nProvincial targets cluster around five per cent.\n\n```chart\nid: targets\ntitle: Targets\n\
+                    data: provinces\nx: name\ny: target\nhighlight: [Qinghai]\nsource: Work reports.\nalt: Bars of three targets.\n```\n";
+    let project = common::project(
+        &[("01.md", markdown)],
+        &[("provinces.csv", "name,target\nQinghai,4.5\nFujian,5.5\nJiangxi,5\n")],
+    );
+    let yaml = project.path().join("content/briefing.yaml");
+    let settings = std::fs::read_to_string(&yaml).unwrap() + &format!("style:\n  font: {font}\n");
+    std::fs::write(&yaml, settings).unwrap();
+    assert_success(&build(project.path(), &[]));
+    project
+}
+
+#[test]
+fn chromium_draws_the_page_and_its_charts_in_the_house_font() {
+    if !require_tools() {
+        return;
+    }
+    // Neither family is installed on the test machine: text in them can only come from the site's files.
+    for font in ["Noto Sans", "Libertinus Serif"] {
+        let project = font_project(font);
+        let base = serve(project.path().join("output"));
+        let shots = repo().join("target/browser-screenshots").join(font.replace(' ', "-"));
+        std::fs::create_dir_all(&shots).unwrap();
+        let output = Command::new("node")
+            .arg(repo().join("tests/browser/fonts.mjs"))
+            .arg(&base)
+            .arg(&shots)
+            .current_dir(repo())
+            .output()
+            .expect("run node");
+        assert!(output.status.success(), "the font check failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the check prints JSON");
+        assert_eq!(report["failedRequests"], serde_json::json!([]), "{font}: {report:#}");
+        for part in ["body", "heading", "chart"] {
+            let first = &report[part][0];
+            // Chromium names a face by its own tables: a PostScript-outline face by its
+            // PostScript name, `LibertinusSerif`, so spaces are left out of the comparison.
+            let drawn_in = first["familyName"].as_str().unwrap_or_default().replace(' ', "");
+            assert_eq!(
+                drawn_in,
+                font.replace(' ', ""),
+                "{font}: the {part} text is drawn in the house font: {report:#}"
+            );
+            assert_eq!(first["isCustomFont"], true, "{font}: from the site's own font file: {report:#}");
+        }
+        assert_eq!(
+            report["imgChangesWithoutFont"], true,
+            "{font}: the chart on the page is drawn in its embedded font"
+        );
+    }
 }

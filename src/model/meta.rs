@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use crate::model::typography::punctuate;
 use crate::project::Config;
 use crate::project::config::{Author, PrintSettings, Style};
 
@@ -49,10 +50,11 @@ impl Meta {
             config.copyright.clone().unwrap_or_else(|| format!("© {} {}", date.year(), config.organisation));
         let description =
             config.description.clone().or_else(|| config.subtitle.clone()).unwrap_or_else(|| config.title.clone());
+        // Text from YAML reads as the prose does: typographic quotes and dashes.
         Self {
-            title: config.title.clone(),
-            subtitle: config.subtitle.clone(),
-            running_title: config.running_title().to_string(),
+            title: punctuate(&config.title),
+            subtitle: config.subtitle.as_deref().map(punctuate),
+            running_title: punctuate(config.running_title()),
             authors: config.authors.clone(),
             date: date.format("%Y-%m-%d").to_string(),
             date_display: date.format("%B %Y").to_string(),
@@ -60,13 +62,13 @@ impl Meta {
             month: date.month(),
             day: date.day(),
             organisation: config.organisation.clone(),
-            copyright,
+            copyright: punctuate(&copyright),
             language: config.language.clone(),
             lang,
             region,
             base_url,
             pdf: config.pdf.clone(),
-            description,
+            description: punctuate(&description),
             keywords: config.keywords.clone(),
             contact: config.contact.clone(),
             style: config.style.clone(),

@@ -17,6 +17,7 @@ pub mod prose;
 pub mod query;
 pub mod record;
 pub mod template_errors;
+pub mod typography;
 pub mod written;
 
 use pulldown_cmark::Event;
@@ -110,8 +111,11 @@ impl Briefing {
         let mut prose = prose::Prose::new(&project.data, &Meta::from_config(&project.config), settings, &uses);
         let meta = Meta::from_config(&prose.bind_settings(&project.config, warnings)?);
         let files = project.content.iter().map(|file| prose.evaluate(file, warnings)).collect::<Result<Vec<_>, _>>()?;
-        let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
+        let mut parsed =
+            markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)?;
         figure::palette_fits(&parsed.figures, project.config.style.series_colours().len())?;
+        figure::house_words(&mut parsed.figures, project.config.numbers.magnitudes);
+        warnings.extend(figure::palette_lint(&parsed.figures, &project.config.style));
         let mut page_sets = pages::build(project, &meta, &mut prose, warnings)?;
         let page_links = page_refs::resolve(parsed.page_links, &page_sets)?;
         page_refs::resolve_in_profiles(&mut page_sets)?;

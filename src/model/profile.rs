@@ -35,8 +35,9 @@ pub fn document(
     if let Some(notes) = row.notes {
         files.push(prose.evaluate_with(notes, Some(row.page), warnings)?);
     }
-    let parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)
+    let mut parsed = markdown::parse(&files, &project.data, &project.images, project.config.web.raw_html, warnings)
         .map_err(in_profile)?;
+    crate::model::figure::house_words(&mut parsed.figures, project.config.numbers.magnitudes);
     crate::model::figure::palette_fits(&parsed.figures, project.config.style.series_colours().len())
         .map_err(in_profile)?;
     Ok(Briefing {

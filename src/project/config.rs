@@ -211,12 +211,25 @@ fn default_index_template() -> String {
 pub struct NumberStyle {
     /// Whole numbers below this are spelled out ("nine"); 0 writes every number in digits.
     pub spell_out_below: u32,
+    /// How charts write a magnitude: `1.3bn` or `1.3 billion`.
+    pub magnitudes: MagnitudeWords,
 }
 
 impl Default for NumberStyle {
     fn default() -> Self {
-        Self { spell_out_below: 10 }
+        Self { spell_out_below: 10, magnitudes: MagnitudeWords::Short }
     }
+}
+
+/// How a magnitude is written: the house style's `numbers.magnitudes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MagnitudeWords {
+    /// `1.3bn`, `250m`, `40k`.
+    #[default]
+    Short,
+    /// `1.3 billion`, `250 million`, `40 thousand`.
+    Long,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -10,6 +10,7 @@ pub mod content;
 pub mod data;
 pub mod data_summary;
 pub mod fonts;
+pub mod maps;
 pub mod schema;
 pub mod table_rules;
 pub mod templates;
@@ -66,7 +67,9 @@ impl Project {
         let (path, shown_path) = at("content");
         let content = content::load(&boundary, &path, &shown_path)?;
         let (path, shown_path) = at("content/data");
-        let data = DataSet::load(&boundary, &path, &shown_path, &config)?;
+        let mut data = DataSet::load(&boundary, &path, &shown_path, &config)?;
+        let (path, shown_path) = at("content");
+        data.maps = maps::MapFiles::on_disk(&boundary, &path, &shown_path);
         let (path, shown_path) = at("templates");
         let templates = TemplateSet::load(&boundary, &path, &shown_path)?;
         let (path, shown_path) = at("fonts");

@@ -108,6 +108,25 @@ pub fn csv(figure: &Figure) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A warning naming the labels a chart had no room for, at either width.
+fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
+    let (full, narrow) = (&files.svg.dropped, &files.narrow.dropped);
+    if full.is_empty() && narrow.is_empty() {
+        return None;
+    }
+    let names = |list: &[String]| list.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let message = if full.is_empty() {
+        format!("chart `{}`: no room for the labels of {} on phones; they are left out there", figure.id, names(narrow))
+    } else {
+        format!("chart `{}`: no room for the labels of {}; they are left out", figure.id, names(full))
+    };
+    Some(
+        Warning::warning(message)
+            .at(figure.location.clone())
+            .with_help("a point's label that finds no free place beside it or within six lines of it is dropped (the point stays highlighted; labels are placed in the order `highlight` names them), and so are the end labels a chart's height cannot hold, highlighted series last. Highlight fewer, shorten names with `label`, or give the chart more `height`"),
+    )
+}
+
 /// The figure files: each chart's SVG, narrow SVG, PNG and CSV, named by its id.
 pub struct FigureFilesOutput;
 
@@ -121,9 +140,10 @@ impl Renderer for FigureFilesOutput {
         cx: &RenderContext<'_>,
         _: &mut Facts,
         out: &mut OutputSet,
-        _: &mut Vec<Warning>,
+        warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
         for (figure, bundle) in cx.briefing.figures.iter().zip(cx.figures) {
+            warnings.extend(dropped_labels(figure, bundle));
             out.add(path(figure, "svg"), bundle.svg.text.clone());
             out.add(narrow_path(figure), bundle.narrow.text.clone());
             out.add(path(figure, "png"), bundle.png.clone());

@@ -17,6 +17,7 @@ pub mod templating;
 pub mod typeset;
 pub mod typst_markup;
 pub mod typst_world;
+pub mod web_fonts;
 
 use serde_json::{Value, json};
 

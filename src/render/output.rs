@@ -106,6 +106,8 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(super::social::SocialCardOutput),
         Box::new(super::sitemap::SitemapOutput),
         Box::new(super::pages::PageSetsOutput),
+        // After every page: the web fonts are subset to what the pages hold.
+        Box::new(super::web_fonts::WebFontsOutput),
         Box::new(AssetsOutput),
         Box::new(super::record::RecordOutput),
     ]

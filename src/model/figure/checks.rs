@@ -54,7 +54,7 @@ pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) ->
         }
     }
     if let Some(label) = &raw.label
-        && !matches!(kind, ChartKind::Scatter | ChartKind::TileMap)
+        && !matches!(kind, ChartKind::Scatter | ChartKind::TileMap | ChartKind::Choropleth)
     {
         return fail(
             &label.referenced,
@@ -80,8 +80,8 @@ pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) ->
             "name the value axis with `y_title` instead",
         );
     }
-    if kind == ChartKind::TileMap && !raw.reference.is_empty() {
-        return Err(Error::content("a tile map has no value axis for a `reference` line")
+    if matches!(kind, ChartKind::TileMap | ChartKind::Choropleth) && !raw.reference.is_empty() {
+        return Err(Error::content(format!("a {name} chart has no value axis for a `reference` line"))
             .at(cx.block())
             .with_help("remove `reference`, or mention the benchmark in `notes`"));
     }
@@ -168,8 +168,16 @@ pub(super) fn log_values_positive(cx: &Context<'_>, raw: &RawSpec, drawn: &Chart
 pub fn palette_fits(figures: &[super::Figure], colours: usize) -> Result<(), Error> {
     for figure in figures {
         let series = &figure.data.series;
-        let coloured = matches!(figure.spec.kind, ChartKind::Line | ChartKind::GroupedBar | ChartKind::StackedBar);
-        if !coloured || series.len() <= colours || series.iter().any(|s| s.highlight) {
+        let coloured = matches!(
+            figure.spec.kind,
+            ChartKind::Line
+                | ChartKind::Area
+                | ChartKind::GroupedBar
+                | ChartKind::StackedBar
+                | ChartKind::StackedColumn
+        );
+        // Small multiples draw one series per panel, in one colour.
+        if !coloured || figure.spec.facet.is_some() || series.len() <= colours || series.iter().any(|s| s.highlight) {
             continue;
         }
         let names: Vec<&str> = series.iter().map(|s| s.label.as_str()).take(4).collect();
@@ -203,18 +211,19 @@ pub(super) fn drawn_fits_kind(
             .at(cx.block())
             .with_help("check `limit`: it keeps the first N categories"));
     }
-    if kind == ChartKind::Dumbbell && drawn.series.len() != 2 {
+    if matches!(kind, ChartKind::Dumbbell | ChartKind::Slope) && drawn.series.len() != 2 {
         let names: Vec<&str> = drawn.series.iter().map(|s| s.key.as_str()).collect();
         let location = raw.series.as_ref().map_or(&raw.y.referenced, |s| &s.referenced);
         return Err(Error::content(format!(
-            "a dumbbell joins exactly two values per category, but chart `{id}` has {} series: {}",
+            "a {} chart joins exactly two values per category, but chart `{id}` has {} series: {}",
+            kind.name(),
             names.len(),
             names.join(", ")
         ))
         .at(cx.at(location))
         .with_help("give two fields, e.g. y: [target_2024, target_2025], or filter the series field to two values"));
     }
-    if kind == ChartKind::StackedBar
+    if kind.stacks()
         && let Some(row) = drawn.rows.iter().find(|r| r.values.iter().flatten().any(|v| *v < 0.0))
     {
         return Err(Error::content(format!(
@@ -222,7 +231,7 @@ pub(super) fn drawn_fits_kind(
             row.key
         ))
         .at(cx.block())
-        .with_help("use kind: grouped-bar to compare values that can be negative"));
+        .with_help("use kind: grouped-bar or line to compare values that can be negative"));
     }
     if let Some(labels) = &raw.labels
         && let Some(key) = labels.value.keys().find(|key| !drawn.series.iter().any(|s| &s.key == *key))

@@ -27,6 +27,10 @@ pub struct ChartData {
     /// Whether that `x` is a date (a line over `2024-03-31` or `2024-03`), held as
     /// days since the common era, so the axis is a time scale with calendar ticks.
     pub time_x: bool,
+    /// Ranges the axes must span beyond this data's own: a small multiple's
+    /// panel shares the scales of every panel.
+    pub x_domain: Option<(f64, f64)>,
+    pub y_domain: Option<(f64, f64)>,
 }
 
 /// A column of the data table.
@@ -112,7 +116,7 @@ impl ChartData {
     pub fn sort_and_limit(&mut self, kind: ChartKind, sort: Sort, limit: Option<usize>) {
         let key = |row: &DataRow| -> Option<f64> {
             match kind {
-                ChartKind::StackedBar => Some(row.values.iter().flatten().sum()),
+                ChartKind::StackedBar | ChartKind::StackedColumn => Some(row.values.iter().flatten().sum()),
                 _ => row.values.last().copied().flatten(),
             }
         };
@@ -146,7 +150,7 @@ pub fn build(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Resu
     for series in &mut data.series {
         series.highlight = spec.highlight.iter().any(|h| *h == series.key || *h == series.label);
     }
-    if spec.kind == ChartKind::Line && data.numeric_x {
+    if spec.kind.over_x() && data.numeric_x {
         data.rows.sort_by(|a, b| a.x.unwrap_or(0.0).total_cmp(&b.x.unwrap_or(0.0)));
     }
     data.columns = columns(cx.table, spec, &data.series);
@@ -169,7 +173,7 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
         };
         // A cell marked missing is a gap in any chart; a field left out of a row only in a line
         // (a year without data), where elsewhere it is more likely a typing slip.
-        let allow_gap = spec.kind == ChartKind::Line;
+        let allow_gap = spec.kind.over_x();
         let values =
             spec.y.iter().map(|y| number(cx, spec, record, y, &key, allow_gap)).collect::<Result<Vec<_>, _>>()?;
         let label = spec.label.as_ref().and_then(|f| record.get(f)).filter(|v| !v.is_null()).map(text_of);
@@ -177,7 +181,7 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
             (Some(r), Some(c)) => Some((position(cx, record, r, &key)?, position(cx, record, c, &key)?)),
             _ => None,
         };
-        if spec.kind == ChartKind::Line
+        if spec.kind.over_x()
             && let Some(earlier) = rows.iter().position(|r| r.key == key)
         {
             return Err(duplicate(cx, spec, records, earlier, i, &format!("`{}` = {key}", spec.x)));
@@ -198,7 +202,7 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
             highlight: false,
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x })
+    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None })
 }
 
 /// Long format: one row per distinct x, one series per distinct value of
@@ -222,7 +226,7 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
         let row = index_of(&mut keys, key.clone(), x);
         let numeric_series = record.get(series_field).and_then(Value::as_f64);
         let column = index_of(&mut series_keys, series, numeric_series);
-        let value = number(cx, spec, record, y, &key, spec.kind == ChartKind::Line)?;
+        let value = number(cx, spec, record, y, &key, spec.kind.over_x())?;
         if let Some((_, _, earlier)) = cells.iter().find(|(at, _, _)| *at == (row, column)) {
             let what = format!("`{}` = {key} and `{series_field}` = {}", spec.x, series_keys[column].0);
             return Err(duplicate(cx, spec, records, *earlier, i, &what));
@@ -259,7 +263,7 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
             DataRow { key, x, values, label: None, tile: None, highlight: false }
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x })
+    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None })
 }
 
 fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f64>) -> usize {
@@ -274,9 +278,7 @@ fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f
 
 /// A line's x is a time when every x is a date, `2024-03-31` or `2024-03` (its first day).
 fn time_x(spec: &ChartSpec, records: &[Record<'_>]) -> bool {
-    spec.kind == ChartKind::Line
-        && !records.is_empty()
-        && records.iter().all(|r| r.get(&spec.x).and_then(date_days).is_some())
+    spec.kind.over_x() && !records.is_empty() && records.iter().all(|r| r.get(&spec.x).and_then(date_days).is_some())
 }
 
 /// A date's days since the common era, for a time scale.
@@ -288,11 +290,11 @@ pub fn date_days(value: &Value) -> Option<f64> {
     Some(f64::from(chrono::Datelike::num_days_from_ce(&date)))
 }
 
-/// Scatters always have a numeric x; lines do when every x is a number.
+/// Scatters always have a numeric x; lines and areas do when every x is a number.
 fn numeric_x(spec: &ChartSpec, records: &[Record<'_>]) -> bool {
     match spec.kind {
         ChartKind::Scatter => true,
-        ChartKind::Line => records.iter().all(|r| matches!(r.get(&spec.x), Some(Value::Number(_)))),
+        ChartKind::Line | ChartKind::Area => records.iter().all(|r| matches!(r.get(&spec.x), Some(Value::Number(_)))),
         _ => false,
     }
 }
@@ -407,7 +409,7 @@ fn number(
         )))
         .with_help(if matches!(cx.table.source, crate::project::data::Source::Query { .. }) {
             "the query gives text in this column: select a numeric column, or convert it with CAST(… AS REAL)"
-        } else if spec.kind == ChartKind::Line {
+        } else if spec.kind.over_x() {
             "write the number without quotes or units, e.g. 5.3, or leave the cell empty for a gap"
         } else {
             "write the number without quotes or units, e.g. 5.3, or mark it missing (an empty cell, NA, n/a or -) to leave a gap"

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::model::numbers;
 pub use crate::model::numbers::round_half_up;
+pub use crate::project::config::MagnitudeWords;
 
 /// The number format a chart spec asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -23,6 +24,8 @@ pub struct NumberFormat {
     /// share `magnitude` but on a log axis, which spans several (`each_tick`).
     pub each_value: bool,
     pub each_tick: bool,
+    /// The house's words for magnitudes: `bn` or ` billion`.
+    pub words: MagnitudeWords,
 }
 
 /// The size numbers are shown in, and the short word written after them.
@@ -43,12 +46,16 @@ impl Magnitude {
         }
     }
 
-    /// Written straight after the digits, as the house writes it: `40k`, `250m`, `1.3bn`.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Self::Thousand => "k",
-            Self::Million => "m",
-            Self::Billion => "bn",
+    /// Written after the digits, as the house writes it: `40k`, `250m`, `1.3bn`
+    /// (short), or `40 thousand`, `1.3 billion` (long, after a no-break space).
+    pub fn suffix(self, words: MagnitudeWords) -> &'static str {
+        match (self, words) {
+            (Self::Thousand, MagnitudeWords::Short) => "k",
+            (Self::Million, MagnitudeWords::Short) => "m",
+            (Self::Billion, MagnitudeWords::Short) => "bn",
+            (Self::Thousand, MagnitudeWords::Long) => "\u{a0}thousand",
+            (Self::Million, MagnitudeWords::Long) => "\u{a0}million",
+            (Self::Billion, MagnitudeWords::Long) => "\u{a0}billion",
         }
     }
 
@@ -101,7 +108,7 @@ impl NumberFormat {
     fn written(&self, value: f64, magnitude: Option<Magnitude>, decimals: usize) -> String {
         let (negative, digits) = numbers::unsigned(value / magnitude.map_or(1.0, Magnitude::divisor), decimals, true);
         let sign = if negative { numbers::MINUS.to_string() } else { String::new() };
-        let suffix = magnitude.map_or("", Magnitude::suffix);
+        let suffix = magnitude.map_or("", |m| m.suffix(self.words));
         format!("{sign}{}{digits}{suffix}{}", self.prefix, self.unit)
     }
 }

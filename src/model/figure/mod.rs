@@ -6,11 +6,16 @@
 //! same rows. The steps run in a fixed order: filter, group and aggregate,
 //! pivot long data into series, then sort and limit the categories.
 
+mod annotation;
 mod checks;
+mod colour_lint;
 mod data;
+mod facet;
 mod format;
+mod map;
 mod source;
 mod spec;
+mod stack;
 mod transform;
 
 use std::path::Path;
@@ -22,10 +27,14 @@ use crate::diagnostic::{Error, Location, Warning};
 use crate::model::query::{self, Expr};
 use crate::project::{DataSet, Table, yaml};
 
+pub use annotation::{Annotation, AxisValue, Mark, XAt};
 pub use checks::palette_fits;
+pub use colour_lint::palette_lint;
 pub use data::{Cell, ChartData, Column, DataRow, Role, Series};
+pub use facet::Panel;
 pub use format::{Magnitude, NumberFormat, decimals_for_step, plain_number, round_half_up};
-pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort};
+pub use map::{Area, MapShapes, PROJECTIONS, Projection};
+pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort, Stack};
 
 use spec::{FieldList, MagnitudeChoice, RawSpec};
 
@@ -38,6 +47,11 @@ pub struct Figure {
     pub spec: ChartSpec,
     /// What the chart draws, after every transform.
     pub data: ChartData,
+    /// Small multiples (`facet`): one panel per value, on shared scales; empty otherwise.
+    pub panels: Vec<Panel>,
+    /// A choropleth's areas, projected; in the cache key as the map file's hash.
+    #[serde(serialize_with = "map::serialize_shapes")]
+    pub map: Option<std::sync::Arc<MapShapes>>,
     /// Where the chart block starts, for later errors.
     #[serde(skip)]
     pub location: Location,
@@ -77,6 +91,14 @@ fn at_block(file: &Path, file_text: &str, first_line: usize, location: &serde_sa
     Location::at_line(file, file_text, location.line() as usize + first_line - 1, location.column() as usize)
 }
 
+/// Every figure writes magnitudes in the house's words (`numbers.magnitudes`).
+pub fn house_words(figures: &mut [Figure], words: format::MagnitudeWords) {
+    for figure in figures {
+        figure.spec.format.words = words;
+        figure.spec.x_format.words = words;
+    }
+}
+
 impl Figure {
     /// Parses the YAML of a chart block whose first YAML line is `first_line`
     /// of `file`, and resolves it against `data`.
@@ -111,6 +133,9 @@ impl Figure {
         let cx = Context { id: id.clone(), file, file_text, first_line, table, x: raw.x.value.clone() };
         checks::keys_fit_kind(&cx, &raw, kind)?;
         checks::scales_fit_kind(&cx, &raw, kind)?;
+        stack::fits_kind(&cx, &raw, kind)?;
+        annotation::fits_kind(&cx, &raw, kind)?;
+        facet::fits_kind(&cx, &raw, kind)?;
 
         // Transforms, in order: filter, then group and aggregate.
         let aggregate = aggregate(&cx, &raw)?;
@@ -132,15 +157,22 @@ impl Figure {
             spec.x_title = spec.x_title.take().or_else(|| table.label_of(&spec.x).map(str::to_string));
             spec.y_title = spec.y_title.take().or_else(|| table.label_of(&spec.y[0]).map(str::to_string));
         }
-        let mut drawn = data::build(&cx, &spec, &records)?;
-        drawn.sort_and_limit(kind, spec.sort, spec.limit);
+        // Small multiples list every panel in one table, a column per facet value.
+        let mut drawn = data::build(&cx, &facet::table_spec(&spec), &records)?;
+        let panels = facet::panels(&cx, &spec, &records)?;
+        if spec.facet.is_none() {
+            drawn.sort_and_limit(kind, spec.sort, spec.limit);
+        }
         checks::drawn_fits_kind(&cx, &raw, kind, &drawn)?;
         checks::log_values_positive(&cx, &raw, &drawn)?;
+        let map = map::resolve(&cx, &raw, &mut spec, &drawn, &data.maps)?;
+        annotation::resolve(&cx, &raw, &drawn)?;
+        stack::into_shares(&mut spec, &mut drawn);
         spec.format.decimals = checks::decimals(&cx, &raw, &drawn, declared.and_then(|c| c.decimals))?;
         numbers_in_magnitude(&raw, &mut spec, &drawn, table);
         checks::height(&cx, &raw)?;
         checks::warn_about(&cx, &spec, &drawn, warnings);
-        Ok(Self { number, id, spec, data: drawn, location: cx.block() })
+        Ok(Self { number, id, spec, data: drawn, panels, map, location: cx.block() })
     }
 
     /// A value of a scatter's x as the chart and tables print it.
@@ -332,7 +364,7 @@ fn require_fields(cx: &Context<'_>, raw: &RawSpec, columns: &[String], grouped: 
     for (name, location) in field_list(&raw.y) {
         require(cx, &name, &location, columns, grouped)?;
     }
-    for field in [&raw.series, &raw.label, &raw.row, &raw.col].into_iter().flatten() {
+    for field in [&raw.series, &raw.label, &raw.row, &raw.col, &raw.facet].into_iter().flatten() {
         require(cx, &field.value, &field.referenced, columns, grouped)?;
     }
     Ok(())

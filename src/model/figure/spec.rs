@@ -8,7 +8,9 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, de};
 use serde_saphyr::Spanned;
 
+use super::annotation::Annotation;
 use super::format::{Magnitude, NumberFormat};
+use crate::model::typography::punctuate;
 
 /// The chart kinds this version draws.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,14 +24,22 @@ pub enum ChartKind {
     GroupedBar,
     /// Horizontal bars split into one segment per series, with the total at the end.
     StackedBar,
+    /// Vertical columns split into one segment per series, with the total on top.
+    StackedColumn,
     /// One line per series over an ordered x.
     Line,
+    /// Lines over an ordered x with the area under them filled; several series stack.
+    Area,
+    /// Two values per category as lines from a left axis to a right one: before and after.
+    Slope,
     /// Two values per category joined by a line: before and after.
     Dumbbell,
     /// Numeric x against numeric y, one dot per row.
     Scatter,
     /// One square per region at a grid position, shaded by value.
     TileMap,
+    /// Areas of a GeoJSON map, projected and shaded by value.
+    Choropleth,
 }
 
 pub const KINDS: &[(&str, ChartKind)] = &[
@@ -37,10 +47,14 @@ pub const KINDS: &[(&str, ChartKind)] = &[
     ("column", ChartKind::Column),
     ("grouped-bar", ChartKind::GroupedBar),
     ("stacked-bar", ChartKind::StackedBar),
+    ("stacked-column", ChartKind::StackedColumn),
     ("line", ChartKind::Line),
+    ("area", ChartKind::Area),
+    ("slope", ChartKind::Slope),
     ("dumbbell", ChartKind::Dumbbell),
     ("scatter", ChartKind::Scatter),
     ("tile-map", ChartKind::TileMap),
+    ("choropleth", ChartKind::Choropleth),
 ];
 
 impl ChartKind {
@@ -50,19 +64,43 @@ impl ChartKind {
 
     /// Kinds that draw exactly one number per row, so `y` must be one field.
     pub fn single_series(self) -> bool {
-        matches!(self, Self::Bar | Self::Column | Self::Scatter | Self::TileMap)
+        matches!(self, Self::Bar | Self::Column | Self::Scatter | Self::TileMap | Self::Choropleth)
     }
 
     /// Kinds whose categories have no inherent order, so `sort` applies.
     pub fn sortable(self) -> bool {
-        matches!(self, Self::Bar | Self::Column | Self::GroupedBar | Self::StackedBar | Self::Dumbbell)
+        matches!(
+            self,
+            Self::Bar
+                | Self::Column
+                | Self::GroupedBar
+                | Self::StackedBar
+                | Self::StackedColumn
+                | Self::Dumbbell
+                | Self::Slope
+        )
+    }
+
+    /// Kinds drawn over an ordered x (numbers, dates or text in table order), where a row may be a gap.
+    pub fn over_x(self) -> bool {
+        matches!(self, Self::Line | Self::Area)
+    }
+
+    /// Kinds that stack their series, so a row's values add up to a whole.
+    pub fn stacks(self) -> bool {
+        matches!(self, Self::StackedBar | Self::StackedColumn | Self::Area)
+    }
+
+    /// Kinds whose values run up a plot over an x axis, where annotations are drawn at x and y.
+    pub fn plotted(self) -> bool {
+        matches!(self, Self::Column | Self::StackedColumn | Self::Line | Self::Area | Self::Scatter)
     }
 
     /// Ranked categories read best largest first; columns usually stand for an
     /// ordered axis (years), which the table's order already gives.
     pub fn default_sort(self) -> Sort {
         match self {
-            Self::Bar | Self::GroupedBar | Self::StackedBar | Self::Dumbbell => Sort::Descending,
+            Self::Bar | Self::GroupedBar | Self::StackedBar | Self::Dumbbell | Self::Slope => Sort::Descending,
             _ => Sort::None,
         }
     }
@@ -109,6 +147,17 @@ pub enum Sort {
     Descending,
     /// Keep the table's row order.
     None,
+}
+
+/// What a stacked chart's segments measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stack {
+    /// The values themselves, stacked to their total.
+    #[default]
+    Values,
+    /// Each value's share of its row's total, so every stack reaches 100 %.
+    Percent,
 }
 
 /// The aggregate a `group` computes; its column is named `count`, `sum` or `mean`.
@@ -259,6 +308,20 @@ pub struct RawSpec {
     pub alt: Option<String>,
     #[serde(default)]
     pub height: Option<Spanned<u32>>,
+    /// A choropleth's GeoJSON file, relative to `content/`.
+    #[serde(default)]
+    pub map: Option<Spanned<String>>,
+    /// The feature property that holds `x`'s values (default: the field named by `x`).
+    #[serde(default)]
+    pub map_key: Option<Spanned<String>>,
+    #[serde(default)]
+    pub projection: Option<Spanned<String>>,
+    #[serde(default)]
+    pub stack: Option<Spanned<Stack>>,
+    #[serde(default)]
+    pub annotations: Option<Spanned<Vec<Annotation>>>,
+    #[serde(default)]
+    pub facet: Option<Spanned<String>>,
 }
 
 pub const SPEC_KEYS: &[&str] = &[
@@ -300,6 +363,12 @@ pub const SPEC_KEYS: &[&str] = &[
     "notes",
     "alt",
     "height",
+    "map",
+    "map_key",
+    "projection",
+    "stack",
+    "annotations",
+    "facet",
 ];
 
 /// A checked chart spec: every field it names exists, and the combination
@@ -339,6 +408,14 @@ pub struct ChartSpec {
     pub alt: Option<String>,
     /// The SVG height asked for; the renderer picks one when absent.
     pub height: Option<u32>,
+    /// A choropleth's map file (relative to `content/`) and projection.
+    pub map: Option<String>,
+    pub projection: Option<super::map::Projection>,
+    pub stack: Stack,
+    /// Labelled points, lines and ranges written on the chart.
+    pub annotations: Vec<Annotation>,
+    /// Small multiples: the field whose values each get a panel, on shared scales.
+    pub facet: Option<String>,
 }
 
 impl ChartSpec {
@@ -347,14 +424,20 @@ impl ChartSpec {
         let raw = raw.clone();
         Self {
             kind,
-            title: raw.title,
-            subtitle: raw.subtitle,
+            title: punctuate(&raw.title),
+            subtitle: raw.subtitle.as_deref().map(punctuate),
             // A chart's own query is known by the chart's id.
             data: raw.data.map_or_else(|| raw.id.value.trim().to_string(), |d| d.value),
             x: raw.x.value,
             y: raw.y.value.names(),
             series: raw.series.map(|s| s.value),
-            labels: raw.labels.map(|l| l.value).unwrap_or_default(),
+            labels: raw
+                .labels
+                .map(|l| l.value)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| (k, punctuate(&v)))
+                .collect(),
             label: raw.label.map(|l| l.value),
             row: raw.row.map(|r| r.value),
             col: raw.col.map(|c| c.value),
@@ -373,16 +456,28 @@ impl ChartSpec {
                 unit: raw.x_unit.map(|u| u.value).unwrap_or_default(),
                 ..NumberFormat::default()
             },
-            x_title: raw.x_title,
-            y_title: raw.y_title,
+            x_title: raw.x_title.as_deref().map(punctuate),
+            y_title: raw.y_title.as_deref().map(punctuate),
             x_scale: raw.x_scale.map(|s| s.value).unwrap_or_default(),
             y_scale: raw.y_scale.map(|s| s.value).unwrap_or_default(),
             highlight: raw.highlight,
-            reference: raw.reference,
-            source: raw.source,
-            notes: raw.notes,
-            alt: raw.alt,
+            reference: raw.reference.into_iter().map(|r| Reference { label: punctuate(&r.label), ..r }).collect(),
+            source: raw.source.as_deref().map(punctuate),
+            notes: raw.notes.as_deref().map(punctuate),
+            alt: raw.alt.as_deref().map(punctuate),
             height: raw.height.map(|h| h.value),
+            map: raw.map.map(|m| m.value),
+            // Checked and settled by `map::resolve`.
+            projection: None,
+            stack: raw.stack.map(|s| s.value).unwrap_or_default(),
+            annotations: raw
+                .annotations
+                .map(|a| a.value)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| Annotation { label: punctuate(&a.label), ..a })
+                .collect(),
+            facet: raw.facet.map(|f| f.value),
         }
     }
 }

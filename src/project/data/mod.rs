@@ -220,6 +220,8 @@ pub struct DataSet {
     pub warnings: Vec<Warning>,
     /// The SQL engine holding every table, once a query has needed it.
     engine: SharedEngine,
+    /// The map files under `content/` that choropleth charts name, read when first named.
+    pub maps: crate::project::maps::MapFiles,
 }
 
 /// The engine, shared by clones of the data set; opened on first use.

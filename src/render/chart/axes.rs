@@ -237,10 +237,23 @@ pub fn whole(figure: &Figure) -> bool {
     figure.data.values().chain(figure.spec.reference.iter().map(|r| r.value)).all(|v| v.fract() == 0.0)
 }
 
+/// Values an axis must reach besides the data: reference lines, and a small
+/// multiple's shared range.
+pub fn axis_extras(figure: &Figure) -> impl Iterator<Item = f64> + '_ {
+    let domain = figure.data.y_domain.map(|(lo, hi)| [lo, hi]).into_iter().flatten();
+    figure.spec.reference.iter().map(|r| r.value).chain(domain)
+}
+
+/// A numeric x's range: the panels' shared one, else from the first row to the last.
+pub fn x_span(figure: &Figure) -> Option<(f64, f64)> {
+    let rows = &figure.data.rows;
+    figure.data.x_domain.or_else(|| Some((rows.first()?.x?, rows.last()?.x?)))
+}
+
 /// The value range of a chart's bars: always including zero, so bars are never truncated.
 pub fn zero_based(values: impl Iterator<Item = f64>, figure: &Figure) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for v in values.chain(figure.spec.reference.iter().map(|r| r.value)) {
+    for v in values.chain(axis_extras(figure)) {
         lo = lo.min(v);
         hi = hi.max(v);
     }

@@ -149,7 +149,7 @@ fn label_room(
 }
 
 /// A swatch per series, for the kinds that draw several.
-fn legend(figure: &Figure, theme: &Theme, flavour: Flavour) -> Vec<(String, Swatch)> {
+pub(super) fn legend(figure: &Figure, theme: &Theme, flavour: Flavour) -> Vec<(String, Swatch)> {
     match flavour {
         Flavour::Single => Vec::new(),
         _ => figure

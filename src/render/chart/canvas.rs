@@ -49,6 +49,8 @@ pub struct Drawing {
     pub text: String,
     pub width: u32,
     pub height: u32,
+    /// Labels left out because no free place was found for them.
+    pub dropped: Vec<String>,
 }
 
 impl<'a> Canvas<'a> {
@@ -114,6 +116,12 @@ impl<'a> Canvas<'a> {
         let _ = self.area.draw(&PathElement::new(points, colour.stroke_width(width)));
     }
 
+    /// A filled shape through `points`.
+    pub fn polygon(&self, points: &[(f64, f64)], colour: RGBColor) {
+        let points: Vec<(i32, i32)> = points.iter().map(|(x, y)| (px(*x), px(*y))).collect();
+        let _ = self.area.draw(&Polygon::new(points, colour.filled()));
+    }
+
     /// A dashed straight line, drawn as explicit dashes so every renderer shows the same pattern.
     pub fn dashed(&self, from: (f64, f64), to: (f64, f64), colour: RGBColor) {
         let (dx, dy) = (to.0 - from.0, to.1 - from.1);
@@ -134,6 +142,11 @@ impl<'a> Canvas<'a> {
 
     pub fn dot(&self, x: f64, y: f64, radius: f64, fill: RGBColor) {
         let _ = self.area.draw(&Circle::new((px(x), px(y)), radius.round() as i32, fill.filled()));
+    }
+
+    /// An unfilled circle, to ring a point an annotation names.
+    pub fn ring(&self, x: f64, y: f64, radius: f64, colour: RGBColor) {
+        let _ = self.area.draw(&Circle::new((px(x), px(y)), radius.round() as i32, colour.stroke_width(2)));
     }
 
     /// A dot with a white ring, so overlapping dots stay distinct.
@@ -297,7 +310,14 @@ pub fn value_axis_left_edge(theme: &Theme, figure: &Figure, ticks: &Ticks) -> f6
 /// A vertical value axis on the left: a grid line and a tick label per tick
 /// across `left..right`, and the axis title (`y_title`) above the plot. Shared
 /// by the charts whose values run up the page (column, line, scatter).
-pub fn value_axis_left(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, ticks: &Ticks, left: f64, right: f64) {
+pub fn value_axis_left(
+    canvas: &Canvas<'_>,
+    figure: &Figure,
+    scale: &Scale,
+    ticks: &Ticks,
+    (left, right): (f64, f64),
+    title_top: f64,
+) {
     let theme = canvas.theme;
     let font = canvas.small();
     for tick in &ticks.values {
@@ -315,7 +335,7 @@ pub fn value_axis_left(canvas: &Canvas<'_>, figure: &Figure, scale: &Scale, tick
         canvas.text(
             &fit(title, theme.width - 2.0 * super::theme::PAD, theme.small, true),
             super::theme::PAD,
-            super::theme::PAD + theme.line_height(theme.small) / 2.0,
+            title_top + theme.line_height(theme.small) / 2.0,
             Anchor(START, VPos::Center),
             font,
         );

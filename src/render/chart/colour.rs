@@ -21,9 +21,15 @@ pub fn luminance(c: RGBColor) -> f64 {
 /// `c` darkened until text in it reads at 4.5:1 on white, the WCAG minimum,
 /// so a series' label can wear its colour (orange text is otherwise faint).
 pub fn readable_on_white(c: RGBColor) -> RGBColor {
+    darkened_to(c, 4.5)
+}
+
+/// `c` darkened until it stands at `ratio`:1 against white; WCAG asks 3:1 of
+/// a thin mark such as a line, which Okabe–Ito's orange (2.3:1) is not.
+pub fn darkened_to(c: RGBColor, ratio: f64) -> RGBColor {
     let mut colour = c;
     for _ in 0..20 {
-        if 1.05 / (luminance(colour) + 0.05) >= 4.5 {
+        if 1.05 / (luminance(colour) + 0.05) >= ratio {
             break;
         }
         colour = mix(colour, BLACK, 0.12);
@@ -31,10 +37,25 @@ pub fn readable_on_white(c: RGBColor) -> RGBColor {
     colour
 }
 
-/// Ink or white, whichever reads better on `fill`.
+/// The WCAG contrast ratio of two colours, 1 to 21.
+pub fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Ink or white, whichever reads better on `fill`; black when neither
+/// reaches 4.5:1 (a mid-tone such as vermilion), as one of white and black
+/// always does: their two contrasts with any colour multiply to 21.
 pub fn text_on(fill: RGBColor, ink: RGBColor) -> RGBColor {
     let l = luminance(fill);
-    if (1.05 / (l + 0.05)) > ((l + 0.05) / (luminance(ink) + 0.05)) { WHITE } else { ink }
+    let best = if (1.05 / (l + 0.05)) > ((l + 0.05) / (luminance(ink) + 0.05)) { WHITE } else { ink };
+    if contrast(best, fill) >= 4.5 {
+        best
+    } else if contrast(WHITE, fill) >= 4.5 {
+        WHITE
+    } else {
+        BLACK
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +69,19 @@ mod tests {
         assert!(1.05 / (luminance(text) + 0.05) >= 4.5);
         assert_eq!(text_on(RGBColor(0, 0x65, 0x6e), RGBColor(0x1d, 0x23, 0x29)), WHITE);
         assert_eq!(text_on(RGBColor(0xe0, 0xf0, 0xf0), RGBColor(0x1d, 0x23, 0x29)), RGBColor(0x1d, 0x23, 0x29));
+    }
+
+    #[test]
+    fn text_on_any_fill_reads_at_four_and_a_half_to_one() {
+        let ink = RGBColor(0x1d, 0x23, 0x29);
+        for fill in [
+            RGBColor(0xD5, 0x5E, 0x00),
+            RGBColor(0x80, 0x80, 0x80),
+            RGBColor(0xE6, 0x9F, 0x00),
+            RGBColor(0, 0x72, 0xB2),
+        ] {
+            assert!(contrast(text_on(fill, ink), fill) >= 4.5, "{fill:?}");
+        }
+        assert!(1.05 / (luminance(darkened_to(RGBColor(0xE6, 0x9F, 0x00), 3.0)) + 0.05) >= 3.0);
     }
 }

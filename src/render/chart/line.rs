@@ -1,20 +1,24 @@
-//! Lines: one per series over an ordered x — numbers (years) on a linear
-//! scale, or text in table order at even steps. Each line is labelled at its
-//! end instead of in a legend, so the eye never travels to a key and back.
+//! Lines and areas: one per series over an ordered x — numbers (years) on a
+//! linear scale, dates on a time scale, or text in table order at even steps.
+//! Each series is labelled at its end instead of in a legend, so the eye never
+//! travels to a key and back. An area chart fills under its line; several
+//! series stack, each labelled in the middle of its band.
 
 use plotters::style::text_anchor::VPos;
 
-use plotters::style::RGBColor;
+use plotters::style::{RGBColor, WHITE};
 
-use super::axes::{Scale, Ticks, log_ticks, plain_ticks, ticks, time_ticks};
+use super::annotate;
+use super::axes::{Scale, Ticks, axis_extras, log_ticks, plain_ticks, ticks, time_ticks, x_span, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
-use super::colour::readable_on_white;
+use super::colour::{darkened_to, mix, readable_on_white};
+use super::labels::{keep_within, spread};
 use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
-use crate::model::figure::AxisScale;
-use crate::model::{Figure, figure::plain_number};
+use crate::model::figure::{AxisScale, XAt};
+use crate::model::{ChartKind, Figure, figure::plain_number};
 
 const PLOT_HEIGHT: f64 = 280.0;
 
@@ -38,23 +42,42 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         below: 6.0 + small + if figure.spec.x_title.is_some() { small + 6.0 } else { 0.0 } + PAD,
         height: PLOT_HEIGHT,
     };
-    let plot = Plot::new(figure, room, &y_ticks);
+    let mut plot = Plot::new(figure, room, &y_ticks);
+    let mut dropped = Vec::new();
+    let places = spread_end_labels(figure, &plot, &ends, theme, &mut dropped);
+    if places.iter().any(moved) {
+        plot.right -= LEADER;
+    }
     let canvas = Canvas::new(out, theme, plot.height());
 
     plot.draw_value_axis(&canvas, figure, &y_ticks);
     let xs = x_positions(figure, &plot);
     draw_x_axis(&canvas, figure, &plot, &xs);
+    let x_at = |at: XAt| x_position(figure, &plot, &xs, at);
+    annotate::draw_behind(&canvas, figure, &plot, &x_at);
     plot.draw_references(&canvas, figure, plot.left + 4.0, START);
     let colours = series_colours(figure, theme);
-    draw_series(&canvas, figure, &plot, &xs, &colours);
-    draw_end_labels(&canvas, figure, &plot, &xs, &ends, &colours);
+    if figure.spec.kind == ChartKind::Area {
+        draw_areas(&canvas, figure, &plot, &xs, &colours);
+    } else {
+        draw_series(&canvas, figure, &plot, &xs, &colours);
+    }
+    annotate::draw(&canvas, figure, &plot, &x_at, &[]);
+    draw_end_labels(&canvas, figure, &xs, &places, &ends, &colours);
     canvas.finish();
+    out.dropped = dropped;
 }
 
 /// Ticks over the values and reference lines; counts and shares read against
 /// zero when the data sit near it, otherwise the axis zooms in.
 fn value_ticks(figure: &Figure) -> Ticks {
-    let values = figure.data.values().chain(figure.spec.reference.iter().map(|r| r.value));
+    if figure.spec.kind == ChartKind::Area {
+        // Areas measure from zero up to each stack's top.
+        let tops = figure.data.rows.iter().map(|r| r.values.iter().flatten().sum::<f64>());
+        let (lo, hi) = zero_based(tops, figure);
+        return ticks(lo, hi, 5, super::axes::whole(figure));
+    }
+    let values = figure.data.values().chain(axis_extras(figure));
     let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let (min, max) = if min.is_finite() { (min, max) } else { (0.0, 1.0) };
     if figure.spec.y_scale == AxisScale::Log {
@@ -72,18 +95,22 @@ fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<EndLabel>> {
     let data = &figure.data;
     let single = data.series.len() == 1 && figure.spec.series.is_none();
     let max_end = theme.width * 0.34;
+    let area = figure.spec.kind == ChartKind::Area;
     (0..data.series.len())
         .map(|s| {
             let last = data.rows.iter().rposition(|r| r.values[s].is_some())?;
+            // A stacked band is labelled at its middle: the series below it, plus half its own value.
+            let below: f64 = if area { data.rows[last].values[..s].iter().flatten().sum() } else { 0.0 };
             data.rows[last].values[s].map(|v| {
+                let at = if area && data.series.len() > 1 { below + v / 2.0 } else { v };
                 let value = figure.format_value(v);
                 let text = if single { value.clone() } else { format!("{} {value}", data.series[s].label) };
                 if single || text_width(&text, theme.size) <= max_end {
-                    (v, last, vec![fit(&text, max_end, theme.size, true)])
+                    (at, last, vec![fit(&text, max_end, theme.size, true)])
                 } else {
                     let mut lines = wrap(&data.series[s].label, max_end, theme.size, 2);
                     lines.push(fit(&value, max_end, theme.size, true));
-                    (v, last, lines)
+                    (at, last, lines)
                 }
             })
         })
@@ -97,8 +124,7 @@ fn x_positions(figure: &Figure, plot: &Plot) -> Vec<f64> {
     let n = data.rows.len();
     let inset = if data.numeric_x { 0.0 } else { 12.0 };
     if data.numeric_x {
-        let lo = data.rows.first().and_then(|r| r.x).unwrap_or(0.0);
-        let hi = data.rows.last().and_then(|r| r.x).unwrap_or(1.0);
+        let (lo, hi) = x_span(figure).unwrap_or((0.0, 1.0));
         let scale = Scale::linear(lo, hi, left + inset, right);
         data.rows.iter().map(|r| if hi > lo { scale.at(r.x.unwrap_or(lo)) } else { (left + right) / 2.0 }).collect()
     } else if n == 1 {
@@ -114,17 +140,17 @@ fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
     let (data, theme) = (&figure.data, canvas.theme);
     let (left, right, bottom) = (plot.left, plot.right, plot.bottom);
     let x_labels: Vec<(f64, String)> = if data.time_x {
-        let lo = data.rows.first().and_then(|r| r.x).unwrap_or(0.0);
-        let hi = data.rows.last().and_then(|r| r.x).unwrap_or(1.0);
+        let (lo, hi) = x_span(figure).unwrap_or((0.0, 1.0));
         let scale = Scale::linear(lo, hi, left, right);
         time_ticks(lo, hi)
             .into_iter()
             .map(|(d, label)| (if hi > lo { scale.at(d) } else { (left + right) / 2.0 }, label))
             .collect()
     } else if data.numeric_x {
-        let xs_data: Vec<f64> = data.rows.iter().filter_map(|r| r.x).collect();
-        let lo = xs_data.first().copied().unwrap_or(0.0);
-        let hi = xs_data.last().copied().unwrap_or(1.0);
+        let mut xs_data: Vec<f64> = data.rows.iter().filter_map(|r| r.x).collect();
+        let (lo, hi) = x_span(figure).unwrap_or((0.0, 1.0));
+        xs_data.extend([lo, hi]);
+        xs_data.sort_by(f64::total_cmp);
         plain_ticks(&xs_data)
             .into_iter()
             .map(|(v, step)| {
@@ -153,7 +179,8 @@ fn series_colours(figure: &Figure, theme: &Theme) -> Vec<RGBColor> {
     let any_highlight = series.iter().any(|s| s.highlight);
     (0..series.len())
         .map(|s| match (any_highlight, series[s].highlight) {
-            (false, _) => theme.series_colour(s),
+            // A thin line must stand at 3:1 on the page, so pale palette colours are darkened.
+            (false, _) => darkened_to(theme.series_colour(s), 3.0),
             (true, true) => theme.accent,
             (true, false) => theme.muted,
         })
@@ -184,40 +211,132 @@ fn draw_series(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], co
     }
 }
 
-/// End labels, centred on their line's end and nudged apart vertically so they never overlap.
+/// The stacked areas, first series at the bottom. A row missing any value up
+/// to a band breaks that band there, as a missing value breaks a line.
+fn draw_areas(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) {
+    let data = &figure.data;
+    for (s, colour) in colours.iter().enumerate().take(data.series.len()) {
+        let band: Vec<Option<(f64, f64, f64)>> = data
+            .rows
+            .iter()
+            .zip(xs)
+            .map(|(r, x)| {
+                let below = r.values[..s].iter().copied().sum::<Option<f64>>()?;
+                let v = r.values[s]?;
+                Some((*x, plot.y.at(below), plot.y.at(below + v)))
+            })
+            .collect();
+        for run in band.split(Option::is_none) {
+            let run: Vec<(f64, f64, f64)> = run.iter().flatten().copied().collect();
+            if run.len() < 2 {
+                continue;
+            }
+            let mut outline: Vec<(f64, f64)> = run.iter().map(|(x, _, top)| (*x, *top)).collect();
+            outline.extend(run.iter().rev().map(|(x, bottom, _)| (*x, *bottom)));
+            canvas.polygon(&outline, mix(*colour, WHITE, 0.25));
+            let top: Vec<(f64, f64)> = run.iter().map(|(x, _, top)| (*x, *top)).collect();
+            canvas.line(&top, *colour, 2);
+        }
+    }
+}
+
+/// Where an annotation's x falls: on the scale of a numeric or time x, or at a category's step.
+fn x_position(figure: &Figure, plot: &Plot, xs: &[f64], at: XAt) -> Option<f64> {
+    match at {
+        XAt::Category(i) => xs.get(i).copied(),
+        XAt::Value(v) => {
+            let (lo, hi) = x_span(figure)?;
+            (hi > lo).then(|| Scale::linear(lo, hi, plot.left, plot.right).at(v))
+        }
+    }
+}
+
+/// An end label laid out: where it sits, where its line ends, its series and lines.
+struct EndPlace<'a> {
+    y: f64,
+    line_y: f64,
+    /// The series ends before the last x (a gap at its end), away from the labels' column.
+    early: bool,
+    series: usize,
+    lines: &'a [String],
+}
+
+/// The room a leader takes between a line's end and a label moved off it.
+const LEADER: f64 = 8.0;
+
+/// End labels centred on their line's end, then pushed apart vertically so
+/// none overlaps the next, and kept between the chart's top and the plot's
+/// bottom. When they cannot all fit, highlighted series keep theirs and the
+/// others are dropped from the last series up, each named in `dropped`.
+fn spread_end_labels<'a>(
+    figure: &Figure,
+    plot: &Plot,
+    ends: &'a [Option<EndLabel>],
+    theme: &Theme,
+    dropped: &mut Vec<String>,
+) -> Vec<EndPlace<'a>> {
+    let line = theme.line_height(theme.size);
+    let series = &figure.data.series;
+    let present: Vec<usize> = (0..ends.len()).filter(|s| ends[*s].is_some()).collect();
+    let heights: Vec<f64> =
+        present.iter().map(|s| ends[*s].as_ref().map_or(0.0, |e| e.2.len() as f64 * line)).collect();
+    let highlighted: Vec<bool> = present.iter().map(|s| series[*s].highlight).collect();
+    // Highlighted series keep their labels; the others give way from the last series up.
+    let (kept, gone) = keep_within(&heights, &highlighted, plot.bottom + line / 2.0 - PAD);
+    dropped.extend(gone.iter().map(|i| series[present[*i]].label.clone()));
+    let kept: Vec<usize> = kept.iter().map(|i| present[*i]).collect();
+    let last = figure.data.rows.len().saturating_sub(1);
+    let places: Vec<(usize, f64, bool, &'a [String])> = kept
+        .iter()
+        .filter_map(|s| ends[*s].as_ref().map(|(v, row, lines)| (*s, plot.y.at(*v), *row < last, lines.as_slice())))
+        .collect();
+    let wants: Vec<(f64, f64)> = places.iter().map(|(_, y, _, lines)| (*y, line * lines.len() as f64)).collect();
+    // The last line of the lowest label may sit level with the axis.
+    let at = spread(&wants, PAD, plot.bottom + line / 2.0);
+    places
+        .iter()
+        .zip(at)
+        .map(|((series, line_y, early, lines), y)| EndPlace {
+            y,
+            line_y: *line_y,
+            early: *early,
+            series: *series,
+            lines,
+        })
+        .collect()
+}
+
+/// The end labels in one column past the last x, each level with its line's
+/// end, with a leader where it was moved off it or its line ends earlier.
 fn draw_end_labels(
     canvas: &Canvas<'_>,
     figure: &Figure,
-    plot: &Plot,
     xs: &[f64],
+    places: &[EndPlace<'_>],
     ends: &[Option<EndLabel>],
     colours: &[RGBColor],
 ) {
     let theme = canvas.theme;
     let line = theme.line_height(theme.size);
-    let mut labels: Vec<(f64, usize, &[String])> = ends
-        .iter()
-        .enumerate()
-        .filter_map(|(s, e)| e.as_ref().map(|(v, _, lines)| (plot.y.at(*v), s, lines.as_slice())))
-        .collect();
-    labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let half = |lines: &[String]| line * (lines.len() as f64 - 1.0) / 2.0;
-    for i in 1..labels.len() {
-        let below = labels[i - 1].0 + half(labels[i - 1].2) + line + half(labels[i].2);
-        labels[i].0 = labels[i].0.max(below);
-    }
-    if let Some(last) = labels.last().map(|l| l.0 + half(l.2))
-        && last > plot.bottom
-    {
-        let shift = last - plot.bottom;
-        labels.iter_mut().for_each(|l| l.0 -= shift);
-    }
-    for (y, s, lines) in &labels {
-        let end_x = ends[*s].as_ref().and_then(|(_, row, _)| xs.get(*row)).copied().unwrap_or(plot.right);
-        let highlight = figure.data.series[*s].highlight;
-        let font = Font { size: theme.size, colour: readable_on_white(colours[*s]), bold: highlight };
-        for (i, text) in lines.iter().enumerate() {
-            canvas.text(text, end_x + 8.0, y - half(lines) + line * i as f64, Anchor(START, VPos::Center), font);
+    let leaders = places.iter().any(moved);
+    let column = xs.last().copied().unwrap_or(0.0);
+    for place in places {
+        let end_x = ends[place.series].as_ref().and_then(|(_, row, _)| xs.get(*row)).copied().unwrap_or(column);
+        let highlight = figure.data.series[place.series].highlight;
+        let colour = readable_on_white(colours[place.series]);
+        let font = Font { size: theme.size, colour, bold: highlight };
+        let text_x = column + 8.0 + if leaders { LEADER } else { 0.0 };
+        if moved(place) {
+            canvas.line(&[(end_x + 4.0, place.line_y), (text_x - 3.0, place.y)], colour, 1);
+        }
+        let first = place.y - line * (place.lines.len() as f64 - 1.0) / 2.0;
+        for (i, text) in place.lines.iter().enumerate() {
+            canvas.text(text, text_x, first + line * i as f64, Anchor(START, VPos::Center), font);
         }
     }
+}
+
+/// Whether a label sits away from its line's end: moved up or down, or past a gap.
+fn moved(place: &EndPlace<'_>) -> bool {
+    place.early || (place.y - place.line_y).abs() > 3.0
 }

@@ -16,17 +16,22 @@
 //! is computed from the data alone, so the same data gives the same bytes.
 
 mod accessible;
+mod annotate;
 mod axes;
 mod bars;
 mod canvas;
+mod choropleth;
 mod colour;
 mod column;
 mod dumbbell;
+mod facets;
+mod labels;
 mod line;
 mod plot;
 pub mod png;
 mod rows;
 mod scatter;
+mod slope;
 mod text;
 mod theme;
 mod tile_map;
@@ -54,6 +59,8 @@ pub struct Svg {
     pub text: String,
     pub width: u32,
     pub height: u32,
+    /// Labels the layout had no room for, which the build reports.
+    pub dropped: Vec<String>,
 }
 
 /// `figure`'s chart, [`WIDTH`] wide, accessible: `role="img"`, `<title>` and `<desc>`.
@@ -64,31 +71,44 @@ pub fn svg(figure: &Figure, style: &Style) -> Svg {
 /// The same chart laid out for `width` units: labels, keys and marks are
 /// placed for that width at the same text sizes, not scaled down.
 pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> Svg {
-    let theme = Theme::new(style, width);
     let mut out = Drawing::default();
+    if figure.panels.is_empty() {
+        draw_kind(&mut out, figure, &Theme::new(style, width));
+    } else {
+        facets::draw(&mut out, figure, style, width);
+    }
+    let text = make_accessible(&tidy_font_sizes(&out.text), figure);
+    Svg { text, width: out.width, height: out.height, dropped: out.dropped }
+}
+
+/// Draws `figure` as its kind does, at the theme's width.
+fn draw_kind(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     match figure.spec.kind {
-        ChartKind::Bar => bars::draw(&mut out, figure, &theme, bars::Flavour::Single),
-        ChartKind::GroupedBar => bars::draw(&mut out, figure, &theme, bars::Flavour::Grouped),
-        ChartKind::StackedBar => bars::draw(&mut out, figure, &theme, bars::Flavour::Stacked),
-        ChartKind::Column => {
-            if column::fits(figure, &theme) {
-                column::draw(&mut out, figure, &theme);
+        ChartKind::Bar => bars::draw(out, figure, theme, bars::Flavour::Single),
+        ChartKind::GroupedBar => bars::draw(out, figure, theme, bars::Flavour::Grouped),
+        ChartKind::StackedBar => bars::draw(out, figure, theme, bars::Flavour::Stacked),
+        ChartKind::Column | ChartKind::StackedColumn => {
+            if column::fits(figure, theme) {
+                column::draw(out, figure, theme);
             } else {
                 // Labels too long or too many for columns: the same data reads better as bars.
-                bars::draw(&mut out, figure, &theme, bars::Flavour::Single);
+                let flavour =
+                    if figure.spec.kind == ChartKind::Column { bars::Flavour::Single } else { bars::Flavour::Stacked };
+                bars::draw(out, figure, theme, flavour);
             }
         }
-        ChartKind::Dumbbell => dumbbell::draw(&mut out, figure, &theme),
-        ChartKind::Line => line::draw(&mut out, figure, &theme),
-        ChartKind::Scatter => scatter::draw(&mut out, figure, &theme),
+        ChartKind::Dumbbell => dumbbell::draw(out, figure, theme),
+        ChartKind::Line | ChartKind::Area => line::draw(out, figure, theme),
+        ChartKind::Slope => slope::draw(out, figure, theme),
+        ChartKind::Scatter => scatter::draw(out, figure, theme),
         ChartKind::TileMap => {
-            if tile_map::fits(figure, &theme) {
-                tile_map::draw(&mut out, figure, &theme);
+            if tile_map::fits(figure, theme) {
+                tile_map::draw(out, figure, theme);
             } else {
                 // Tiles too small to tell the regions apart by name: bars name every one.
-                bars::draw(&mut out, figure, &theme, bars::Flavour::Single);
+                bars::draw(out, figure, theme, bars::Flavour::Single);
             }
         }
+        ChartKind::Choropleth => choropleth::draw(out, figure, theme),
     }
-    Svg { text: make_accessible(&tidy_font_sizes(&out.text), figure), width: out.width, height: out.height }
 }

@@ -20,6 +20,8 @@ pub struct Plot {
     pub below: f64,
     /// Values to heights: `ticks.lo` at `bottom`, `ticks.hi` at `top`.
     pub y: Scale,
+    /// Where the y title's line starts: the top padding, or below a key drawn above it.
+    pub title_top: f64,
 }
 
 /// What the kind has measured before the frame can be placed.
@@ -44,7 +46,7 @@ impl Plot {
         };
         let bottom = top + height;
         let y = Scale::of(ticks, bottom, top);
-        Self { left: room.left, right: room.right, top, bottom, below: room.below, y }
+        Self { left: room.left, right: room.right, top, bottom, below: room.below, y, title_top: PAD }
     }
 
     /// The chart's full height: the plot and everything under it.
@@ -54,7 +56,7 @@ impl Plot {
 
     /// Grid lines and tick labels for `ticks`, and the y title above the plot.
     pub fn draw_value_axis(&self, canvas: &Canvas<'_>, figure: &Figure, ticks: &Ticks) {
-        canvas::value_axis_left(canvas, figure, &self.y, ticks, self.left, self.right);
+        canvas::value_axis_left(canvas, figure, &self.y, ticks, (self.left, self.right), self.title_top);
     }
 
     /// A dashed line across the plot at each reference value, its label just

@@ -4,34 +4,19 @@
 
 use plotters::style::text_anchor::VPos;
 
-use plotters::style::text_anchor::HPos;
-
-use super::axes::{Scale, labelled_ticks, log_ticks, ticks};
+use super::annotate;
+use super::axes::{Scale, axis_extras, labelled_ticks, log_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
+use super::labels::{Placer, Rect};
 use super::plot::{Plot, Room};
 use super::text::{text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
 use crate::model::Figure;
-use crate::model::figure::AxisScale;
+use crate::model::figure::{AxisScale, DataRow, XAt};
 
 const PLOT_HEIGHT: f64 = 340.0;
 const RADIUS: f64 = 5.0;
-
-/// A placed label's box, to keep later labels off it.
-#[derive(Clone, Copy)]
-struct Rect {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-impl Rect {
-    fn overlaps(&self, other: &Rect) -> bool {
-        self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
-    }
-}
 
 pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let data = &figure.data;
@@ -40,8 +25,9 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         let (lo, hi) = vals.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) }
     };
-    let (x_min, x_max) = range(&mut points.iter().map(|p| p.0));
-    let (y_min, y_max) = range(&mut points.iter().map(|p| p.1).chain(figure.spec.reference.iter().map(|r| r.value)));
+    let x_domain = data.x_domain.map(|(lo, hi)| [lo, hi]).into_iter().flatten();
+    let (x_min, x_max) = range(&mut points.iter().map(|p| p.0).chain(x_domain));
+    let (y_min, y_max) = range(&mut points.iter().map(|p| p.1).chain(axis_extras(figure)));
     let x_ticks = match figure.spec.x_scale {
         AxisScale::Log => log_ticks(x_min, x_max),
         AxisScale::Linear => ticks(x_min, x_max, 5, points.iter().all(|p| p.0.fract() == 0.0)),
@@ -80,6 +66,11 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     }
     canvas.line(&[(plot.left, plot.bottom), (plot.right, plot.bottom)], theme.ink, 1);
     canvas::x_title_below(&canvas, figure, plot.left, plot.right, plot.bottom);
+    let x_at = |at: XAt| match at {
+        XAt::Value(v) => Some(xs.at(v)),
+        XAt::Category(_) => None,
+    };
+    annotate::draw_behind(&canvas, figure, &plot, &x_at);
     plot.draw_references(&canvas, figure, plot.right - 4.0, END);
 
     // Grey points first, highlighted ones on top.
@@ -91,67 +82,73 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
             canvas.ringed_dot(xs.at(x), plot.y.at(y), RADIUS, theme.mark(figure, row.highlight));
         }
     }
-    label_points(&canvas, figure, &plot, &xs, &order);
+    let dots = dot_boxes(figure, &plot, &xs);
+    let annotations = annotate::draw(&canvas, figure, &plot, &x_at, &dots);
+    let mut dropped = Vec::new();
+    label_points(&canvas, figure, (&plot, &xs), (dots, &annotations), &mut dropped);
     canvas.finish();
+    out.dropped = dropped;
 }
 
-/// Labels the highlighted points, or every point of a small labelled scatter
-/// when none is highlighted, each in the first free place beside its dot.
-fn label_points(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &Scale, order: &[usize]) {
+/// A dot's box covers its white ring, and the half unit drawing rounds it by.
+const MARK: f64 = RADIUS + 2.0;
+
+/// Every drawn dot's box, which labels keep off.
+fn dot_boxes(figure: &Figure, plot: &Plot, xs: &Scale) -> Vec<Rect> {
+    let at = |r: &DataRow| Some((xs.at(r.x?), plot.y.at(r.values[0]?)));
+    figure.data.rows.iter().filter_map(at).map(|(x, y)| Rect::around(x, y, MARK)).collect()
+}
+
+/// Labels the highlighted points (in the order `highlight` names them), or
+/// every point of a small labelled scatter when none is highlighted. Each
+/// takes the first free place the [`Placer`] finds; one that finds none is
+/// left out and named in the drawing's `dropped` list.
+fn label_points(
+    canvas: &Canvas<'_>,
+    figure: &Figure,
+    (plot, xs): (&Plot, &Scale),
+    (dots, taken): (Vec<Rect>, &[Rect]),
+    dropped: &mut Vec<String>,
+) {
     let (data, theme) = (&figure.data, canvas.theme);
     let small = theme.line_height(theme.small);
     let any_highlight = data.rows.iter().any(|r| r.highlight);
     let labelled = figure.spec.label.is_some();
-    let mut taken: Vec<Rect> = data
-        .rows
-        .iter()
-        .filter_map(|r| Some((xs.at(r.x?), plot.y.at(r.values[0]?))))
-        .map(|(x, y)| Rect { x0: x - RADIUS, y0: y - RADIUS, x1: x + RADIUS, y1: y + RADIUS })
+    let at = |r: &DataRow| Some((xs.at(r.x?), plot.y.at(r.values[0]?)));
+    let bounds = Rect { x0: PAD, y0: PAD, x1: theme.width - PAD, y1: plot.bottom - 2.0 };
+    let mut placer = Placer::new(bounds, dots);
+    placer.avoid(taken);
+    let name = |r: &DataRow| r.label.clone().unwrap_or_else(|| r.key.clone());
+    let rank = |r: &DataRow| figure.spec.highlight.iter().position(|h| *h == name(r) || *h == r.key);
+    let mut wanted: Vec<usize> = (0..data.rows.len())
+        .filter(|i| if any_highlight { data.rows[*i].highlight } else { labelled && data.rows.len() <= 12 })
         .collect();
-    for &i in order.iter().rev() {
+    wanted.sort_by_key(|i| (rank(&data.rows[*i]).unwrap_or(usize::MAX), *i));
+    for i in wanted {
         let row = &data.rows[i];
-        let wanted = if any_highlight { row.highlight } else { labelled && data.rows.len() <= 12 };
-        let (Some(x), Some(y)) = (row.x, row.values[0]) else { continue };
-        if !wanted {
-            continue;
-        }
+        let Some(point) = at(row) else { continue };
         let font = Font { size: theme.small, colour: theme.ink, bold: row.highlight };
         // A long name takes a second line rather than being cut short (on a phone, most are long).
-        let lines = wrap(row.label.as_deref().unwrap_or(&row.key), theme.width * 0.3, font.size, 2);
-        let size = (canvas::widest(lines.iter().map(String::as_str), font), small * lines.len() as f64);
-        let (rect, h_pos, tx, ty) = place_label((xs.at(x), plot.y.at(y)), size, &taken, theme.width, plot.bottom);
-        taken.push(rect);
-        for (i, text) in lines.iter().enumerate() {
-            let y = ty + small * (i as f64 - (lines.len() as f64 - 1.0) / 2.0);
+        let lines = wrap(&name(row), theme.width * 0.3, font.size, 2);
+        let size = (canvas::widest(lines.iter().map(String::as_str), font) + 2.0, small * lines.len() as f64);
+        let Some(placed) = placer.place(point, MARK, size) else {
+            dropped.push(name(row));
+            continue;
+        };
+        if let Some((from, to)) = placed.leader {
+            canvas.line(&[from, to], theme.subtle, 1);
+        }
+        let r = placed.rect;
+        let (h_pos, tx) = if r.x0 >= point.0 {
+            (START, r.x0 + 1.0)
+        } else if r.x1 <= point.0 {
+            (END, r.x1 - 1.0)
+        } else {
+            (MIDDLE, (r.x0 + r.x1) / 2.0)
+        };
+        for (j, text) in lines.iter().enumerate() {
+            let y = r.y0 + small * (j as f64 + 0.5);
             canvas.backed_text(text, tx, y, Anchor(h_pos, VPos::Center), font);
         }
     }
-}
-
-/// Where a label of `(w, h)` goes beside the dot at `(px, py)`: right, left,
-/// above or below, the first inside the chart that is free of `taken` boxes
-/// (else the first inside). Returns its box, anchor and anchor point.
-fn place_label(
-    (px, py): (f64, f64),
-    (w, h): (f64, f64),
-    taken: &[Rect],
-    width: f64,
-    bottom: f64,
-) -> (Rect, HPos, f64, f64) {
-    let gap = RADIUS + 4.0;
-    let candidates = [
-        (Rect { x0: px + gap, y0: py - h / 2.0, x1: px + gap + w, y1: py + h / 2.0 }, START, px + gap, py),
-        (Rect { x0: px - gap - w, y0: py - h / 2.0, x1: px - gap, y1: py + h / 2.0 }, END, px - gap, py),
-        (Rect { x0: px - w / 2.0, y0: py - gap - h, x1: px + w / 2.0, y1: py - gap }, MIDDLE, px, py - gap - h / 2.0),
-        (Rect { x0: px - w / 2.0, y0: py + gap, x1: px + w / 2.0, y1: py + gap + h }, MIDDLE, px, py + gap + h / 2.0),
-    ];
-    let inside = |r: &Rect| r.x0 >= PAD && r.x1 <= width - PAD && r.y0 >= PAD && r.y1 <= bottom;
-    // The dot's own box never pushes its label away.
-    let own = Rect { x0: px - RADIUS, y0: py - RADIUS, x1: px + RADIUS, y1: py + RADIUS };
-    let free = |r: &Rect| taken.iter().all(|t| !t.overlaps(r) || (t.x0 == own.x0 && t.y0 == own.y0));
-    *candidates
-        .iter()
-        .find(|(r, ..)| inside(r) && free(r))
-        .or_else(|| candidates.iter().find(|(r, ..)| inside(r)))
-        .unwrap_or(&candidates[0])
 }

@@ -38,7 +38,7 @@ impl Theme {
         let size = style.chart_font_size.max(MIN_CHART_FONT);
         Self {
             width: width as f64,
-            family: format!("{}, Arial, sans-serif", style.font),
+            family: format!("{}, Arial, sans-serif", css_family(&style.font)),
             size,
             small: (size - 1.0).max(MIN_CHART_FONT),
             ink,
@@ -75,5 +75,40 @@ impl Theme {
     /// Line height for text of `size`.
     pub fn line_height(&self, size: f64) -> f64 {
         (size * 1.25).round()
+    }
+}
+
+/// A family name as CSS reads it in a font list. Left bare when it is a run of
+/// identifiers (`Noto Sans`), as the web page's stylesheet and Typst expect;
+/// quoted otherwise (`'Source Sans 3'`), since a bare word starting with a
+/// digit would void the whole list and leave the browser's default font. The
+/// chart SVG carries this name in its own `@font-face` (`render::web_fonts`).
+fn css_family(family: &str) -> String {
+    let identifier = |word: &str| {
+        let mut chars = word.chars();
+        chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || !c.is_ascii())
+            && chars.all(|c| c.is_alphanumeric() || c == '-' || c == '_' || !c.is_ascii())
+    };
+    if family.split(' ').all(identifier) {
+        family.to_string()
+    } else {
+        let escaped: String = family
+            .chars()
+            .filter(|c| !c.is_control())
+            .flat_map(|c| if matches!(c, '\'' | '\\') { vec!['\\', c] } else { vec![c] })
+            .collect();
+        format!("'{escaped}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::css_family;
+
+    #[test]
+    fn a_family_is_quoted_only_where_css_needs_it() {
+        assert_eq!(css_family("Noto Sans"), "Noto Sans");
+        assert_eq!(css_family("Source Sans 3"), "'Source Sans 3'");
+        assert_eq!(css_family("Ma'ruf"), "'Ma\\'ruf'");
     }
 }

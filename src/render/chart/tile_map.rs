@@ -26,7 +26,7 @@ const MAX_TILE: f64 = 84.0;
 const SWATCH_WIDTH: f64 = 46.0;
 
 /// The class breaks and one colour per class, light to dark.
-fn classes(figure: &Figure, theme: &Theme) -> (Vec<f64>, Vec<RGBColor>) {
+pub(super) fn classes(figure: &Figure, theme: &Theme) -> (Vec<f64>, Vec<RGBColor>) {
     let (lo, hi) = figure.data.values().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     if !lo.is_finite() || (hi - lo).abs() < 1e-12 {
         return (vec![lo, hi], vec![theme.accent]);
@@ -42,7 +42,7 @@ fn classes(figure: &Figure, theme: &Theme) -> (Vec<f64>, Vec<RGBColor>) {
 }
 
 /// The height of the key above the tiles: its title, swatches and break labels.
-fn legend_height(theme: &Theme) -> f64 {
+pub(super) fn legend_height(theme: &Theme) -> f64 {
     let small = theme.line_height(theme.small);
     small + 4.0 + 14.0 + 4.0 + small + 10.0
 }
@@ -100,7 +100,7 @@ pub fn fits(figure: &Figure, theme: &Theme) -> bool {
     shown.len() == count && cut * 2 <= count
 }
 
-fn class_of(value: f64, breaks: &[f64]) -> usize {
+pub(super) fn class_of(value: f64, breaks: &[f64]) -> usize {
     let n = breaks.len().saturating_sub(1).max(1);
     (1..n).take_while(|i| value >= breaks[*i] - 1e-9).count().min(n - 1)
 }
@@ -119,7 +119,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let left = ((theme.width - grid_width) / 2.0).max(PAD).floor();
     let height = top + n_rows * tile + (n_rows - 1.0) * GAP + PAD;
     let canvas = Canvas::new(out, theme, height);
-    draw_legend(&canvas, figure, &breaks, &colours);
+    let _ = draw_legend(&canvas, figure, &breaks, &colours);
     for row in rows {
         let (Some((r, c)), Some(value)) = (row.tile, row.values[0]) else { continue };
         let x = left + (c - c0) as f64 * (tile + GAP);
@@ -130,8 +130,9 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
 }
 
 /// The legend above the grid: the value's heading, then the class swatches
-/// side by side with the breaks under their joints.
-fn draw_legend(canvas: &Canvas<'_>, figure: &Figure, breaks: &[f64], colours: &[RGBColor]) {
+/// side by side with the breaks under their joints. Returns where the swatches
+/// end and their width, for a choropleth's "no data" swatch after them.
+pub(super) fn draw_legend(canvas: &Canvas<'_>, figure: &Figure, breaks: &[f64], colours: &[RGBColor]) -> (f64, f64) {
     let theme = canvas.theme;
     let small = theme.line_height(theme.small);
     let title = figure
@@ -162,6 +163,7 @@ fn draw_legend(canvas: &Canvas<'_>, figure: &Figure, breaks: &[f64], colours: &[
             if colours.len() == 1 { legend_left + swatch_width / 2.0 } else { legend_left + swatch_width * i as f64 };
         canvas.text(text, x, swatch_top + 14.0 + 4.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), tick_font);
     }
+    (legend_left + swatch_width * colours.len() as f64, swatch_width)
 }
 
 /// One region's tile at `(x, y)`, `size` square: its fill, a frame when

@@ -1,0 +1,64 @@
+//! Small multiples: a grid of panels, one per facet value, each the chart's
+//! own kind drawn over that panel's rows at the panel's width, on the scales
+//! every panel shares (the model settles them). Two columns at full width,
+//! one on phones; each panel is titled with its value and nested as its own
+//! `<svg>` in the figure, which browsers, Typst and resvg all draw.
+
+use plotters::style::text_anchor::VPos;
+
+use super::canvas::{Anchor, Canvas, Drawing, Font, START};
+use super::text::fit;
+use super::theme::{PAD, Theme};
+use crate::model::Figure;
+use crate::project::config::Style;
+
+/// A panel's height in units when the spec gives none (its `height` sets each panel's).
+const PANEL_HEIGHT: u32 = 260;
+
+/// The gap between panels, across and down.
+const GAP: f64 = 16.0;
+
+pub fn draw(out: &mut Drawing, figure: &Figure, style: &Style, width: u32) {
+    let columns = if width >= 600 { 2 } else { 1 };
+    let panel_width = ((width as f64 - GAP * (columns - 1) as f64) / columns as f64).floor() as u32;
+    let theme = Theme::new(style, panel_width);
+    let drawn: Vec<(String, Drawing)> = figure
+        .panels
+        .iter()
+        .map(|panel| {
+            let mut one = figure.clone();
+            one.data = panel.data.clone();
+            one.panels = Vec::new();
+            // Panels are compared side by side, so each is shorter than a chart of its own.
+            one.spec.height = Some(figure.spec.height.unwrap_or(PANEL_HEIGHT));
+            let mut drawing = Drawing::default();
+            super::draw_kind(&mut drawing, &one, &theme);
+            (panel.name.clone(), drawing)
+        })
+        .collect();
+    let title = theme.line_height(theme.size) + 4.0;
+    // Each row of panels is as tall as its tallest panel.
+    let rows: Vec<f64> =
+        drawn.chunks(columns).map(|row| row.iter().map(|(_, d)| d.height as f64).fold(0.0, f64::max) + title).collect();
+    let height = rows.iter().sum::<f64>() + GAP * rows.len().saturating_sub(1) as f64;
+    let full = Theme::new(style, width);
+    let canvas = Canvas::new(out, &full, height);
+    let font = Font { size: theme.size, colour: theme.ink, bold: true };
+    let mut nested = String::new();
+    let mut top = 0.0;
+    for (r, row) in drawn.chunks(columns).enumerate() {
+        for (c, (name, drawing)) in row.iter().enumerate() {
+            let left = c as f64 * (panel_width as f64 + GAP);
+            let text = fit(name, panel_width as f64 - 2.0 * PAD, font.size, true);
+            canvas.text(&text, left + PAD, top + title / 2.0, Anchor(START, VPos::Center), font);
+            nested.push_str(&drawing.text.replacen("<svg ", &format!("<svg x=\"{left}\" y=\"{}\" ", top + title), 1));
+        }
+        top += rows[r] + GAP;
+    }
+    canvas.finish();
+    // The panels go in just before the figure's closing tag, over its white ground.
+    if let Some(end) = out.text.rfind("</svg>") {
+        out.text.insert_str(end, &nested);
+    }
+    out.dropped = drawn.into_iter().flat_map(|(_, d)| d.dropped).collect();
+}
