@@ -251,3 +251,26 @@ fn a_slope_chart_spreads_its_labels_on_both_sides() {
         );
     }
 }
+
+#[test]
+fn wide_values_go_inside_their_bars_where_they_fit_and_outside_where_they_do_not() {
+    let provinces = fs::read_to_string(repo().join("tests/fixtures/charts/provinces.yaml")).unwrap();
+    let chart = "# Fit\n\n```chart\nid: gdp\nkind: bar\ntitle: GDP\ndata: provinces\nx: name\ny: gdp_2024_bn_yuan\n\
+                 limit: 12\nprefix: \"¥\"\nunit: \" billion yuan\"\ndecimals: 1\nsource: Fixture.\nalt: Bars.\n```\n";
+    let project = project(&[("01-fit.md", chart)], &[("provinces.yaml", &provinces)]);
+    assert_success(&build(project.path(), &[]));
+    for (file, width) in [("gdp.svg", 640.0), ("gdp-narrow.svg", 400.0)] {
+        let svg = figure(project.path(), file);
+        let values: Vec<(String, bool)> = svg
+            .split("<text")
+            .skip(1)
+            .filter(|t| t.contains("billion yuan") && !t.contains(">\n¥0 ") && !t.contains("000 billion"))
+            .map(|t| (t.to_string(), t.contains("text-anchor=\"end\"")))
+            .collect();
+        let inside = values.iter().filter(|(_, end)| *end).count();
+        assert!(inside >= 2 && inside < values.len(), "{file}: the longest bars hold theirs, the shortest do not");
+        for label in texts(&svg).iter().filter(|l| l.text.contains("billion yuan")) {
+            assert!(label.rect.0 >= 0.0 && label.rect.2 <= width + 0.5, "{file}: {label:?} stays inside the chart");
+        }
+    }
+}

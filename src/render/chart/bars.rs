@@ -13,6 +13,7 @@ use super::text::text_width;
 use super::theme::Theme;
 use crate::model::Figure;
 use crate::model::figure::DataRow;
+use plotters::style::RGBColor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
@@ -66,8 +67,19 @@ pub const NO_DATA: &str = "no data";
 /// What a stack with a missing segment shows instead of its total.
 pub const INCOMPLETE: &str = "total not known";
 
-/// A value label waiting to be drawn over everything else: value, bar end, centre, font.
-type ValueLabel = (f64, f64, f64, Font);
+/// A value label waiting to be drawn over everything else.
+struct ValueLabel {
+    value: f64,
+    /// Where its bar ends, and the bar's middle across.
+    end: f64,
+    centre: f64,
+    font: Font,
+    /// The bar's colour, which a value written inside it must read on.
+    fill: RGBColor,
+}
+
+/// Values wider than this share of the chart are written inside their bars where they fit.
+const WIDE_VALUES: f64 = 0.15;
 
 pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour) {
     let shown: Vec<Vec<Option<f64>>> = figure
@@ -103,7 +115,13 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         footer: canvas::value_axis_below_height(theme, figure),
         label_padding: 6.0,
     };
-    let rows = Rows::new(figure, theme, needs);
+    // Wide values (long numbers, big prefixes) go inside their bars where they fit.
+    let by_fit = label_each && flavour != Flavour::Stacked && right > theme.width * WIDE_VALUES;
+    let rows = if by_fit {
+        rows_by_fit(figure, theme, &ticks, needs, &shown, value_font)
+    } else {
+        Rows::new(figure, theme, needs)
+    };
     let scale = Scale::of(&ticks, rows.plot_left, rows.plot_right);
     let canvas = Canvas::new(out, theme, rows.height);
     header.draw_legend(&canvas);
@@ -118,8 +136,8 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
     }
     // The zero line sits on top of the bars.
     canvas.line(&[(zero, rows.top), (zero, rows.bottom)], theme.ink, 1);
-    for (value, end, centre, font) in value_labels {
-        value_label(&canvas, figure, value, end, centre, font);
+    for label in value_labels {
+        value_label(&canvas, figure, label, if by_fit { Some(zero) } else { None });
     }
     rows.draw_labels(&canvas, figure);
     rows.draw_category_title(&canvas, figure);
@@ -180,7 +198,7 @@ impl Bars<'_> {
                     let end = scale.at(v);
                     let fill = theme.mark(figure, row.highlight);
                     canvas.rect(self.zero, centre - thickness / 2.0, end, centre + thickness / 2.0, fill);
-                    labels.push((v, end, centre, self.value_font));
+                    labels.push(ValueLabel { value: v, end, centre, font: self.value_font, fill });
                 }
                 // A missing value is said, never drawn as a zero-length bar a reader could take for 0.
                 None => canvas.text(NO_DATA, self.zero + 5.0, centre, Anchor(START, VPos::Center), canvas.small()),
@@ -190,17 +208,24 @@ impl Bars<'_> {
                 for (i, value) in values.iter().enumerate() {
                     let Some(v) = value else { continue };
                     let top = first + i as f64 * (thickness + gap);
-                    let end = scale.at(*v);
-                    canvas.rect(self.zero, top, end, top + thickness, theme.series_fill(figure, i));
+                    let (end, fill) = (scale.at(*v), theme.series_fill(figure, i));
+                    canvas.rect(self.zero, top, end, top + thickness, fill);
                     if self.label_each {
-                        labels.push((*v, end, top + thickness / 2.0, self.value_font));
+                        labels.push(ValueLabel {
+                            value: *v,
+                            end,
+                            centre: top + thickness / 2.0,
+                            font: self.value_font,
+                            fill,
+                        });
                     }
                 }
             }
             Flavour::Stacked => {
                 let total = self.draw_stack(canvas, values, centre);
                 if values.iter().all(Option::is_some) {
-                    labels.push((total, scale.at(total), centre, Font { bold: true, ..self.value_font }));
+                    let font = Font { bold: true, ..self.value_font };
+                    labels.push(ValueLabel { value: total, end: scale.at(total), centre, font, fill: theme.ink });
                 } else {
                     // A missing segment leaves the total unknown: say so rather than print a short sum.
                     let at = scale.at(total.max(0.0)) + 5.0;
@@ -231,12 +256,51 @@ impl Bars<'_> {
     }
 }
 
-/// A value at a bar's end: after it for positive values, before it for negative ones.
-fn value_label(canvas: &Canvas<'_>, figure: &Figure, value: f64, end: f64, centre: f64, font: Font) {
+/// A value at a bar's end: after it for positive values, before it for
+/// negative ones; or, laying out by fit (`zero` given), inside the end of a
+/// positive bar long enough to hold it, in white or ink, whichever reads.
+fn value_label(canvas: &Canvas<'_>, figure: &Figure, label: ValueLabel, zero: Option<f64>) {
+    let ValueLabel { value, end, centre, font, fill } = label;
     let text = figure.format_value(value);
-    if value < 0.0 {
+    if let Some(zero) = zero
+        && fits_inside(value, end - zero, &text, font)
+    {
+        let font = Font { colour: text_on(fill, canvas.theme.ink), ..font };
+        canvas.text(&text, end - 5.0, centre, Anchor(END, VPos::Center), font);
+    } else if value < 0.0 {
         canvas.backed_text(&text, end - 5.0, centre, Anchor(END, VPos::Center), font);
     } else {
         canvas.backed_text(&text, end + 5.0, centre, Anchor(START, VPos::Center), font);
     }
+}
+
+/// Whether `text` fits inside a positive bar `length` units long, with room either side.
+fn fits_inside(value: f64, length: f64, text: &str, font: Font) -> bool {
+    value > 0.0 && length >= text_width(text, font.size) + 10.0
+}
+
+/// Rows laid out by fit: first with room for every value outside, to see
+/// which fit inside their bars; then with room only for the widest of the
+/// rest. Bars only grow from the first layout to the second, so a value that
+/// fitted inside still does, and every other keeps its room.
+fn rows_by_fit(
+    figure: &Figure,
+    theme: &Theme,
+    ticks: &super::axes::Ticks,
+    needs: RowNeeds,
+    shown: &[Vec<Option<f64>>],
+    font: Font,
+) -> Rows {
+    let first = Rows::new(figure, theme, RowNeeds { ..needs });
+    let scale = Scale::of(ticks, first.plot_left, first.plot_right);
+    let zero = scale.at(0.0f64.max(ticks.lo));
+    let outside = shown
+        .iter()
+        .flat_map(|values| values.iter().flatten())
+        .filter(|v| **v >= 0.0)
+        .map(|v| (*v, figure.format_value(*v)))
+        .filter(|(v, text)| !fits_inside(*v, scale.at(*v) - zero, text, font))
+        .map(|(_, text)| text_width(&text, font.size))
+        .fold(0.0, f64::max);
+    Rows::new(figure, theme, RowNeeds { right: if outside > 0.0 { outside + 6.0 } else { 0.0 }, ..needs })
 }

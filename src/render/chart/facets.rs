@@ -22,13 +22,14 @@ pub fn draw(out: &mut Drawing, figure: &Figure, style: &Style, width: u32) {
     let columns = if width >= 600 { 2 } else { 1 };
     let panel_width = ((width as f64 - GAP * (columns - 1) as f64) / columns as f64).floor() as u32;
     let theme = Theme::new(style, panel_width);
+    // Each panel is the figure over its own rows: one copy without the panels, cloned per panel.
+    let base = Figure { panels: Vec::new(), ..figure.clone() };
     let drawn: Vec<(String, Drawing)> = figure
         .panels
         .iter()
         .map(|panel| {
-            let mut one = figure.clone();
+            let mut one = base.clone();
             one.data = panel.data.clone();
-            one.panels = Vec::new();
             // Panels are compared side by side, so each is shorter than a chart of its own.
             one.spec.height = Some(figure.spec.height.unwrap_or(PANEL_HEIGHT));
             let mut drawing = Drawing::default();

@@ -77,14 +77,29 @@ pub fn house_faces(fonts: &[Font], family: &str) -> Vec<Face> {
 /// stylesheet sets some headings in capitals) and printable ASCII, so text a
 /// reader types into a form or the browser adds is still in the house font.
 fn site_characters(out: &OutputSet) -> BTreeSet<char> {
-    let mut chars: BTreeSet<char> = (' '..='~').collect();
-    for (path, bytes) in &out.files {
-        if path.ends_with(".html") {
-            let text = String::from_utf8_lossy(bytes);
-            chars.extend(text.chars().filter(|c| !c.is_control()));
-            chars.extend(svg::entities(&text));
+    // A site may have thousands of pages: each is read on its own core, and its ASCII (nearly
+    // every character) is marked in a table rather than inserted into a set one by one.
+    let pages: Vec<&Vec<u8>> = out.files.iter().filter(|(path, _)| path.ends_with(".html")).map(|(_, b)| b).collect();
+    let one_page = |bytes: &Vec<u8>| {
+        let text = String::from_utf8_lossy(bytes);
+        let mut ascii = [false; 128];
+        let mut other = BTreeSet::new();
+        for c in text.chars().filter(|c| !c.is_control()) {
+            if c.is_ascii() {
+                ascii[c as usize] = true
+            } else {
+                other.insert(c);
+            }
         }
-    }
+        other.extend(svg::entities(&text));
+        other.extend((0u8..128).filter(|b| ascii[*b as usize]).map(char::from));
+        other
+    };
+    let mut chars: BTreeSet<char> = pages.par_iter().map(|b| one_page(b)).reduce(BTreeSet::new, |mut a, b| {
+        a.extend(b);
+        a
+    });
+    chars.extend(' '..='~');
     let cased: Vec<char> = chars.iter().flat_map(|c| c.to_uppercase().chain(c.to_lowercase())).collect();
     chars.extend(cased);
     chars
