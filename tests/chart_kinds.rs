@@ -12,7 +12,7 @@ use common::*;
 
 /// Each region's provinces with two figures, a long table with a category per row.
 const SOURCES: &str = "region,year,source,twh\nNorth,2020,Coal,60\nNorth,2020,Wind,30\nNorth,2020,Solar,10\n\
-    North,2024,Coal,45\nNorth,2024,Wind,35\nNorth,2024,Solar,20\nSouth,2020,Coal,30\nSouth,2020,Wind,10\n\
+    North,2024,Coal,60\nNorth,2024,Wind,30\nNorth,2024,Solar,30\nSouth,2020,Coal,30\nSouth,2020,Wind,10\n\
     South,2020,Solar,10\nSouth,2024,Coal,20\nSouth,2024,Wind,15\nSouth,2024,Solar,15\n";
 
 fn energy(chart: &str) -> tempfile::TempDir {
@@ -41,11 +41,12 @@ fn a_percent_stack_shows_each_rows_shares_in_the_chart_the_table_and_the_csv() {
     let output = build(project.path(), &[]);
     assert_success(&output);
     let csv = read(project.path(), "figures/mix.csv");
-    assert_eq!(csv, "year,Coal,Wind,Solar\n2020,60,30,10\n2024,45,35,20\n");
+    // 2024's total is 120, so its shares are not its values.
+    assert_eq!(csv, "year,Coal,Wind,Solar\n2020,60,30,10\n2024,50,25,25\n");
     let svg = read(project.path(), "figures/mix.svg");
     assert!(svg.contains(">\n60%\n<") && svg.contains(">\n100%\n<"), "segments and totals in per cent");
     let page = read(project.path(), "index.html");
-    assert!(page.contains(">45%<") || page.contains(">45%</td>"), "the data table shows shares");
+    assert!(page.contains(">50%<"), "the data table shows shares");
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn small_multiples_draw_a_panel_per_value_on_shared_scales() {
     let narrow = read(project.path(), "figures/regions-narrow.svg");
     assert!(narrow.contains("<svg x=\"0\" y=\""), "on phones the panels stack");
     let csv = read(project.path(), "figures/regions.csv");
-    assert_eq!(csv, "year,North,South\n2020,60,30\n2024,45,20\n", "one column per panel");
+    assert_eq!(csv, "year,North,South\n2020,60,30\n2024,60,20\n", "one column per panel");
 
     let with_series =
         energy("id: x\nkind: line\ntitle: T\ndata: energy\nx: year\ny: twh\nseries: source\nfacet: region\n");
@@ -173,4 +174,20 @@ fn magnitudes_read_in_the_house_words_on_the_axis_and_in_the_table() {
     assert!(svg.contains(">\n1.3\u{a0}billion\n<") && svg.contains(">\n190\u{a0}million\n<"), "{svg}");
     let page = read(long.path(), "index.html");
     assert!(page.contains("1.3\u{a0}billion") || page.contains("1.3&nbsp;billion"), "the data table too");
+}
+
+#[test]
+fn annotations_beyond_the_data_widen_the_axis_and_refuse_what_a_log_scale_cannot_show() {
+    let project = energy(
+        "id: coal\nkind: line\ntitle: Coal\ndata: energy\nfilter: \"source == Coal and region == North\"\nx: year\ny: twh\n\
+         annotations:\n  - {x: 2030, label: \"Phase-out target\"}\n  - {y: 100, label: \"Peak\"}\n",
+    );
+    assert_success(&build(project.path(), &[]));
+    let svg = read(project.path(), "figures/coal.svg");
+    assert!(svg.contains(">\n100\n<"), "the value axis reaches the annotation at 100");
+    assert!(svg.contains(">\n2030\n<"), "the x axis reaches the annotation at 2030");
+    let log = energy(
+        "id: x\nkind: scatter\ntitle: T\ndata: energy\nx: year\ny: twh\ny_scale: log\nannotations:\n  - {y: 0, label: \"Zero\"}\n",
+    );
+    assert!(failure(log.path()).contains("annotation \"Zero\" is at or below zero, which a log scale cannot show"));
 }

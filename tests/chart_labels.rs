@@ -10,7 +10,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use briefing::render::chart::{bold_width, text_width};
+use briefing::render::chart::{bold_width, text_width, wrap};
 use common::*;
 
 /// A text the SVG draws: its box (x0, y0, x1, y1) and its content.
@@ -144,9 +144,9 @@ fn a_dense_log_scatter_places_every_label_clear_of_the_others_and_of_the_dots() 
         // Every label is drawn or named in the warning: none vanishes without a word.
         let message = stderr(&output);
         for name in names.iter().filter(|n| !drawn.contains(n)) {
-            // A long name wraps to two lines; its first words are what the SVG shows.
-            let first = name.split(' ').next().unwrap();
-            let wrapped = texts(&svg).iter().any(|l| l.text.starts_with(first) && l.text != *name);
+            // A long name wraps to two lines (as the layout wraps it, 30% of the width at 13 units).
+            let lines = wrap(name, if width == "full" { 640.0 } else { 400.0 } * 0.3, 13.0, 2);
+            let wrapped = lines.len() > 1 && texts(&svg).iter().any(|l| l.text == lines[0]);
             assert!(
                 wrapped || message.contains(&format!("`{name}`")),
                 "{width}: {name} is neither drawn nor reported:\n{message}"

@@ -40,6 +40,8 @@ pub fn document(
     crate::model::figure::house_words(&mut parsed.figures, project.config.numbers.magnitudes);
     crate::model::figure::palette_fits(&parsed.figures, project.config.style.series_colours().len())
         .map_err(in_profile)?;
+    // Said once for the set: identical warnings from every row are merged (see `dedupe`).
+    warnings.extend(crate::model::figure::palette_lint(&parsed.figures, &project.config.style));
     Ok(Briefing {
         meta: meta.clone(),
         sections: parsed.sections,

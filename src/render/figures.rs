@@ -109,16 +109,29 @@ pub fn csv(figure: &Figure) -> String {
 }
 
 /// A warning naming the labels a chart had no room for, at either width.
-fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
+pub(crate) fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
     let (full, narrow) = (&files.svg.dropped, &files.narrow.dropped);
     if full.is_empty() && narrow.is_empty() {
         return None;
     }
-    let names = |list: &[String]| list.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-    let message = if full.is_empty() {
-        format!("chart `{}`: no room for the labels of {} on phones; they are left out there", figure.id, names(narrow))
-    } else {
-        format!("chart `{}`: no room for the labels of {}; they are left out", figure.id, names(full))
+    let names = |list: &[&String]| list.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let phones: Vec<&String> = narrow.iter().filter(|n| !full.contains(n)).collect();
+    let everywhere: Vec<&String> = full.iter().collect();
+    let message = match (everywhere.is_empty(), phones.is_empty()) {
+        (true, _) => format!(
+            "chart `{}`: no room for the labels of {} on phones; they are left out there",
+            figure.id,
+            names(&phones)
+        ),
+        (false, true) => {
+            format!("chart `{}`: no room for the labels of {}; they are left out", figure.id, names(&everywhere))
+        }
+        (false, false) => format!(
+            "chart `{}`: no room for the labels of {}; they are left out (on phones, {} too)",
+            figure.id,
+            names(&everywhere),
+            names(&phones)
+        ),
     };
     Some(
         Warning::warning(message)

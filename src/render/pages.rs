@@ -54,6 +54,11 @@ pub fn render(
     let mut files = Vec::new();
     for set in &briefing.page_sets {
         let drawn = draw_profiles(set, charts)?;
+        // A profile's chart that had to leave labels out says so, as the briefing's charts do.
+        for (entry, bundles) in set.entries.iter().zip(&drawn) {
+            let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
+            warnings.extend(figures.iter().zip(bundles).filter_map(|(f, b)| fig::dropped_labels(f, b)));
+        }
         let pdfs = match set.config.print() {
             Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {
                 typeset_all(&SetPrint { briefing, set, drawn: &drawn, print, run }, template, warnings)

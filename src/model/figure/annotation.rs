@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::data::{ChartData, date_days};
-use super::spec::RawSpec;
+use super::spec::{AxisScale, RawSpec};
 use super::{ChartKind, Context};
 use crate::diagnostic::Error;
 
@@ -133,11 +133,27 @@ pub(super) fn fits_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) -> Res
 /// Every annotation names a place the chart draws.
 pub(super) fn resolve(cx: &Context<'_>, raw: &RawSpec, drawn: &ChartData) -> Result<(), Error> {
     let Some(list) = &raw.annotations else { return Ok(()) };
+    let log =
+        |scale: &Option<serde_saphyr::Spanned<AxisScale>>| scale.as_ref().is_some_and(|s| s.value == AxisScale::Log);
     for annotation in &list.value {
-        if let Err((message, help)) = annotation.mark(drawn) {
-            return Err(Error::content(format!("chart `{}`: {message}", cx.id))
-                .at(cx.at(&list.referenced))
-                .with_help(help));
+        let fail = |message: String, help: String| {
+            Err(Error::content(format!("chart `{}`: {message}", cx.id)).at(cx.at(&list.referenced)).with_help(help))
+        };
+        let mark = match annotation.mark(drawn) {
+            Ok(mark) => mark,
+            Err((message, help)) => return fail(message, help),
+        };
+        let at_or_below_zero = |x: XAt| matches!(x, XAt::Value(v) if v <= 0.0);
+        let bad_x = match mark {
+            Mark::Point(x, _) | Mark::XLine(x) => at_or_below_zero(x),
+            Mark::XRange(a, b) => at_or_below_zero(a) || at_or_below_zero(b),
+            Mark::YLine(_) => false,
+        };
+        if (log(&raw.y_scale) && annotation.y.is_some_and(|y| y <= 0.0)) || (log(&raw.x_scale) && bad_x) {
+            return fail(
+                format!("annotation \"{}\" is at or below zero, which a log scale cannot show", annotation.label),
+                "give it a value above zero, or keep the linear scale".into(),
+            );
         }
     }
     Ok(())

@@ -20,7 +20,7 @@ pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) ->
         return fail(
             &raw.y.referenced,
             format!("a {name} chart draws one series, but `y` lists {} fields", fields.len()),
-            "name one field, or use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
+            "name one field, or use kind: grouped-bar, stacked-bar, stacked-column, line, area, slope or dumbbell for several series",
         );
     }
     if let Some(series) = &raw.series {
@@ -28,7 +28,7 @@ pub(super) fn keys_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) ->
             return fail(
                 &series.referenced,
                 format!("a {name} chart draws one series, so it takes no `series`"),
-                "use kind: grouped-bar, stacked-bar, dumbbell or line for several series",
+                "use kind: grouped-bar, stacked-bar, stacked-column, line, area, slope or dumbbell for several series",
             );
         }
         if matches!(&raw.y.value, FieldList::Many(f) if f.len() > 1) {
@@ -115,7 +115,16 @@ pub(super) fn scales_fit_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) 
     if let Some(scale) =
         raw.y_scale.as_ref().filter(|s| s.value == Log && !matches!(kind, ChartKind::Scatter | ChartKind::Line))
     {
-        let help = if kind == ChartKind::TileMap || kind == ChartKind::Dumbbell {
+        let measured_from_zero = matches!(
+            kind,
+            ChartKind::Bar
+                | ChartKind::Column
+                | ChartKind::GroupedBar
+                | ChartKind::StackedBar
+                | ChartKind::StackedColumn
+                | ChartKind::Area
+        );
+        let help = if !measured_from_zero {
             "`y_scale: log` is for lines and scatters; remove it"
         } else {
             "a bar's length is its value, so its axis starts at zero, which a log scale has not; show the values on a line or a scatter, or keep the linear scale"

@@ -148,7 +148,11 @@ pub fn build(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Resu
         row.highlight = spec.highlight.iter().any(|h| *h == row.key || Some(h) == row.label.as_ref());
     }
     for series in &mut data.series {
-        series.highlight = spec.highlight.iter().any(|h| *h == series.key || *h == series.label);
+        // Legend labels get typographic quotes (`Côte d’Ivoire`); a highlight written with a straight one still names it.
+        series.highlight = spec
+            .highlight
+            .iter()
+            .any(|h| *h == series.key || *h == series.label || crate::model::typography::punctuate(h) == series.label);
     }
     if spec.kind.over_x() && data.numeric_x {
         data.rows.sort_by(|a, b| a.x.unwrap_or(0.0).total_cmp(&b.x.unwrap_or(0.0)));

@@ -33,6 +33,18 @@ pub(super) fn fits_kind(cx: &Context<'_>, raw: &RawSpec, kind: ChartKind) -> Res
             "`facet` draws a panel per value for line, area, column, bar and scatter charts",
         );
     }
+    if let Some(stack) = &raw.stack {
+        return Err(Error::content("small multiples draw one series per panel, so there is nothing to `stack`")
+            .at(cx.at(&stack.referenced))
+            .with_help("remove `stack`, or draw one stacked chart without `facet`"));
+    }
+    if let Some(limit) = &raw.limit {
+        return Err(Error::content(
+            "`limit` with `facet` would keep different categories in each panel than in the data table",
+        )
+        .at(cx.at(&limit.referenced))
+        .with_help("keep the categories with `filter`, which every panel and the table share"));
+    }
     if raw.series.is_some() || raw.y.value.names().len() > 1 {
         return fail(
             "small multiples draw one series per panel, so `facet` takes one field in `y` and no `series`".into(),
@@ -50,19 +62,20 @@ pub(super) fn panels(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>])
     for record in records {
         let value = record.get(field).filter(|v| !v.is_null());
         let name = value.map_or_else(|| "Not stated".to_string(), text_of);
+        // At most 25 groups are ever searched: the 25th is already an error.
+        let full = groups.len() == MOST_PANELS;
         match groups.iter_mut().find(|(n, ..)| *n == name) {
             Some(group) => group.2.push(record.clone()),
+            None if full => {
+                return Err(Error::content(format!(
+                    "chart `{}` would draw more than {MOST_PANELS} panels, one per value of `{field}`; at most {MOST_PANELS} compare on a page",
+                    cx.id
+                ))
+                .at(cx.block())
+                .with_help("keep fewer values with `filter`, or facet by a coarser field"));
+            }
             None => groups.push((name, value.and_then(|v| v.as_f64()), vec![record.clone()])),
         }
-    }
-    if groups.len() > MOST_PANELS {
-        return Err(Error::content(format!(
-            "chart `{}` would draw {} panels, one per value of `{field}`; at most {MOST_PANELS} compare on a page",
-            cx.id,
-            groups.len()
-        ))
-        .at(cx.block())
-        .with_help("keep fewer values with `filter`, or facet by a coarser field"));
     }
     if groups.iter().all(|(_, n, _)| n.is_some()) {
         groups.sort_by(|a, b| a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)));

@@ -2,6 +2,7 @@
 //! mapping from values to positions, and the zero baseline of bar-type charts.
 
 use crate::model::Figure;
+use crate::model::figure::{Mark, XAt};
 
 /// Round tick positions covering `min..max`.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,17 +238,37 @@ pub fn whole(figure: &Figure) -> bool {
     figure.data.values().chain(figure.spec.reference.iter().map(|r| r.value)).all(|v| v.fract() == 0.0)
 }
 
-/// Values an axis must reach besides the data: reference lines, and a small
-/// multiple's shared range.
+/// Values an axis must reach besides the data: reference lines, annotations
+/// at a y, and a small multiple's shared range.
 pub fn axis_extras(figure: &Figure) -> impl Iterator<Item = f64> + '_ {
     let domain = figure.data.y_domain.map(|(lo, hi)| [lo, hi]).into_iter().flatten();
-    figure.spec.reference.iter().map(|r| r.value).chain(domain)
+    let noted = figure.spec.annotations.iter().filter_map(|a| a.y);
+    figure.spec.reference.iter().map(|r| r.value).chain(domain).chain(noted)
 }
 
-/// A numeric x's range: the panels' shared one, else from the first row to the last.
+/// The x values annotations are written at, on a numeric or time x, which the axis must reach.
+pub fn annotated_xs(figure: &Figure) -> Vec<f64> {
+    let value = |at: XAt| match at {
+        XAt::Value(v) => Some(v),
+        XAt::Category(_) => None,
+    };
+    let marks = figure.spec.annotations.iter().filter_map(|a| a.mark(&figure.data).ok());
+    marks
+        .flat_map(|mark| match mark {
+            Mark::Point(x, _) | Mark::XLine(x) => [value(x), None],
+            Mark::XRange(a, b) => [value(a), value(b)],
+            Mark::YLine(_) => [None, None],
+        })
+        .flatten()
+        .collect()
+}
+
+/// A numeric x's range: the panels' shared one, else from the first row to the
+/// last, widened to every annotation's x.
 pub fn x_span(figure: &Figure) -> Option<(f64, f64)> {
     let rows = &figure.data.rows;
-    figure.data.x_domain.or_else(|| Some((rows.first()?.x?, rows.last()?.x?)))
+    let (lo, hi) = figure.data.x_domain.or_else(|| Some((rows.first()?.x?, rows.last()?.x?)))?;
+    Some(annotated_xs(figure).into_iter().fold((lo, hi), |(lo, hi), x| (lo.min(x), hi.max(x))))
 }
 
 /// The value range of a chart's bars: always including zero, so bars are never truncated.

@@ -5,7 +5,7 @@
 use plotters::style::text_anchor::VPos;
 
 use super::annotate;
-use super::axes::{Scale, axis_extras, labelled_ticks, log_ticks, ticks};
+use super::axes::{Scale, annotated_xs, axis_extras, labelled_ticks, log_ticks, ticks};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, Font, MIDDLE, START};
 use super::labels::{Placer, Rect};
 use super::plot::{Plot, Room};
@@ -26,7 +26,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) }
     };
     let x_domain = data.x_domain.map(|(lo, hi)| [lo, hi]).into_iter().flatten();
-    let (x_min, x_max) = range(&mut points.iter().map(|p| p.0).chain(x_domain));
+    let (x_min, x_max) = range(&mut points.iter().map(|p| p.0).chain(x_domain).chain(annotated_xs(figure)));
     let (y_min, y_max) = range(&mut points.iter().map(|p| p.1).chain(axis_extras(figure)));
     let x_ticks = match figure.spec.x_scale {
         AxisScale::Log => log_ticks(x_min, x_max),
@@ -115,7 +115,8 @@ fn label_points(
     let any_highlight = data.rows.iter().any(|r| r.highlight);
     let labelled = figure.spec.label.is_some();
     let at = |r: &DataRow| Some((xs.at(r.x?), plot.y.at(r.values[0]?)));
-    let bounds = Rect { x0: PAD, y0: PAD, x1: theme.width - PAD, y1: plot.bottom - 2.0 };
+    // Inside the plot across (never over the tick labels or the y title), to the chart's right edge.
+    let bounds = Rect { x0: plot.left, y0: plot.top - 4.0, x1: theme.width - PAD, y1: plot.bottom - 2.0 };
     let mut placer = Placer::new(bounds, dots);
     placer.avoid(taken);
     let name = |r: &DataRow| r.label.clone().unwrap_or_else(|| r.key.clone());

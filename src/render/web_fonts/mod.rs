@@ -306,10 +306,11 @@ impl Renderer for WebFontsOutput {
         }
         let mut extra = Vec::new();
         let mut licensed = faces.clone();
-        for (face, set) in fallback_faces(fonts, &faces, &chars) {
+        for (n, (face, set)) in fallback_faces(fonts, &faces, &chars).into_iter().enumerate() {
             let (data, index) = (face.font.data().as_slice(), face.font.index());
             let Some(bytes) = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest) else { continue };
-            let file = format!("{}-{}.woff2", file_stem(&face.font.info().family), face.slot());
+            // Numbered, so two families whose names give the same stem (non-Latin names) never share a file.
+            let file = format!("fallback-{}-{}-{}.woff2", n + 1, file_stem(&face.font.info().family), face.slot());
             out.add(format!("fonts/{file}"), bytes.to_vec());
             extra.push((file, unicode_range(&set)));
             licensed.push(face);

@@ -28,12 +28,29 @@ pub enum Effort {
 /// preview rebuilds on every save, and most pages and charts keep their characters.
 type Made = HashMap<u64, Option<Arc<Vec<u8>>>>;
 
+/// Where a face's bytes live: address, length, face index and a hash of their ends.
+type Loaded = (usize, usize, u32, u64);
+
 /// What tells a face's bytes apart, worked out once per face and build, so the
 /// memo of subsets never has to hash a whole font per chart.
 pub fn face_key(data: &[u8], index: u32) -> u64 {
+    // A fallback face is looked up for every chart, and a system CJK face can be tens of
+    // megabytes: its hash is remembered by where its bytes live, their length and a sample of
+    // their ends, so a font reloaded into freed memory is never taken for another.
+    static KEYS: OnceLock<Mutex<HashMap<Loaded, u64>>> = OnceLock::new();
+    let mut sample = DefaultHasher::new();
+    (&data[..data.len().min(4096)], &data[data.len().saturating_sub(4096)..]).hash(&mut sample);
+    let at = (data.as_ptr() as usize, data.len(), index, sample.finish());
+    if let Some(key) = KEYS.get_or_init(Mutex::default).lock().ok().and_then(|keys| keys.get(&at).copied()) {
+        return key;
+    }
     let mut hasher = DefaultHasher::new();
     (data, index).hash(&mut hasher);
-    hasher.finish()
+    let key = hasher.finish();
+    if let Ok(mut keys) = KEYS.get_or_init(Mutex::default).lock() {
+        keys.insert(at, key);
+    }
+    key
 }
 
 /// The face at `index` of `data` (known by `face`, its [`face_key`]) with only
