@@ -44,7 +44,8 @@ fn a_percent_stack_shows_each_rows_shares_in_the_chart_the_table_and_the_csv() {
     // 2024's total is 120, so its shares are not its values.
     assert_eq!(csv, "year,Coal,Wind,Solar\n2020,60,30,10\n2024,50,25,25\n");
     let svg = read(project.path(), "figures/mix.svg");
-    assert!(svg.contains(">\n60%\n<") && svg.contains(">\n100%\n<"), "segments and totals in per cent");
+    assert!(svg.contains(">\n60%\n<") && svg.contains(">\n100%\n<"), "segments and the axis in per cent");
+    assert!(!svg.contains("font-weight=\"bold\">\n100%"), "no column is topped by a total that is always 100%");
     let page = read(project.path(), "index.html");
     assert!(page.contains(">50%<"), "the data table shows shares");
 }
@@ -122,13 +123,14 @@ fn series_colours_that_merge_for_colour_blind_readers_are_named_in_a_warning() {
         "id: mix\nkind: stacked-bar\ntitle: T\ndata: energy\nfilter: \"region == North\"\nx: year\nseries: source\ny: twh\n",
     );
     let config = project.path().join("content/briefing.yaml");
-    let text = fs::read_to_string(&config).unwrap() + "style:\n  palette: [\"#d62728\", \"#2ca02c\", \"#1f77b4\"]\n";
+    let text = fs::read_to_string(&config).unwrap() + "style:\n  palette: [\"#d62728\", \"#2ca02c\", \"#2e86c1\"]\n";
     fs::write(&config, text).unwrap();
     let output = build(project.path(), &[]);
     assert_success(&output);
     let message = stderr(&output);
     assert!(message.contains("series `Coal` (#d62728) and `Wind` (#2ca02c) are hard to tell apart with"), "{message}");
     assert!(message.contains("style.palette"), "{message}");
+    assert!(message.contains("; so are `"), "every close pair is named, not only the worst: {message}");
 
     // The default palette's first colours pass.
     let plain = energy(
@@ -190,4 +192,38 @@ fn annotations_beyond_the_data_widen_the_axis_and_refuse_what_a_log_scale_cannot
         "id: x\nkind: scatter\ntitle: T\ndata: energy\nx: year\ny: twh\ny_scale: log\nannotations:\n  - {y: 0, label: \"Zero\"}\n",
     );
     assert!(failure(log.path()).contains("annotation \"Zero\" is at or below zero, which a log scale cannot show"));
+}
+
+#[test]
+fn small_multiples_of_lines_end_their_plots_alike_whatever_their_end_labels() {
+    let csv = "place,year,people\nHamlet,2000,5\nHamlet,2020,7\nMetropolis,2000,1250000\nMetropolis,2020,1380000\n";
+    let chart = "# P\n\n```chart\nid: places\nkind: line\ntitle: Growth\ndata: people\nx: year\ny: people\nfacet: place\n\
+                 source: Illustrative.\nalt: Two panels.\n```\n";
+    let project = project(&[("01-p.md", chart)], &[("people.csv", csv)]);
+    assert_success(&build(project.path(), &[]));
+    let svg = read(project.path(), "figures/places.svg");
+    // Each panel's x axis: its ink baseline, the widest horizontal line it draws.
+    let ends: Vec<i64> = svg
+        .split("<svg x=")
+        .skip(1)
+        .map(|panel| {
+            panel
+                .split("points=\"")
+                .skip(1)
+                .filter_map(|p| {
+                    let ends: Vec<(i64, i64)> = p
+                        .split('"')
+                        .next()?
+                        .split_whitespace()
+                        .filter_map(|xy| xy.split_once(',').map(|(x, y)| (x.parse().ok(), y.parse().ok())))
+                        .filter_map(|(x, y)| Some((x?, y?)))
+                        .collect();
+                    (ends.len() == 2 && ends[0].1 == ends[1].1).then(|| ends[1].0)
+                })
+                .max()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ends.len(), 2);
+    assert_eq!(ends[0], ends[1], "both panels' plots end at the same x: {ends:?}");
 }

@@ -64,37 +64,48 @@ pub fn palette_lint(figures: &[Figure], style: &Style) -> Vec<Warning> {
         }
         let used = &palette[..series.len().min(palette.len())];
         let name = |i: usize| format!("`{}` ({})", series[i].label, used[i].0);
-        if let Some((a, b, vision, difference)) = closest_pair(used) {
-            warnings.push(
-                Warning::warning(format!(
-                    "chart `{}`: series {} and {} are hard to tell apart with {vision} (colour difference {difference:.1}, under {DISTINCT})",
-                    figure.id,
-                    name(a),
-                    name(b)
-                ))
-                .at(figure.location.clone())
-                .with_help("give `style.palette` colours that differ in lightness as well as hue (the default Okabe–Ito set does), highlight the series that matter, or label the lines directly"),
-            );
-        }
+        // Every pair is named (each at the vision that merges it most), worst first.
+        let pairs = close_pairs(used);
+        let Some((a, b, vision, difference)) = pairs.first().copied() else { continue };
+        let more: Vec<String> = pairs[1..]
+            .iter()
+            .map(|(a, b, vision, d)| format!("{} and {} ({vision}, {d:.1})", name(*a), name(*b)))
+            .collect();
+        let also = if more.is_empty() { String::new() } else { format!("; so are {}", more.join(", ")) };
+        warnings.push(
+            Warning::warning(format!(
+                "chart `{}`: series {} and {} are hard to tell apart with {vision} (colour difference {difference:.1}, under {DISTINCT}){also}",
+                figure.id,
+                name(a),
+                name(b)
+            ))
+            .at(figure.location.clone())
+            .with_help("give `style.palette` colours that differ in lightness as well as hue (the default Okabe–Ito set does), highlight the series that matter, or label the lines directly"),
+        );
     }
     warnings
 }
 
-/// The least distinct pair of `colours` under any vision, if any pair is under [`DISTINCT`].
-fn closest_pair(colours: &[(String, Srgb<f32>)]) -> Option<(usize, usize, &'static str, f32)> {
-    let mut worst: Option<(usize, usize, &'static str, f32)> = None;
-    for (vision, matrix) in &VISIONS {
-        let seen: Vec<Lab> = colours.iter().map(|(_, c)| seen(*c, matrix)).collect();
-        for a in 0..seen.len() {
-            for b in a + 1..seen.len() {
-                let difference = seen[a].difference(seen[b]);
-                if difference < DISTINCT && worst.is_none_or(|w| difference < w.3) {
-                    worst = Some((a, b, vision, difference));
-                }
+/// Every pair of `colours` whose difference is under [`DISTINCT`] with some
+/// vision, each at the vision where it is least, the least distinct first.
+fn close_pairs(colours: &[(String, Srgb<f32>)]) -> Vec<(usize, usize, &'static str, f32)> {
+    let seen: Vec<Vec<Lab>> =
+        VISIONS.iter().map(|(_, matrix)| colours.iter().map(|(_, c)| seen(*c, matrix)).collect()).collect();
+    let mut pairs = Vec::new();
+    for a in 0..colours.len() {
+        for b in a + 1..colours.len() {
+            let worst = VISIONS
+                .iter()
+                .zip(&seen)
+                .map(|((vision, _), lab)| (*vision, lab[a].difference(lab[b])))
+                .min_by(|x, y| x.1.total_cmp(&y.1));
+            if let Some((vision, difference)) = worst.filter(|w| w.1 < DISTINCT) {
+                pairs.push((a, b, vision, difference));
             }
         }
     }
-    worst
+    pairs.sort_by(|x, y| x.3.total_cmp(&y.3).then((x.0, x.1).cmp(&(y.0, y.1))));
+    pairs
 }
 
 #[cfg(test)]
@@ -117,6 +128,6 @@ mod tests {
         let style = Style::default();
         let colours: Vec<(String, Srgb<f32>)> =
             style.series_colours().into_iter().take(4).map(|h| (h.clone(), srgb(&h).unwrap())).collect();
-        assert_eq!(closest_pair(&colours), None);
+        assert_eq!(close_pairs(&colours), Vec::new());
     }
 }

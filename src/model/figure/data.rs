@@ -31,6 +31,8 @@ pub struct ChartData {
     /// panel shares the scales of every panel.
     pub x_domain: Option<(f64, f64)>,
     pub y_domain: Option<(f64, f64)>,
+    /// Room beside the plot for labels, the same in every panel, so each panel's x runs alike.
+    pub label_room: Option<f64>,
 }
 
 /// A column of the data table.
@@ -206,7 +208,16 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
             highlight: false,
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None })
+    Ok(ChartData {
+        columns: Vec::new(),
+        series,
+        rows,
+        numeric_x,
+        time_x,
+        x_domain: None,
+        y_domain: None,
+        label_room: None,
+    })
 }
 
 /// Long format: one row per distinct x, one series per distinct value of
@@ -267,7 +278,16 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
             DataRow { key, x, values, label: None, tile: None, highlight: false }
         })
         .collect();
-    Ok(ChartData { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None })
+    Ok(ChartData {
+        columns: Vec::new(),
+        series,
+        rows,
+        numeric_x,
+        time_x,
+        x_domain: None,
+        y_domain: None,
+        label_room: None,
+    })
 }
 
 fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f64>) -> usize {

@@ -12,7 +12,7 @@ use super::rows::{Header, RowNeeds, Rows};
 use super::text::text_width;
 use super::theme::Theme;
 use crate::model::Figure;
-use crate::model::figure::DataRow;
+use crate::model::figure::{DataRow, Stack};
 use plotters::style::RGBColor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,10 +223,12 @@ impl Bars<'_> {
             }
             Flavour::Stacked => {
                 let total = self.draw_stack(canvas, values, centre);
-                if values.iter().all(Option::is_some) {
+                let complete = values.iter().all(Option::is_some);
+                // Shares all reach 100%: a total would say nothing.
+                if complete && figure.spec.stack != Stack::Percent {
                     let font = Font { bold: true, ..self.value_font };
                     labels.push(ValueLabel { value: total, end: scale.at(total), centre, font, fill: theme.ink });
-                } else {
+                } else if !complete {
                     // A missing segment leaves the total unknown: say so rather than print a short sum.
                     let at = scale.at(total.max(0.0)) + 5.0;
                     canvas.text(INCOMPLETE, at, centre, Anchor(START, VPos::Center), canvas.small());

@@ -14,7 +14,7 @@ use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
-use crate::model::figure::{DataRow, XAt};
+use crate::model::figure::{DataRow, Stack, XAt};
 use crate::model::{ChartKind, Figure};
 
 const PLOT_HEIGHT: f64 = 260.0;
@@ -138,6 +138,8 @@ fn top_label(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, row: &DataRow, c
     let stacked = figure.spec.kind == ChartKind::StackedColumn;
     let line = canvas.theme.line_height(canvas.theme.size);
     match top_value(row, stacked) {
+        // Shares all reach 100%: a total would say nothing.
+        Some(_) if figure.spec.stack == Stack::Percent => {}
         Some(v) => {
             let end = plot.y.at(v);
             let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };

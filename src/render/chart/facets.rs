@@ -9,7 +9,7 @@ use plotters::style::text_anchor::VPos;
 use super::canvas::{Anchor, Canvas, Drawing, Font, START};
 use super::text::fit;
 use super::theme::{PAD, Theme};
-use crate::model::Figure;
+use crate::model::{ChartKind, Figure};
 use crate::project::config::Style;
 
 /// A panel's height in units when the spec gives none (its `height` sets each panel's).
@@ -24,17 +24,22 @@ pub fn draw(out: &mut Drawing, figure: &Figure, style: &Style, width: u32) {
     let theme = Theme::new(style, panel_width);
     // Each panel is the figure over its own rows: one copy without the panels, cloned per panel.
     let base = Figure { panels: Vec::new(), ..figure.clone() };
+    let panel = |data: &crate::model::figure::ChartData| Figure { data: data.clone(), ..base.clone() };
+    // Lines keep their end labels right of the plot: every panel keeps the room the widest needs.
+    let room = matches!(figure.spec.kind, ChartKind::Line | ChartKind::Area).then(|| {
+        figure.panels.iter().map(|p| super::line::end_label_width(&panel(&p.data), &theme)).fold(0.0, f64::max)
+    });
     let drawn: Vec<(String, Drawing)> = figure
         .panels
         .iter()
-        .map(|panel| {
-            let mut one = base.clone();
-            one.data = panel.data.clone();
+        .map(|p| {
+            let mut one = panel(&p.data);
+            one.data.label_room = room;
             // Panels are compared side by side, so each is shorter than a chart of its own.
             one.spec.height = Some(figure.spec.height.unwrap_or(PANEL_HEIGHT));
             let mut drawing = Drawing::default();
             super::draw_kind(&mut drawing, &one, &theme);
-            (panel.name.clone(), drawing)
+            (p.name.clone(), drawing)
         })
         .collect();
     let title = theme.line_height(theme.size) + 4.0;

@@ -30,11 +30,7 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let small = theme.line_height(theme.small);
     let line = theme.line_height(theme.size);
     let ends = end_labels(figure, theme);
-    let end_width = ends
-        .iter()
-        .flatten()
-        .flat_map(|(_, _, lines)| lines.iter().map(|t| text_width(t, theme.size)))
-        .fold(0.0, f64::max);
+    let end_width = figure.data.label_room.unwrap_or_else(|| widest_end(&ends, theme));
     let room = Room {
         left: canvas::value_axis_left_edge(theme, figure, &y_ticks),
         right: theme.width - PAD - end_width - 10.0,
@@ -45,7 +41,8 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     let mut plot = Plot::new(figure, room, &y_ticks);
     let mut dropped = Vec::new();
     let places = spread_end_labels(figure, &plot, &ends, theme, &mut dropped);
-    if places.iter().any(moved) {
+    // Panels of small multiples all keep the leaders' room, so their plots end alike.
+    if places.iter().any(moved) || figure.data.label_room.is_some() {
         plot.right -= LEADER;
     }
     let canvas = Canvas::new(out, theme, plot.height());
@@ -66,6 +63,15 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     draw_end_labels(&canvas, figure, &xs, &places, &ends, &colours);
     canvas.finish();
     out.dropped = dropped;
+}
+
+fn widest_end(ends: &[Option<EndLabel>], theme: &Theme) -> f64 {
+    ends.iter().flatten().flat_map(|(_, _, lines)| lines.iter().map(|t| text_width(t, theme.size))).fold(0.0, f64::max)
+}
+
+/// The room a line chart's end labels take right of its plot.
+pub(super) fn end_label_width(figure: &Figure, theme: &Theme) -> f64 {
+    widest_end(&end_labels(figure, theme), theme)
 }
 
 /// Ticks over the values and reference lines; counts and shares read against
@@ -142,10 +148,11 @@ fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
     let x_labels: Vec<(f64, String)> = if data.time_x {
         let (lo, hi) = x_span(figure).unwrap_or((0.0, 1.0));
         let scale = Scale::linear(lo, hi, left, right);
-        time_ticks(lo, hi)
+        let ticks: Vec<(f64, String)> = time_ticks(lo, hi)
             .into_iter()
             .map(|(d, label)| (if hi > lo { scale.at(d) } else { (left + right) / 2.0 }, label))
-            .collect()
+            .collect();
+        with_years_kept(thinned(ticks, right - left, theme.small), lo, hi, &scale)
     } else if data.numeric_x {
         let mut xs_data: Vec<f64> = data.rows.iter().filter_map(|r| r.x).collect();
         let (lo, hi) = x_span(figure).unwrap_or((0.0, 1.0));
@@ -173,16 +180,48 @@ fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
     canvas::x_title_below(canvas, figure, left, right, bottom);
 }
 
+/// Every k-th of `labels`, so that neighbours never touch across `width`.
+fn thinned(labels: Vec<(f64, String)>, width: f64, size: f64) -> Vec<(f64, String)> {
+    let room = if labels.len() > 1 { width / (labels.len() - 1) as f64 } else { width };
+    let widest = labels.iter().map(|(_, t)| text_width(t, size)).fold(0.0, f64::max);
+    let every = ((widest + 10.0) / room.max(1.0)).ceil().max(1.0) as usize;
+    labels.into_iter().step_by(every).collect()
+}
+
+/// Month ticks thinned past a January (`Jan 2023`, `Oct`, `Jul`) would lose
+/// the year: the first shown tick of each year says it (`Jul 2024`).
+fn with_years_kept(labels: Vec<(f64, String)>, lo: f64, hi: f64, scale: &Scale) -> Vec<(f64, String)> {
+    use chrono::{Datelike, NaiveDate};
+    let mut last_year = None;
+    labels
+        .into_iter()
+        .map(|(x, label)| {
+            // Back from the position to the day it marks, and so to its year.
+            let day =
+                if scale.to != scale.from { lo + (x - scale.from) / (scale.to - scale.from) * (hi - lo) } else { lo };
+            let year = NaiveDate::from_num_days_from_ce_opt(day.round() as i32).map(|d| d.year());
+            let label = match year {
+                Some(y) if year != last_year && !label.chars().any(|c| c.is_ascii_digit()) => format!("{label} {y}"),
+                _ => label,
+            };
+            last_year = year;
+            (x, label)
+        })
+        .collect()
+}
+
 /// Highlighted series take the accent and the rest grey; otherwise the palette.
 fn series_colours(figure: &Figure, theme: &Theme) -> Vec<RGBColor> {
     let series = &figure.data.series;
-    let any_highlight = series.iter().any(|s| s.highlight);
+    let highlighted: Vec<usize> = (0..series.len()).filter(|s| series[*s].highlight).collect();
     (0..series.len())
-        .map(|s| match (any_highlight, series[s].highlight) {
+        .map(|s| match (highlighted.as_slice(), series[s].highlight) {
             // A thin line must stand at 3:1 on the page, so pale palette colours are darkened.
-            (false, _) => darkened_to(theme.series_colour(s), 3.0),
-            (true, true) => theme.accent,
-            (true, false) => theme.muted,
+            ([], _) => darkened_to(theme.series_colour(s), 3.0),
+            ([_], true) => theme.accent,
+            // Several highlighted lines take the palette in turn, so where they cross they stay apart.
+            (many, true) => darkened_to(theme.series_colour(many.iter().position(|h| *h == s).unwrap_or(0)), 3.0),
+            (_, false) => theme.muted,
         })
         .collect()
 }

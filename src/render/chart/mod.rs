@@ -95,6 +95,14 @@ fn draw_kind(out: &mut Drawing, figure: &Figure, theme: &Theme) {
                 let flavour =
                     if figure.spec.kind == ChartKind::Column { bars::Flavour::Single } else { bars::Flavour::Stacked };
                 bars::draw(out, figure, theme, flavour);
+                // Bars have no x to write an annotation at: say which went unwritten, never drop them silently.
+                out.dropped.extend(
+                    figure
+                        .spec
+                        .annotations
+                        .iter()
+                        .map(|a| format!("annotation \u{201c}{}\u{201d} (drawn as bars here)", a.label)),
+                );
             }
         }
         ChartKind::Dumbbell => dumbbell::draw(out, figure, theme),
