@@ -96,6 +96,11 @@ pub enum Cell {
 }
 
 impl ChartData {
+    /// Rows and series as drawn; the columns are named later, and only panels share ranges.
+    fn drawn(series: Vec<Series>, rows: Vec<DataRow>, numeric_x: bool, time_x: bool) -> Self {
+        Self { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None, label_room: None }
+    }
+
     pub fn cell(&self, row: &DataRow, column: &Column) -> Cell {
         match column.role {
             Role::Key => Cell::Text(row.key.clone()),
@@ -208,16 +213,7 @@ fn wide(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>]) -> Result<Ch
             highlight: false,
         })
         .collect();
-    Ok(ChartData {
-        columns: Vec::new(),
-        series,
-        rows,
-        numeric_x,
-        time_x,
-        x_domain: None,
-        y_domain: None,
-        label_room: None,
-    })
+    Ok(ChartData::drawn(series, rows, numeric_x, time_x))
 }
 
 /// Long format: one row per distinct x, one series per distinct value of
@@ -278,16 +274,7 @@ fn pivot(cx: &Context<'_>, spec: &ChartSpec, records: &[Record<'_>], series_fiel
             DataRow { key, x, values, label: None, tile: None, highlight: false }
         })
         .collect();
-    Ok(ChartData {
-        columns: Vec::new(),
-        series,
-        rows,
-        numeric_x,
-        time_x,
-        x_domain: None,
-        y_domain: None,
-        label_room: None,
-    })
+    Ok(ChartData::drawn(series, rows, numeric_x, time_x))
 }
 
 fn index_of(list: &mut Vec<(String, Option<f64>)>, key: String, number: Option<f64>) -> usize {
