@@ -168,13 +168,10 @@ fn draw_x_axis(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64]) {
     } else {
         data.rows.iter().zip(xs).map(|(r, x)| (*x, r.key.clone())).collect()
     };
-    let room = if x_labels.len() > 1 { (right - left) / (x_labels.len() - 1) as f64 } else { right - left };
-    let widest_x = x_labels.iter().map(|(_, t)| text_width(t, theme.small)).fold(0.0, f64::max);
-    let every = ((widest_x + 10.0) / room.max(1.0)).ceil().max(1.0) as usize;
     let small = theme.line_height(theme.small);
-    for (x, text) in x_labels.iter().step_by(every) {
-        canvas.line(&[(*x, bottom), (*x, bottom + 4.0)], theme.ink, 1);
-        canvas.text(text, *x, bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
+    for (x, text) in thinned(x_labels, right - left, theme.small) {
+        canvas.line(&[(x, bottom), (x, bottom + 4.0)], theme.ink, 1);
+        canvas.text(&text, x, bottom + 6.0 + small / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
     }
     canvas.line(&[(left, bottom), (right, bottom)], theme.ink, 1);
     canvas::x_title_below(canvas, figure, left, right, bottom);

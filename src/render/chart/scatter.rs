@@ -93,9 +93,14 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
 /// A dot's box covers its white ring, and the half unit drawing rounds it by.
 const MARK: f64 = RADIUS + 2.0;
 
+/// Where a row's dot is drawn; none when its x or y is missing.
+fn dot_at(row: &DataRow, plot: &Plot, xs: &Scale) -> Option<(f64, f64)> {
+    Some((xs.at(row.x?), plot.y.at(row.values[0]?)))
+}
+
 /// Every drawn dot's box, which labels keep off.
 fn dot_boxes(figure: &Figure, plot: &Plot, xs: &Scale) -> Vec<Rect> {
-    let at = |r: &DataRow| Some((xs.at(r.x?), plot.y.at(r.values[0]?)));
+    let at = |r: &DataRow| dot_at(r, plot, xs);
     figure.data.rows.iter().filter_map(at).map(|(x, y)| Rect::around(x, y, MARK)).collect()
 }
 
@@ -114,7 +119,7 @@ fn label_points(
     let small = theme.line_height(theme.small);
     let any_highlight = data.rows.iter().any(|r| r.highlight);
     let labelled = figure.spec.label.is_some();
-    let at = |r: &DataRow| Some((xs.at(r.x?), plot.y.at(r.values[0]?)));
+    let at = |r: &DataRow| dot_at(r, plot, xs);
     // Inside the plot across (never over the tick labels or the y title), to the chart's right edge.
     let bounds = Rect { x0: plot.left, y0: plot.top - 4.0, x1: theme.width - PAD, y1: plot.bottom - 2.0 };
     let mut placer = Placer::new(bounds, dots);
