@@ -274,3 +274,106 @@ fn wide_values_go_inside_their_bars_where_they_fit_and_outside_where_they_do_not
         }
     }
 }
+
+/// Every `<polyline>` of `svg` as its points.
+fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {
+    svg.split("<polyline")
+        .skip(1)
+        .filter_map(|p| {
+            let points = attribute(&p[..p.find('>')?], "points")?;
+            let pairs = points.split_whitespace().filter_map(|xy| {
+                let (x, y) = xy.split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            });
+            Some(pairs.collect())
+        })
+        .collect()
+}
+
+/// Whether the segment from `a` to `b` passes through the box, sampled finely.
+fn crosses(rect: (f64, f64, f64, f64), a: (f64, f64), b: (f64, f64)) -> bool {
+    (0..=200).map(|i| i as f64 / 200.0).any(|t| {
+        let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+        x > rect.0 && x < rect.2 && y > rect.1 && y < rect.3
+    })
+}
+
+#[test]
+fn annotation_labels_keep_off_the_lines_and_the_columns() {
+    // A y line and a point where the lines bunch: the first places tried for their labels are on lines.
+    let lined = thirteen_lines(
+        "highlight: [Country with a long name 00, Country with a long name 12]\nannotations:\n  \
+         - {y: 76, label: \"Threshold of the target\"}\n  - {x: 2000, y: 66, label: \"Bunched here\"}\n",
+    );
+    let output = build(lined.path(), &[]);
+    assert_success(&output);
+    assert!(!stderr(&output).contains("annotation"), "every annotation found a clear place: {}", stderr(&output));
+    for file in ["lines.svg", "lines-narrow.svg"] {
+        let svg = figure(lined.path(), file);
+        let lines = polylines(&svg);
+        assert!(lines.len() >= 13, "{file}: every series is a polyline");
+        for name in ["Threshold of the target", "Bunched here"] {
+            let label = texts(&svg).into_iter().find(|l| l.text == name).unwrap_or_else(|| panic!("{file}: {name}"));
+            for line in lines.iter().filter(|l| l.len() > 2) {
+                for w in line.windows(2) {
+                    assert!(!crosses(label.rect, w[0], w[1]), "{file}: {name:?} crosses a line at {w:?}");
+                }
+            }
+        }
+    }
+
+    // Tall columns on the right, where a y line's label goes first; a range over short ones.
+    let csv = "source,twh\nCoal,20\nGas,30\nHydro,25\nWind,90\nSolar,94\n";
+    let chart = "# Columns\n\n```chart\nid: power\nkind: column\ntitle: Power\ndata: power\nx: source\ny: twh\n\
+                 annotations:\n  - {y: 60, label: \"Sixty terawatt-hours, a long label\"}\n  \
+                 - {from: Coal, to: Gas, label: \"Dispatchable\"}\nsource: Illustrative.\nalt: Columns.\n```\n";
+    let project = project(&[("01-columns.md", chart)], &[("power.csv", csv)]);
+    let output = build(project.path(), &[]);
+    assert_success(&output);
+    assert!(stderr(&output).trim_start().starts_with("built"), "no warning: {}", stderr(&output));
+    for file in ["power.svg", "power-narrow.svg"] {
+        let svg = figure(project.path(), file);
+        let columns: Vec<(f64, f64, f64, f64)> = svg
+            .split("<rect")
+            .skip(1)
+            .filter(|r| r.contains("fill=\"#") && !r.contains("fill=\"#FFFFFF\"") && !r.contains("opacity=\"0."))
+            .filter_map(|r| {
+                let tag = &r[..r.find('>')?];
+                let number = |n: &str| attribute(tag, n)?.parse::<f64>().ok();
+                let (x, y, w, h) = (number("x")?, number("y")?, number("width")?, number("height")?);
+                // The columns, not the range's shading (which spans the plot's height).
+                (h < 250.0 && w < 100.0).then_some((x, y, x + w, y + h))
+            })
+            .collect();
+        assert_eq!(columns.len(), 5, "{file}: {columns:?}");
+        let labels = texts(&svg);
+        for name in ["Sixty terawatt-hours, a long label", "Dispatchable"] {
+            let label = labels.iter().find(|l| l.text == name).unwrap_or_else(|| panic!("{file}: {name}"));
+            for column in &columns {
+                assert!(!overlap(label.rect, *column), "{file}: {name:?} covers the column at {column:?}");
+            }
+            for value in labels.iter().filter(|l| l.text.chars().all(|c| c.is_ascii_digit())) {
+                assert!(!overlap(label.rect, value.rect), "{file}: {name:?} covers the value {:?}", value.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn an_annotation_with_no_clear_place_is_drawn_over_the_marks_and_named() {
+    // Every column is taller than the line, so its label has nowhere clear to go.
+    let csv = "source,twh\nCoal,95\nGas,90\nHydro,88\nWind,92\nSolar,94\n";
+    let chart = "# Columns\n\n```chart\nid: power\nkind: column\ntitle: Power\ndata: power\nx: source\ny: twh\n\
+                 annotations:\n  - {y: 60, label: \"Sixty terawatt-hours, a long label\"}\n\
+                 source: Illustrative.\nalt: Columns.\n```\n";
+    let project = project(&[("01-columns.md", chart)], &[("power.csv", csv)]);
+    let output = build(project.path(), &[]);
+    assert_success(&output);
+    let message = stderr(&output);
+    assert!(
+        message.contains("01-columns.md:3:1: warning: chart `power`: the annotation \u{201c}Sixty terawatt-hours, a long label\u{201d} finds no place clear of the marks, so it is drawn over them"),
+        "{message}"
+    );
+    let svg = figure(project.path(), "power.svg");
+    assert!(svg.contains("Sixty terawatt-hours, a long label"), "it is still drawn");
+}

@@ -154,6 +154,61 @@ fn every_named_projection_draws_a_country_map() {
     }
 }
 
+/// The same provinces as a quantised TopoJSON topology with two layers, keyed by
+/// feature `id` rather than a property, the hole stored as a reversed arc.
+const REGIONS_TOPOLOGY: &str = r#"{"type": "Topology",
+ "transform": {"scale": [0.5, 0.5], "translate": [10, 46]},
+ "arcs": [
+  [[0, 8], [8, 0], [0, 8], [-8, 0], [0, -8]],
+  [[0, 0], [8, 0], [0, 8], [-8, 0], [0, -8]],
+  [[2, 2], [0, 2], [2, 0], [0, -2], [-2, 0]],
+  [[10, 2], [2, 0], [0, 2], [-2, -2]],
+  [[10, 10], [2, 0], [0, 2], [-2, -2]]
+ ],
+ "objects": {
+  "provinces": {"type": "GeometryCollection", "geometries": [
+   {"type": "Polygon", "id": "north", "arcs": [[0]]},
+   {"type": "Polygon", "id": "south", "arcs": [[1], [-3]]},
+   {"type": "MultiPolygon", "id": "isles", "arcs": [[[3]], [[4]]]},
+   {"type": null, "id": "lost"}
+  ]},
+  "outline": {"type": "Polygon", "arcs": [[1]]}
+ }}"#;
+
+fn topology_project(map: &str) -> tempfile::TempDir {
+    let project = regions_project("");
+    edit(project.path(), "content/01.md", "map: maps/regions.geojson", &format!("map: {map}"));
+    fs::write(project.path().join("content/maps/regions.topojson"), REGIONS_TOPOLOGY).unwrap();
+    project
+}
+
+#[test]
+fn a_topojson_layer_draws_the_same_map_as_its_geojson() {
+    let from_geojson = rendered_files(regions_project("").path());
+    let from_topology = rendered_files(topology_project("maps/regions.topojson#provinces").path());
+    for svg in ["figures/regions.svg", "figures/regions-narrow.svg"] {
+        assert_eq!(text(&from_topology, svg), text(&from_geojson, svg), "{svg}");
+    }
+}
+
+#[test]
+fn a_topojson_file_of_several_layers_needs_one_named_and_a_broken_one_is_named() {
+    let project = topology_project("maps/regions.topojson");
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
+    assert!(message.contains("2 layers (`outline`, `provinces`)"), "{message}");
+    assert!(message.contains("#countries"), "the help shows how to name one: {message}");
+    let project = topology_project("maps/regions.topojson#provinces");
+    edit(project.path(), "content/maps/regions.topojson", "[[[3]], [[4]]]", "[[[3]], [[9]]]");
+    let (status, message) = check(project.path());
+    assert_eq!(status, 1, "{message}");
+    assert!(
+        message.contains("content/maps/regions.topojson") && message.contains("arc index 9 names no arc"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+}
+
 #[test]
 fn a_map_file_that_is_not_there_is_named_at_the_chart_with_the_nearest_file() {
     let message = failing(|p| edit(p, MAP_PAGE, "map: maps/world.geojson", "map: maps/wrld.geojson"));
@@ -197,7 +252,7 @@ fn invalid_geojson_is_reported_at_its_line_and_column_naming_the_chart() {
         edit(p, MAP_PAGE, "map: maps/world.geojson", "map: maps/broken.geojson");
     });
     assert!(message.contains("content/maps/broken.geojson:3:"), "{message}");
-    assert!(message.contains("is not valid GeoJSON"), "{message}");
+    assert!(message.contains("is not valid JSON"), "{message}");
     assert!(
         message.contains("(read for chart `world-life` at ") && message.contains("content/02-map.md:16)"),
         "{message}"
@@ -303,7 +358,7 @@ proptest::proptest! {
         text.splice(at..(at + 3).min(text.len()), splice.chars());
         text.truncate(cut.max(at));
         let text: String = text.into_iter().collect();
-        if let Err(error) = briefing::project::maps::parse(Path::new("content/maps/m.geojson"), &text) {
+        if let Err(error) = briefing::project::maps::parse(Path::new("content/maps/m.geojson"), &text, None) {
             proptest::prop_assert!(error.location.is_some(), "{error}");
         }
     }

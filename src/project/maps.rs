@@ -1,7 +1,9 @@
-//! Map files a choropleth chart names (`map: maps/world.geojson`): GeoJSON
+//! Map files a choropleth chart names (`map: maps/world.geojson`, or
+//! `maps/world.topojson#countries` for one layer of a TopoJSON file): files
 //! under `content/`, read through the project [`Boundary`] only when a chart
-//! asks for it, parsed once with the `geojson` crate into `geo` polygons in
-//! longitude and latitude, and kept for every later chart of the build.
+//! asks for it, parsed once with the `geojson` crate (TopoJSON first turned
+//! into GeoJSON by [`super::topology`]) into `geo` polygons in longitude and
+//! latitude, and kept for every later chart of the build.
 //!
 //! This layer only reads and parses: joining features to rows, projecting
 //! and simplifying are the model's work (`model::figure::map`).
@@ -14,11 +16,12 @@ use geo::MultiPolygon;
 use geojson::{GeometryValue, Position};
 use serde_json::{Map, Value};
 
+use super::topology;
 use crate::diagnostic::{Error, Location};
 use crate::project::Boundary;
 
 /// The file extensions a map may have.
-pub const EXTENSIONS: &[&str] = &["geojson", "json"];
+pub const EXTENSIONS: &[&str] = &["geojson", "topojson", "json"];
 
 /// One area of a map: its properties and its outline, in degrees.
 #[derive(Debug, Clone)]
@@ -86,7 +89,9 @@ impl MapFiles {
         result
     }
 
-    fn load(&self, relative: &str) -> Read {
+    fn load(&self, named: &str) -> Read {
+        // `file#layer` picks one layer of a TopoJSON file.
+        let (relative, layer) = named.split_once('#').map_or((named, None), |(f, l)| (f, Some(l)));
         check_path(relative)?;
         let shown_content = self.source.as_ref().map_or_else(|| PathBuf::from("content"), |(_, _, s)| s.clone());
         let shown = shown_content.join(relative);
@@ -101,7 +106,7 @@ impl MapFiles {
             }
             (None, None) => return Err(MapProblem::Missing { nearby: self.nearby(relative), shown }),
         };
-        parse(&shown, &text).map(Arc::new).map_err(MapProblem::Invalid)
+        parse(&shown, &text, layer).map(Arc::new).map_err(MapProblem::Invalid)
     }
 
     /// The map files in the folder `relative` names, relative to `content/`, for "did you mean".
@@ -133,20 +138,33 @@ fn check_path(relative: &str) -> Result<(), MapProblem> {
         )));
     }
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    if extension == "topojson" {
-        return Err(MapProblem::BadPath(format!(
-            "the map {relative:?} is TopoJSON, which this version does not read; convert it to GeoJSON (e.g. `npx topojson-client topo2geo`)"
-        )));
-    }
     if !EXTENSIONS.contains(&extension.as_str()) {
-        return Err(MapProblem::BadPath(format!("the map {relative:?} must be a GeoJSON file (.geojson or .json)")));
+        return Err(MapProblem::BadPath(format!(
+            "the map {relative:?} must be a GeoJSON or TopoJSON file (.geojson, .topojson or .json)"
+        )));
     }
     Ok(())
 }
 
-/// Parses GeoJSON text: a FeatureCollection (or one Feature) of Polygons and MultiPolygons.
-pub fn parse(shown: &Path, text: &str) -> Result<GeoMap, Error> {
-    let geojson: geojson::GeoJson = text.parse().map_err(|e| invalid(shown, text, e))?;
+/// Parses GeoJSON text, a FeatureCollection (or one Feature) of Polygons and
+/// MultiPolygons, or a TopoJSON topology's `layer` (its only one when `None`).
+/// A feature's `id` is also its property `id`, unless it has one.
+pub fn parse(shown: &Path, text: &str, layer: Option<&str>) -> Result<GeoMap, Error> {
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid(shown, text, &e))?;
+    let value = match value {
+        Value::Object(object) if topology::is_topology(&object) => topology::to_geojson(shown, object, layer)?,
+        _ if layer.is_some() => {
+            return Err(Error::content(format!("{} is GeoJSON, which has no layers to pick", shown.display()))
+                .at(Location::file(shown))
+                .with_help("remove the `#` and what follows it from `map:`; layers are for TopoJSON files"));
+        }
+        other => other,
+    };
+    let geojson: geojson::GeoJson = serde_json::from_value(value).map_err(|e| {
+        Error::content(format!("{} is not valid GeoJSON: {e}", shown.display()))
+            .at(Location::file(shown))
+            .with_help("a map is a GeoJSON FeatureCollection or a TopoJSON topology; re-export the file")
+    })?;
     let features = match geojson {
         geojson::GeoJson::FeatureCollection(collection) => collection.features,
         geojson::GeoJson::Feature(feature) => vec![feature],
@@ -201,7 +219,15 @@ pub fn parse(shown: &Path, text: &str) -> Result<GeoMap, Error> {
                 .with_help("every feature of a map must be a Polygon or a MultiPolygon"));
             }
         };
-        out.push(MapFeature { properties: feature.properties.unwrap_or_default(), shape });
+        let mut properties = feature.properties.unwrap_or_default();
+        if let (Some(id), false) = (feature.id, properties.contains_key("id")) {
+            let id = match id {
+                geojson::feature::Id::String(s) => Value::String(s),
+                geojson::feature::Id::Number(n) => Value::Number(n),
+            };
+            properties.insert("id".into(), id);
+        }
+        out.push(MapFeature { properties, shape });
     }
     if out.is_empty() {
         return Err(Error::content(format!("{} has no features with a shape to draw", shown.display()))
@@ -216,19 +242,17 @@ fn whole(position: &Position) -> bool {
     matches!(position.as_slice(), [x, y, ..] if x.is_finite() && y.is_finite())
 }
 
-/// The parser's complaint at its line and column when it gives them.
-fn invalid(shown: &Path, text: &str, error: geojson::Error) -> Error {
-    let (message, location) = match &error {
-        geojson::Error::MalformedGeoJson(json) if json.line() > 0 => {
-            let message = json.to_string();
-            // serde_json ends its message with " at line L column C"; the location says it.
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            (message, Location::at_line(shown, text, json.line(), json.column()))
-        }
-        other => (other.to_string(), Location::file(shown)),
+/// The JSON parser's complaint at its line and column.
+fn invalid(shown: &Path, text: &str, error: &serde_json::Error) -> Error {
+    let message = error.to_string();
+    // serde_json ends its message with " at line L column C"; the location says it.
+    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let location = match error.line() {
+        0 => Location::file(shown),
+        line => Location::at_line(shown, text, line, error.column()),
     };
-    Error::content(format!("{} is not valid GeoJSON: {message}", shown.display())).at(location).with_help(
-        "a map is a GeoJSON FeatureCollection; check the brackets, commas and quotes here, or re-export the file",
+    Error::content(format!("{} is not valid JSON: {message}", shown.display())).at(location).with_help(
+        "a map is a GeoJSON FeatureCollection or a TopoJSON topology; check the brackets, commas and quotes here, or re-export the file",
     )
 }
 
@@ -255,7 +279,7 @@ mod tests {
     fn invalid_json_is_reported_at_its_line_and_column() {
         let text =
             "{\"type\": \"FeatureCollection\",\n \"features\": [\n  {\"type\": \"Feature\" \"properties\": {}}\n]}";
-        let error = parse(Path::new("content/m.geojson"), text).unwrap_err();
+        let error = parse(Path::new("content/m.geojson"), text, None).unwrap_err();
         let location = error.location.expect("a location");
         assert_eq!((location.line, location.column), (3, 22), "{}", error.message);
     }

@@ -14,6 +14,7 @@ pub mod maps;
 pub mod schema;
 pub mod table_rules;
 pub mod templates;
+pub mod topology;
 pub mod yaml;
 
 use std::collections::BTreeMap;

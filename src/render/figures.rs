@@ -108,8 +108,36 @@ pub fn csv(figure: &Figure) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// What the layout of a chart's labels has to report: labels left out, annotations drawn over marks.
+pub(crate) fn layout_warnings(figure: &Figure, files: &FigureFiles) -> impl Iterator<Item = Warning> {
+    dropped_labels(figure, files).into_iter().chain(crowded_annotations(figure, files))
+}
+
+/// A warning naming the annotation labels drawn over the marks, at either width.
+fn crowded_annotations(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
+    let mut labels: Vec<&String> = files.svg.crowded.iter().chain(&files.narrow.crowded).collect();
+    labels.sort();
+    labels.dedup();
+    if labels.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = labels.iter().map(|l| format!("\u{201c}{l}\u{201d}")).collect();
+    let phones = if files.svg.crowded.is_empty() { " on phones" } else { "" };
+    let (what, verb, pronoun) =
+        if labels.len() == 1 { ("annotation", "finds", "it is") } else { ("annotations", "find", "they are") };
+    Some(
+        Warning::warning(format!(
+            "chart `{}`: the {what} {} {verb} no place clear of the marks{phones}, so {pronoun} drawn over them",
+            figure.id,
+            named.join(", ")
+        ))
+        .at(figure.location.clone())
+        .with_help("an annotation's label tries both sides of its line (or eight places around its point, then rings further out) before it is drawn over the marks on a white ground; shorten the label, move the annotation, or give the chart more `height`"),
+    )
+}
+
 /// A warning naming the labels a chart had no room for, at either width.
-pub(crate) fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
+fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
     let (full, narrow) = (&files.svg.dropped, &files.narrow.dropped);
     if full.is_empty() && narrow.is_empty() {
         return None;
@@ -156,7 +184,7 @@ impl Renderer for FigureFilesOutput {
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
         for (figure, bundle) in cx.briefing.figures.iter().zip(cx.figures) {
-            warnings.extend(dropped_labels(figure, bundle));
+            warnings.extend(layout_warnings(figure, bundle));
             out.add(path(figure, "svg"), bundle.svg.text.clone());
             out.add(narrow_path(figure), bundle.narrow.text.clone());
             out.add(path(figure, "png"), bundle.png.clone());

@@ -57,7 +57,7 @@ pub fn render(
         // A profile's chart that had to leave labels out says so, as the briefing's charts do.
         for (entry, bundles) in set.entries.iter().zip(&drawn) {
             let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
-            warnings.extend(figures.iter().zip(bundles).filter_map(|(f, b)| fig::dropped_labels(f, b)));
+            warnings.extend(figures.iter().zip(bundles).flat_map(|(f, b)| fig::layout_warnings(f, b)));
         }
         let pdfs = match set.config.print() {
             Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {

@@ -1,60 +1,90 @@
 //! Annotations on the plotted kinds (column, stacked column, line, area,
-//! scatter): a shaded range of x behind the marks, and over them a line at an
-//! x or a y, or a ringed point, each with its label. The kind says where an x
-//! falls; the label of a point is placed clear of the plot's edges.
+//! scatter): a shaded range of x, and a line at an x or a y, or a ringed
+//! point, each with its label. The kind says where an x falls and what it
+//! drew; every label takes the first of a few places that keeps off the
+//! drawn marks, the lines and the labels before it.
 
 use plotters::style::text_anchor::VPos;
 
-use super::canvas::{Anchor, Canvas, Font, MIDDLE, START};
+use super::canvas::{Anchor, Canvas, Font, START};
 use super::colour::mix;
 use super::labels::{Placer, Rect};
 use super::plot::Plot;
 use super::text::{fit, text_width};
-use crate::model::Figure;
 use crate::model::figure::{Mark, XAt};
+use crate::model::{ChartKind, Figure};
 
 /// Where an x falls across the plot, as the kind lays its x axis out.
 pub type XPosition<'a> = &'a dyn Fn(XAt) -> Option<f64>;
+
+/// What a kind drew that annotation labels must keep off: boxes (columns,
+/// dots, value labels) and polylines (a line chart's series).
+#[derive(Default, Clone, Copy)]
+pub struct Marks<'a> {
+    pub boxes: &'a [Rect],
+    pub lines: &'a [Vec<(f64, f64)>],
+}
 
 fn marks_of(figure: &Figure) -> impl Iterator<Item = (Mark, &str)> {
     figure.spec.annotations.iter().filter_map(|a| a.mark(&figure.data).ok().map(|m| (m, a.label.as_str())))
 }
 
-/// Shaded ranges, drawn before the marks so they stay visible on top.
+/// Shaded ranges, drawn before the marks so the marks stay whole on top. An
+/// area chart fills its plot, so its ranges are washed over the areas instead, in [`draw`].
 pub fn draw_behind(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPosition<'_>) {
-    let theme = canvas.theme;
-    for (mark, label) in marks_of(figure) {
-        let Mark::XRange(from, to) = mark else { continue };
-        let (Some(a), Some(b)) = (x_at(from), x_at(to)) else { continue };
-        let (a, b) = (a.min(b).max(plot.left), a.max(b).min(plot.right));
-        canvas.rect(a, plot.top, b, plot.bottom, mix(theme.grid, plotters::style::WHITE, 0.55));
-        let small = theme.line_height(theme.small);
-        let text = fit(label, (plot.right - plot.left).max(40.0), theme.small, true);
-        let centre = ((a + b) / 2.0)
-            .clamp(plot.left + text_width(&text, theme.small) / 2.0, plot.right - text_width(&text, theme.small) / 2.0);
-        canvas.text(&text, centre, plot.top + small / 2.0 + 2.0, Anchor(MIDDLE, VPos::Center), label_font(canvas));
+    if figure.spec.kind == ChartKind::Area {
+        return;
     }
+    for (from, to) in ranges(figure, plot, x_at) {
+        canvas.rect(from, plot.top, to, plot.bottom, mix(canvas.theme.grid, plotters::style::WHITE, 0.55));
+    }
+}
+
+/// Each range's left and right edge, inside the plot.
+fn ranges(figure: &Figure, plot: &Plot, x_at: XPosition<'_>) -> Vec<(f64, f64)> {
+    let span = |from, to| Some((x_at(from)?, x_at(to)?));
+    marks_of(figure)
+        .filter_map(|(mark, _)| match mark {
+            Mark::XRange(from, to) => span(from, to),
+            _ => None,
+        })
+        .map(|(a, b)| (a.min(b).max(plot.left), a.max(b).min(plot.right)))
+        .collect()
+}
+
+/// What [`draw`] wrote: the labels' boxes, for the kind's own labels to keep
+/// off, and the labels that found no clear place, for the build to report.
+pub struct Annotated {
+    pub boxes: Vec<Rect>,
+    pub crowded: Vec<String>,
 }
 
 /// Lines and points with their labels, drawn over the marks. Each label
 /// takes the first of a few places along its line (or around its point) that
-/// is clear of `marks` and of the labels before it; the boxes it used are
-/// returned, so the kind's own labels can keep off them.
-pub fn draw(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPosition<'_>, marks: &[Rect]) -> Vec<Rect> {
+/// is clear of `marks` and of the labels before it; one with no such place is
+/// drawn, backed, at its first place, and named in [`Annotated::crowded`].
+pub fn draw(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPosition<'_>, marks: Marks<'_>) -> Annotated {
     let theme = canvas.theme;
     let font = label_font(canvas);
     let bounds = Rect { x0: plot.left, y0: plot.top - 2.0, x1: plot.right, y1: plot.bottom };
-    let mut placer = Placer::new(bounds, marks.to_vec());
-    let mut placed = Vec::new();
+    let mut placer = Placer::new(bounds, marks.boxes.to_vec());
+    placer.avoid_lines(marks.lines);
+    let mut crowded = Vec::new();
+    let mut placed = range_labels(canvas, figure, plot, x_at, &mut placer, &mut crowded);
     for (mark, label) in marks_of(figure) {
-        let text = fit(label, (plot.right - plot.left) * 0.6, font.size, true);
+        // A line across the plot can carry a label as long as the plot is wide; others keep to most of it.
+        let room =
+            if matches!(mark, Mark::YLine(_)) { plot.right - plot.left - 8.0 } else { (plot.right - plot.left) * 0.6 };
+        let text = fit(label, room, font.size, true);
         let size = (text_width(&text, font.size) + 2.0, theme.line_height(font.size));
         let spot = match mark {
             Mark::YLine(y) => {
                 let y = plot.y.at(y);
                 canvas.dashed((plot.left, y), (plot.right, y), theme.subtle);
                 let (l, r) = (plot.left + 4.0, plot.right - 4.0 - size.0);
-                let spots = [(r, y - size.1 - 1.0), (l, y - size.1 - 1.0), (r, y + 1.0), (l, y + 1.0)];
+                let m = (l + r) / 2.0;
+                let (above, below) = (y - size.1 - 1.0, y + 1.0);
+                let spots = [(r, above), (l, above), (m, above), (r, below), (l, below), (m, below)];
                 first_free(&mut placer, &spots, size)
             }
             Mark::XLine(x) => {
@@ -62,7 +92,9 @@ pub fn draw(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPosition<'
                 canvas.dashed((x, plot.top), (x, plot.bottom), theme.subtle);
                 let (right, left) = (x + 4.0, x - 4.0 - size.0);
                 let (top, low) = (plot.top, plot.bottom - size.1 - 2.0);
-                first_free(&mut placer, &[(right, top), (left, top), (right, low), (left, low)], size)
+                let middle = (top + low) / 2.0;
+                let spots = [(right, top), (left, top), (right, low), (left, low), (right, middle), (left, middle)];
+                first_free(&mut placer, &spots, size)
             }
             Mark::Point(x, y) => {
                 let Some(px) = x_at(x) else { continue };
@@ -78,7 +110,47 @@ pub fn draw(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPosition<'
             Mark::XRange(..) => continue,
         };
         // A label with no free place goes in the first one: an annotation is never silently lost.
-        let rect = spot.unwrap_or_else(|| fallback(mark, plot, x_at, size));
+        let rect = spot.unwrap_or_else(|| {
+            crowded.push(label.to_string());
+            let rect = fallback(mark, plot, x_at, size);
+            placer.claim(rect);
+            rect
+        });
+        canvas.backed_text(&text, rect.x0 + 1.0, (rect.y0 + rect.y1) / 2.0, Anchor(START, VPos::Center), font);
+        placed.push(rect);
+    }
+    Annotated { boxes: placed, crowded }
+}
+
+/// Each range's label, centred at the top of its range (kept inside the plot);
+/// on an area chart the range is first washed over the areas.
+fn range_labels(
+    canvas: &Canvas<'_>,
+    figure: &Figure,
+    plot: &Plot,
+    x_at: XPosition<'_>,
+    placer: &mut Placer,
+    crowded: &mut Vec<String>,
+) -> Vec<Rect> {
+    let theme = canvas.theme;
+    let font = label_font(canvas);
+    let labels = marks_of(figure).filter(|(m, _)| matches!(m, Mark::XRange(..))).map(|(_, l)| l);
+    let mut placed = Vec::new();
+    for ((from, to), label) in ranges(figure, plot, x_at).into_iter().zip(labels) {
+        if figure.spec.kind == ChartKind::Area {
+            canvas.wash(from, plot.top, to, plot.bottom, theme.ink, 0.14);
+        }
+        let text = fit(label, (plot.right - plot.left).max(40.0), font.size, true);
+        let size = (text_width(&text, font.size) + 2.0, theme.line_height(font.size));
+        let x0 = ((from + to) / 2.0 - size.0 / 2.0).clamp(plot.left, (plot.right - size.0).max(plot.left));
+        let spots = [(x0, plot.top + 2.0), (x0, plot.bottom - size.1 - 2.0)];
+        // At the top of the range, else at its foot; when a mark is at both, at the top, backed so it reads.
+        let rect = first_free(placer, &spots, size).unwrap_or_else(|| {
+            crowded.push(label.to_string());
+            let top = Rect { x0, y0: spots[0].1, x1: x0 + size.0, y1: spots[0].1 + size.1 };
+            placer.claim(top);
+            top
+        });
         canvas.backed_text(&text, rect.x0 + 1.0, (rect.y0 + rect.y1) / 2.0, Anchor(START, VPos::Center), font);
         placed.push(rect);
     }

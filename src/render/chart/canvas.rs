@@ -51,6 +51,8 @@ pub struct Drawing {
     pub height: u32,
     /// Labels left out because no free place was found for them.
     pub dropped: Vec<String>,
+    /// Annotation labels drawn over the marks, backed, because no clear place was found.
+    pub crowded: Vec<String>,
 }
 
 impl<'a> Canvas<'a> {
@@ -103,6 +105,14 @@ impl<'a> Canvas<'a> {
     pub fn rect(&self, x0: f64, y0: f64, x1: f64, y1: f64, colour: RGBColor) {
         let (l, r) = (x0.min(x1), x0.max(x1));
         let (t, b) = (y0.min(y1), y0.max(y1));
+        let _ = self.area.draw(&Rectangle::new([(px(l), px(t)), (px(r), px(b))], colour.filled()));
+    }
+
+    /// A see-through rectangle over what is drawn, `opacity` from 0 to 1.
+    pub fn wash(&self, x0: f64, y0: f64, x1: f64, y1: f64, colour: RGBColor, opacity: f64) {
+        let (l, r) = (x0.min(x1), x0.max(x1));
+        let (t, b) = (y0.min(y1), y0.max(y1));
+        let colour = RGBAColor(colour.0, colour.1, colour.2, opacity);
         let _ = self.area.draw(&Rectangle::new([(px(l), px(t)), (px(r), px(b))], colour.filled()));
     }
 

@@ -10,6 +10,7 @@ use plotters::style::text_anchor::VPos;
 use super::axes::{ticks, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, END, MIDDLE};
 use super::colour::text_on;
+use super::labels::Rect;
 use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
@@ -81,14 +82,24 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     plot.draw_references(&canvas, figure, plot.right, END);
     let zero = plot.y.at(0.0f64.max(ticks.lo));
     let half = (slot * 0.34).min(36.0);
+    // The columns and their value labels, which annotation labels keep off.
+    let mut drawn = Vec::with_capacity(2 * figure.data.rows.len());
     for (i, (row, lines)) in figure.data.rows.iter().zip(&labels).enumerate() {
         let centre = left + slot * (i as f64 + 0.5);
+        let top = if stacked {
+            row.values.iter().flatten().filter(|v| **v > 0.0).sum()
+        } else {
+            row.values[0].unwrap_or(0.0)
+        };
+        let bottom = if stacked { row.values.iter().flatten().filter(|v| **v < 0.0).sum() } else { 0.0f64 };
         if stacked {
             stack(&canvas, figure, &plot, row, centre, half);
         } else if let Some(v) = row.values[0] {
             canvas.rect(centre - half, zero, centre + half, plot.y.at(v), theme.mark(figure, row.highlight));
         }
-        top_label(&canvas, figure, &plot, row, centre, zero);
+        let (a, b) = (plot.y.at(top.max(0.0)), plot.y.at(bottom.min(0.0)).max(zero));
+        drawn.push(Rect { x0: centre - half, y0: a.min(b), x1: centre + half, y1: a.max(b) });
+        drawn.extend(top_label(&canvas, figure, &plot, row, centre, zero));
         let font = canvas::Font { bold: row.highlight, ..canvas.label() };
         for (j, text) in lines.iter().enumerate() {
             let y = plot.bottom + 8.0 + line * (j as f64 + 0.5);
@@ -96,13 +107,15 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         }
     }
     canvas.line(&[(left, zero), (theme.width - PAD, zero)], theme.ink, 1);
-    super::annotate::draw(&canvas, figure, &plot, &x_at, &[]);
+    let annotated =
+        super::annotate::draw(&canvas, figure, &plot, &x_at, super::annotate::Marks { boxes: &drawn, lines: &[] });
     if let Some(t) = &figure.spec.x_title {
         let y = plot.bottom + 8.0 + line * label_lines + 6.0 + small / 2.0;
         let text = fit(t, theme.width - left - PAD, theme.small, true);
         canvas.text(&text, (left + theme.width - PAD) / 2.0, y, Anchor(MIDDLE, VPos::Center), canvas.small());
     }
     canvas.finish();
+    out.crowded = annotated.crowded;
 }
 
 /// Where a category's column stands, for annotations.
@@ -133,23 +146,30 @@ fn stack(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, row: &DataRow, centr
 }
 
 /// The value (or stack total) above a column, below it when negative; a
-/// missing value, or a stack with a missing segment, says so instead.
-fn top_label(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, row: &DataRow, centre: f64, zero: f64) {
+/// missing value, or a stack with a missing segment, says so instead. Returns
+/// the box of what it wrote.
+fn top_label(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, row: &DataRow, centre: f64, zero: f64) -> Option<Rect> {
     let stacked = figure.spec.kind == ChartKind::StackedColumn;
     let line = canvas.theme.line_height(canvas.theme.size);
-    match top_value(row, stacked) {
+    let (text, middle, font) = match top_value(row, stacked) {
         // Shares all reach 100%: a total would say nothing.
-        Some(_) if figure.spec.stack == Stack::Percent => {}
+        Some(_) if figure.spec.stack == Stack::Percent => return None,
         Some(v) => {
             let end = plot.y.at(v);
-            let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
             let font = canvas::Font { bold: stacked, ..canvas.label() };
-            canvas.backed_text(&figure.format_value(v), centre, y, Anchor(MIDDLE, v_pos), font);
+            let text = figure.format_value(v);
+            let (y, v_pos) = if v < 0.0 { (end + 4.0, VPos::Top) } else { (end - 4.0 - line / 2.0, VPos::Center) };
+            canvas.backed_text(&text, centre, y, Anchor(MIDDLE, v_pos), font);
+            (text, if v < 0.0 { y + line / 2.0 } else { y }, font)
         }
         None => {
             let at = if stacked { plot.y.at(row.values.iter().flatten().sum::<f64>().max(0.0)) } else { zero };
             let text = if stacked { super::bars::INCOMPLETE } else { super::bars::NO_DATA };
-            canvas.text(text, centre, at - 4.0 - line / 2.0, Anchor(MIDDLE, VPos::Center), canvas.small());
+            let middle = at - 4.0 - line / 2.0;
+            canvas.text(text, centre, middle, Anchor(MIDDLE, VPos::Center), canvas.small());
+            (text.to_string(), middle, canvas.small())
         }
-    }
+    };
+    let (half_width, half_height) = (text_width(&text, font.size) / 2.0, canvas.theme.line_height(font.size) / 2.0);
+    Some(Rect { x0: centre - half_width, y0: middle - half_height, x1: centre + half_width, y1: middle + half_height })
 }

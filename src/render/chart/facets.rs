@@ -66,5 +66,8 @@ pub fn draw(out: &mut Drawing, figure: &Figure, style: &Style, width: u32) {
     if let Some(end) = out.text.rfind("</svg>") {
         out.text.insert_str(end, &nested);
     }
+    out.crowded = drawn.iter().flat_map(|(_, d)| d.crowded.iter().cloned()).collect();
+    out.crowded.sort();
+    out.crowded.dedup();
     out.dropped = drawn.into_iter().flat_map(|(_, d)| d.dropped).collect();
 }

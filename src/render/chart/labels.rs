@@ -79,6 +79,8 @@ const ANGLES: [f64; 16] =
 pub struct Placer {
     bounds: Rect,
     marks: Vec<Rect>,
+    /// Drawn lines (a line chart's series) as segments, which no label may cross.
+    lines: Vec<((f64, f64), (f64, f64))>,
     labels: Vec<Rect>,
     leaders: Vec<((f64, f64), (f64, f64))>,
 }
@@ -86,7 +88,17 @@ pub struct Placer {
 impl Placer {
     /// A placer for labels inside `bounds` that must keep off `marks`.
     pub fn new(bounds: Rect, marks: Vec<Rect>) -> Self {
-        Self { bounds, marks, labels: Vec::new(), leaders: Vec::new() }
+        Self { bounds, marks, lines: Vec::new(), labels: Vec::new(), leaders: Vec::new() }
+    }
+
+    /// Polylines that later labels must not cross.
+    pub fn avoid_lines(&mut self, polylines: &[Vec<(f64, f64)>]) {
+        self.lines.extend(polylines.iter().flat_map(|p| p.windows(2).map(|w| (w[0], w[1]))));
+    }
+
+    /// Records a label drawn at a place its kind fixes, free or not, so later labels keep off it.
+    pub fn claim(&mut self, rect: Rect) {
+        self.labels.push(rect);
     }
 
     /// Boxes placed elsewhere (another layer's labels) that later labels must keep off.
@@ -131,6 +143,7 @@ impl Placer {
             && !self.marks.iter().any(|m| m.overlaps(rect))
             && !self.labels.iter().any(|l| l.overlaps(rect))
             && !self.leaders.iter().any(|(a, b)| rect.crossed_by(*a, *b))
+            && !self.lines.iter().any(|(a, b)| rect.crossed_by(*a, *b))
             // A leader crosses no label; in a dense cloud it may pass over other dots, a thin
             // line that hides none of them, rather than leave the label out.
             && leader.is_none_or(|(a, b)| {

@@ -12,7 +12,7 @@ use super::annotate;
 use super::axes::{Scale, Ticks, axis_extras, log_ticks, plain_ticks, ticks, time_ticks, x_span, zero_based};
 use super::canvas::{self, Anchor, Canvas, Drawing, Font, MIDDLE, START};
 use super::colour::{darkened_to, mix, readable_on_white};
-use super::labels::{keep_within, spread};
+use super::labels::{Rect, keep_within, spread};
 use super::plot::{Plot, Room};
 use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
@@ -54,15 +54,17 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
     annotate::draw_behind(&canvas, figure, &plot, &x_at);
     plot.draw_references(&canvas, figure, plot.left + 4.0, START);
     let colours = series_colours(figure, theme);
-    if figure.spec.kind == ChartKind::Area {
-        draw_areas(&canvas, figure, &plot, &xs, &colours);
+    let drawn = if figure.spec.kind == ChartKind::Area {
+        draw_areas(&canvas, figure, &plot, &xs, &colours)
     } else {
-        draw_series(&canvas, figure, &plot, &xs, &colours);
-    }
-    annotate::draw(&canvas, figure, &plot, &x_at, &[]);
+        draw_series(&canvas, figure, &plot, &xs, &colours)
+    };
+    let annotated =
+        annotate::draw(&canvas, figure, &plot, &x_at, annotate::Marks { boxes: &drawn.dots, lines: &drawn.lines });
     draw_end_labels(&canvas, figure, &xs, &places, &ends, &colours);
     canvas.finish();
     out.dropped = dropped;
+    out.crowded = annotated.crowded;
 }
 
 fn widest_end(ends: &[Option<EndLabel>], theme: &Theme) -> f64 {
@@ -225,8 +227,11 @@ fn series_colours(figure: &Figure, theme: &Theme) -> Vec<RGBColor> {
 
 /// The lines, grey ones first so highlighted ones draw on top; a missing value
 /// breaks a line, and short series mark every point.
-fn draw_series(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) {
+/// The lines (and dots, on short series), highlighted ones on top; returns what
+/// it drew, so annotation labels can keep off it.
+fn draw_series(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) -> Drawn {
     let data = &figure.data;
+    let mut drawn = Drawn::default();
     let any_highlight = data.series.iter().any(|s| s.highlight);
     let mut order: Vec<usize> = (0..data.series.len()).collect();
     order.sort_by_key(|s| any_highlight && data.series[*s].highlight);
@@ -237,20 +242,31 @@ fn draw_series(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], co
             let run: Vec<(f64, f64)> = run.iter().flatten().copied().collect();
             if run.len() > 1 {
                 canvas.line(&run, colours[s], 3);
+                drawn.lines.push(run);
             }
         }
         if data.rows.len() <= 12 || points.iter().flatten().count() == 1 {
             for (x, y) in points.iter().flatten() {
                 canvas.ringed_dot(*x, *y, 3.5, colours[s]);
+                drawn.dots.push(Rect::around(*x, *y, 5.0));
             }
         }
     }
+    drawn
+}
+
+/// What a line or area chart drew in its plot: polylines and dots.
+#[derive(Default)]
+struct Drawn {
+    lines: Vec<Vec<(f64, f64)>>,
+    dots: Vec<Rect>,
 }
 
 /// The stacked areas, first series at the bottom. A row missing any value up
 /// to a band breaks that band there, as a missing value breaks a line.
-fn draw_areas(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) {
+fn draw_areas(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], colours: &[RGBColor]) -> Drawn {
     let data = &figure.data;
+    let mut drawn = Drawn::default();
     for (s, colour) in colours.iter().enumerate().take(data.series.len()) {
         let band: Vec<Option<(f64, f64, f64)>> = data
             .rows
@@ -272,8 +288,10 @@ fn draw_areas(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, xs: &[f64], col
             canvas.polygon(&outline, mix(*colour, WHITE, 0.25));
             let top: Vec<(f64, f64)> = run.iter().map(|(x, _, top)| (*x, *top)).collect();
             canvas.line(&top, *colour, 2);
+            drawn.lines.push(top);
         }
     }
+    drawn
 }
 
 /// Where an annotation's x falls: on the scale of a numeric or time x, or at a category's step.

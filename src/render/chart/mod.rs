@@ -61,6 +61,8 @@ pub struct Svg {
     pub height: u32,
     /// Labels the layout had no room for, which the build reports.
     pub dropped: Vec<String>,
+    /// Annotation labels drawn over marks for want of a clear place, which the build reports.
+    pub crowded: Vec<String>,
 }
 
 /// `figure`'s chart, [`WIDTH`] wide, accessible: `role="img"`, `<title>` and `<desc>`.
@@ -78,7 +80,7 @@ pub fn svg_with_width(figure: &Figure, style: &Style, width: u32) -> Svg {
         facets::draw(&mut out, figure, style, width);
     }
     let text = make_accessible(&tidy_font_sizes(&out.text), figure);
-    Svg { text, width: out.width, height: out.height, dropped: out.dropped }
+    Svg { text, width: out.width, height: out.height, dropped: out.dropped, crowded: out.crowded }
 }
 
 /// Draws `figure` as its kind does, at the theme's width.

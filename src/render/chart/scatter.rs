@@ -83,11 +83,12 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         }
     }
     let dots = dot_boxes(figure, &plot, &xs);
-    let annotations = annotate::draw(&canvas, figure, &plot, &x_at, &dots);
+    let annotations = annotate::draw(&canvas, figure, &plot, &x_at, annotate::Marks { boxes: &dots, lines: &[] });
     let mut dropped = Vec::new();
-    label_points(&canvas, figure, (&plot, &xs), (dots, &annotations), &mut dropped);
+    label_points(&canvas, figure, (&plot, &xs), (dots, &annotations.boxes), &mut dropped);
     canvas.finish();
     out.dropped = dropped;
+    out.crowded = annotations.crowded;
 }
 
 /// A dot's box covers its white ring, and the half unit drawing rounds it by.
