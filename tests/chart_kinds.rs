@@ -68,11 +68,21 @@ fn stacking_options_and_annotations_are_refused_where_they_cannot_apply() {
 
     let misspelt = energy(
         "id: x\nkind: column\ntitle: T\ndata: energy\nfilter: \"year == 2024 and region == North\"\nx: source\ny: twh\n\
-         annotations:\n  - {x: Sollar, y: 20, label: \"Fastest growth\"}\n",
+         annotations:\n  - {y: 20, label: \"Twenty\"}\n  - {x: Sollar, y: 20, label: \"Fastest growth\"}\n",
     );
     let message = failure(misspelt.path());
     assert!(message.contains("annotation at `Sollar` names no category the chart draws"), "{message}");
     assert!(message.contains("did you mean `Solar`?"), "{message}");
+    // The error points at the annotation that is wrong, not the first of the list.
+    assert!(message.contains("01-energy.md:13:5:") && message.contains("13 |   - {x: Sollar"), "{message}");
+
+    let misspelt_key = energy(
+        "id: x\nkind: column\ntitle: T\ndata: energy\nfilter: \"year == 2024 and region == North\"\nx: source\ny: twh\n\
+         annotations:\n  - {x: Solar, y: 20, lable: \"Fastest growth\"}\n",
+    );
+    let message = failure(misspelt_key.path());
+    assert!(message.contains("unknown field `lable`"), "{message}");
+    assert!(message.contains("help: did you mean `label`? the keys allowed here are: x, y, from, to, label"), "{message}");
 }
 
 #[test]

@@ -79,6 +79,7 @@ pub enum Scale {
     Thousand,
     Million,
     Billion,
+    Trillion,
 }
 
 impl Scale {
@@ -87,6 +88,7 @@ impl Scale {
             Self::Thousand => "thousand",
             Self::Million => "million",
             Self::Billion => "billion",
+            Self::Trillion => "trillion",
         }
     }
 }

@@ -135,9 +135,10 @@ pub(super) fn resolve(cx: &Context<'_>, raw: &RawSpec, drawn: &ChartData) -> Res
     let Some(list) = &raw.annotations else { return Ok(()) };
     let log =
         |scale: &Option<serde_saphyr::Spanned<AxisScale>>| scale.as_ref().is_some_and(|s| s.value == AxisScale::Log);
-    for annotation in &list.value {
+    for item in &list.value {
+        let annotation = &item.value;
         let fail = |message: String, help: String| {
-            Err(Error::content(format!("chart `{}`: {message}", cx.id)).at(cx.at(&list.referenced)).with_help(help))
+            Err(Error::content(format!("chart `{}`: {message}", cx.id)).at(cx.at(&item.referenced)).with_help(help))
         };
         let mark = match annotation.mark(drawn) {
             Ok(mark) => mark,

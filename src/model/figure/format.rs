@@ -17,7 +17,7 @@ pub struct NumberFormat {
     /// Written after the digits, e.g. `%`.
     pub unit: String,
     pub decimals: usize,
-    /// Numbers shown in thousands, millions or billions: `1.3bn` for 1,318,683,096.
+    /// Numbers shown in thousands, millions, billions or trillions: `1.3bn` for 1,318,683,096.
     pub magnitude: Option<Magnitude>,
     /// `magnitude: auto`: each value in the magnitude that suits it (`1.3bn`,
     /// `190m`, `9.1m`), so no value reads as zero beside a large one; ticks
@@ -35,6 +35,7 @@ pub enum Magnitude {
     Thousand,
     Million,
     Billion,
+    Trillion,
 }
 
 impl Magnitude {
@@ -43,6 +44,7 @@ impl Magnitude {
             Self::Thousand => 1e3,
             Self::Million => 1e6,
             Self::Billion => 1e9,
+            Self::Trillion => 1e12,
         }
     }
 
@@ -53,17 +55,22 @@ impl Magnitude {
             (Self::Thousand, MagnitudeWords::Short) => "k",
             (Self::Million, MagnitudeWords::Short) => "m",
             (Self::Billion, MagnitudeWords::Short) => "bn",
+            (Self::Trillion, MagnitudeWords::Short) => "tn",
             (Self::Thousand, MagnitudeWords::Long) => "\u{a0}thousand",
             (Self::Million, MagnitudeWords::Long) => "\u{a0}million",
             (Self::Billion, MagnitudeWords::Long) => "\u{a0}billion",
+            (Self::Trillion, MagnitudeWords::Long) => "\u{a0}trillion",
         }
     }
 
     /// The magnitude that suits values up to `largest` (in absolute size):
-    /// billions from a billion, millions from a million, thousands from ten thousand.
+    /// trillions from a trillion, billions from a billion, millions from a
+    /// million, thousands from ten thousand.
     pub fn for_largest(largest: f64) -> Option<Self> {
         let largest = largest.abs();
-        if largest >= 1e9 {
+        if largest >= 1e12 {
+            Some(Self::Trillion)
+        } else if largest >= 1e9 {
             Some(Self::Billion)
         } else if largest >= 1e6 {
             Some(Self::Million)
@@ -116,7 +123,7 @@ impl NumberFormat {
 /// The magnitude a number takes on its own, from a thousand up: `5k`, `2m`, `1bn`.
 fn own_magnitude(value: f64) -> Option<Magnitude> {
     let size = value.abs();
-    [(1e9, Magnitude::Billion), (1e6, Magnitude::Million), (1e3, Magnitude::Thousand)]
+    [(1e12, Magnitude::Trillion), (1e9, Magnitude::Billion), (1e6, Magnitude::Million), (1e3, Magnitude::Thousand)]
         .into_iter()
         .find(|(from, _)| size >= *from)
         .map(|(_, magnitude)| magnitude)
@@ -170,6 +177,7 @@ mod tests {
         assert_eq!(dollars.tick(40_000.0, 10_000.0), "$40k");
         assert_eq!(people.tick(0.0, 500_000_000.0), "0 people");
         assert_eq!(Magnitude::for_largest(6_251_013_179.0), Some(Magnitude::Billion));
+        assert_eq!(Magnitude::for_largest(-21_350_000_000_000.0), Some(Magnitude::Trillion));
         assert_eq!(Magnitude::for_largest(9_999.0), None, "four digits read as they are");
         let log_axis = NumberFormat { each_value: true, each_tick: true, decimals: 1, ..NumberFormat::default() };
         assert_eq!(log_axis.value(1_318_683_096.0), "1.3bn");
@@ -181,6 +189,9 @@ mod tests {
         assert_eq!(log_axis.tick(1e9, 1e9), "1bn");
         assert_eq!(log_axis.tick(5000.0, 5000.0), "5k");
         assert_eq!(log_axis.tick(500.0, 500.0), "500");
+        assert_eq!(log_axis.value(29_180_000_000_000.0), "29tn", "GDP in dollars");
+        let long = NumberFormat { words: MagnitudeWords::Long, ..log_axis };
+        assert_eq!(long.value(4_380_000_000_000.0), "4.4\u{a0}trillion");
     }
 
     #[test]

@@ -99,6 +99,30 @@ pub fn house_words(figures: &mut [Figure], words: format::MagnitudeWords) {
     }
 }
 
+/// A misspelt or missing key is answered with the nearest key and the keys
+/// that belong there (the chart's, or an annotation's); anything else keeps the YAML advice.
+fn key_help(error: Error) -> Error {
+    if error.message.contains("missing field") {
+        return error.with_help(format!("chart keys are: {}", SPEC_KEYS.join(", ")));
+    }
+    let Some((_, rest)) = error.message.split_once("unknown field `") else { return error };
+    let Some((field, rest)) = rest.split_once('`') else { return error };
+    // serde lists the keys of the map the field was found in.
+    let keys: Vec<String> = match rest.split_once("expected one of ") {
+        Some((_, list)) => list.split(", ").map(|k| k.trim().trim_matches('`').to_string()).collect(),
+        None => SPEC_KEYS.iter().map(|k| k.to_string()).collect(),
+    };
+    let near = keys
+        .iter()
+        .map(|k| (strsim::jaro_winkler(field, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!("did you mean `{k}`? "));
+    let whose = if keys.len() == SPEC_KEYS.len() { "chart keys" } else { "the keys allowed here" };
+    let help = format!("{}{whose} are: {}", near.unwrap_or_default(), keys.join(", "));
+    error.with_help(help)
+}
+
 impl Figure {
     /// Parses the YAML of a chart block whose first YAML line is `first_line`
     /// of `file`, and resolves it against `data`.
@@ -111,14 +135,7 @@ impl Figure {
         data: &DataSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<Self, Error> {
-        let raw: RawSpec = yaml::parse(file, yaml_text, file_text, first_line).map_err(|e| {
-            // A misspelt or missing key is answered with the keys; anything else keeps the YAML advice.
-            if e.message.contains("unknown field") || e.message.contains("missing field") {
-                e.with_help(format!("chart keys are: {}", SPEC_KEYS.join(", ")))
-            } else {
-                e
-            }
-        })?;
+        let raw: RawSpec = yaml::parse(file, yaml_text, file_text, first_line).map_err(key_help)?;
         let at = |s: &serde_saphyr::Location| at_block(file, file_text, first_line, s);
         let id = chart_id(&raw, at)?;
         let kind = chart_kind(&raw, at)?;

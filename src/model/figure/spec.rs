@@ -126,6 +126,7 @@ pub enum MagnitudeChoice {
     Thousand,
     Million,
     Billion,
+    Trillion,
 }
 
 impl MagnitudeChoice {
@@ -136,6 +137,7 @@ impl MagnitudeChoice {
             Self::Thousand => Some(Magnitude::Thousand),
             Self::Million => Some(Magnitude::Million),
             Self::Billion => Some(Magnitude::Billion),
+            Self::Trillion => Some(Magnitude::Trillion),
         }
     }
 }
@@ -319,7 +321,8 @@ pub struct RawSpec {
     #[serde(default)]
     pub stack: Option<Spanned<Stack>>,
     #[serde(default)]
-    pub annotations: Option<Spanned<Vec<Annotation>>>,
+    /// Each annotation keeps its own place, so an error points at the one that is wrong.
+    pub annotations: Option<Spanned<Vec<Spanned<Annotation>>>>,
     #[serde(default)]
     pub facet: Option<Spanned<String>>,
 }
@@ -408,8 +411,10 @@ pub struct ChartSpec {
     pub alt: Option<String>,
     /// The SVG height asked for; the renderer picks one when absent.
     pub height: Option<u32>,
-    /// A choropleth's map file (relative to `content/`) and projection.
+    /// A choropleth's map file (relative to `content/`), the property joining
+    /// it to the rows (part of the spec so a changed join redraws the chart), and projection.
     pub map: Option<String>,
+    pub map_key: Option<String>,
     pub projection: Option<super::map::Projection>,
     pub stack: Stack,
     /// Labelled points, lines and ranges written on the chart.
@@ -467,6 +472,7 @@ impl ChartSpec {
             alt: raw.alt.as_deref().map(punctuate),
             height: raw.height.map(|h| h.value),
             map: raw.map.map(|m| m.value),
+            map_key: raw.map_key.map(|k| k.value),
             // Checked and settled by `map::resolve`.
             projection: None,
             stack: raw.stack.map(|s| s.value).unwrap_or_default(),
@@ -475,7 +481,7 @@ impl ChartSpec {
                 .map(|a| a.value)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|a| Annotation { label: punctuate(&a.label), ..a })
+                .map(|a| Annotation { label: punctuate(&a.value.label), ..a.value })
                 .collect(),
             facet: raw.facet.map(|f| f.value),
         }
