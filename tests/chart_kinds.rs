@@ -82,7 +82,10 @@ fn stacking_options_and_annotations_are_refused_where_they_cannot_apply() {
     );
     let message = failure(misspelt_key.path());
     assert!(message.contains("unknown field `lable`"), "{message}");
-    assert!(message.contains("help: did you mean `label`? the keys allowed here are: x, y, from, to, label"), "{message}");
+    assert!(
+        message.contains("help: did you mean `label`? the keys allowed here are: x, y, from, to, label"),
+        "{message}"
+    );
 }
 
 #[test]

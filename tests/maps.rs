@@ -328,6 +328,18 @@ fn values_on_both_sides_of_zero_are_shaded_on_a_diverging_scale() {
         pieces[..pieces.len() - 1].iter().filter_map(|p| p.rsplit("fill=\"").next()).map(|f| &f[..7]).collect();
     assert_eq!(fills.len(), 3, "{svg}");
     assert_ne!(fills[0][1..3], fills[1][1..3], "the two sides differ in hue: {fills:?}");
+
+    // A red accent over a green palette: the two sides merge for deuteranopes, and the build says so.
+    let yaml = project.path().join("content/briefing.yaml");
+    let house =
+        fs::read_to_string(&yaml).unwrap() + "style:\n  accent: \"#d62728\"\n  palette: [\"#d62728\", \"#2ca02c\"]\n";
+    fs::write(&yaml, house).unwrap();
+    let (status, message) = check(project.path());
+    assert_eq!(status, 0, "{message}");
+    assert!(
+        message.contains("chart `regions`: the map's colours above zero (#d62728) and below it (#2ca02c) are hard to tell apart with deuteranopia"),
+        "{message}"
+    );
 }
 
 #[test]

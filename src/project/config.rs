@@ -288,6 +288,13 @@ impl Style {
             _ => std::iter::once(self.accent.clone()).chain(OKABE_ITO.iter().map(|c| c.to_string())).collect(),
         }
     }
+
+    /// The hue a diverging map shades values below zero in (above zero takes
+    /// the accent): the first series colour that is not the accent.
+    pub fn below_zero_colour(&self) -> String {
+        let accent = self.accent.to_ascii_lowercase();
+        self.series_colours().into_iter().find(|c| c.to_ascii_lowercase() != accent).unwrap_or(OKABE_ITO[0].into())
+    }
 }
 
 fn default_language() -> String {

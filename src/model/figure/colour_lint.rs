@@ -48,12 +48,17 @@ fn seen(colour: Srgb<f32>, matrix: &[[f32; 3]; 3]) -> Lab {
     LinSrgb::new(row(&matrix[0]), row(&matrix[1]), row(&matrix[2])).into_color()
 }
 
-/// Warnings for every chart whose series colours fail a check.
+/// Warnings for every chart whose series colours fail a check, and every
+/// diverging map whose two sides do.
 pub fn palette_lint(figures: &[Figure], style: &Style) -> Vec<Warning> {
     let palette: Vec<(String, Srgb<f32>)> =
         style.series_colours().into_iter().filter_map(|hex| srgb(&hex).map(|c| (hex, c))).collect();
     let mut warnings = Vec::new();
     for figure in figures {
+        if figure.spec.kind == ChartKind::Choropleth {
+            warnings.extend(diverging_lint(figure, style));
+            continue;
+        }
         let series = &figure.data.series;
         if !coloured(figure.spec.kind)
             || figure.spec.facet.is_some()
@@ -84,6 +89,28 @@ pub fn palette_lint(figures: &[Figure], style: &Style) -> Vec<Warning> {
         );
     }
     warnings
+}
+
+/// A map shading values on both sides of zero in the accent (above) and
+/// another hue (below): those two hues, at full strength, must stay apart.
+fn diverging_lint(figure: &Figure, style: &Style) -> Option<Warning> {
+    let values = || figure.data.values();
+    if !(values().any(|v| v < 0.0) && values().any(|v| v > 0.0)) {
+        return None;
+    }
+    let sides: Vec<(String, Srgb<f32>)> = [style.accent.clone(), style.below_zero_colour()]
+        .into_iter()
+        .filter_map(|h| srgb(&h).map(|c| (h, c)))
+        .collect();
+    let (_, _, vision, difference) = close_pairs(&sides).first().copied()?;
+    Some(
+        Warning::warning(format!(
+            "chart `{}`: the map's colours above zero ({}) and below it ({}) are hard to tell apart with {vision} (colour difference {difference:.1}, under {DISTINCT})",
+            figure.id, sides[0].0, sides[1].0
+        ))
+        .at(figure.location.clone())
+        .with_help("a diverging map takes `style.accent` above zero and the palette's first other colour below it; make them differ in lightness as well as hue, e.g. a blue accent against an orange"),
+    )
 }
 
 /// Every pair of `colours` whose difference is under [`DISTINCT`] with some

@@ -124,7 +124,7 @@ fn diverging(figure: &Figure, theme: &Theme) -> Option<(Vec<f64>, Vec<RGBColor>)
     }
     let breaks = ticks(lo, hi, 6, whole(figure)).values;
     let reach = breaks.iter().fold(0.0_f64, |m, b| m.max(b.abs()));
-    let below = theme.series.iter().copied().find(|c| *c != theme.accent).unwrap_or(RGBColor(0xE6, 0x9F, 0x00));
+    let below = theme.below_zero;
     let colours = breaks
         .windows(2)
         .map(|pair| {

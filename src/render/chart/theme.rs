@@ -24,6 +24,8 @@ pub struct Theme {
     /// Tick labels and axis titles: lighter than the ink, still 6:1 on white.
     pub subtle: RGBColor,
     pub accent: RGBColor,
+    /// A diverging map's hue below zero.
+    pub below_zero: RGBColor,
     pub muted: RGBColor,
     pub grid: RGBColor,
     pub series: Vec<RGBColor>,
@@ -44,6 +46,7 @@ impl Theme {
             ink,
             subtle: mix(ink, WHITE, 0.22),
             accent: colour(&style.accent, RGBColor(0, 0x65, 0x6e)),
+            below_zero: colour(&style.below_zero_colour(), RGBColor(0xE6, 0x9F, 0x00)),
             muted: colour(&style.muted, RGBColor(0xa7, 0xad, 0xb3)),
             grid: RGBColor(0xd9, 0xdd, 0xe1),
             series: style.series_colours().iter().map(|c| colour(c, RGBColor(0, 0x65, 0x6e))).collect(),
