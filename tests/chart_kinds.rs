@@ -240,3 +240,50 @@ fn small_multiples_of_lines_end_their_plots_alike_whatever_their_end_labels() {
     assert_eq!(ends.len(), 2);
     assert_eq!(ends[0], ends[1], "both panels' plots end at the same x: {ends:?}");
 }
+
+#[test]
+fn small_multiples_of_bars_give_a_value_the_same_length_in_every_panel() {
+    // One panel with short names and small values, one with a long name and wide values.
+    let csv = "region,sector,jobs\nNorth,Farms,120000\nNorth,Mines,80000\nSouth,Farms,5\n\
+               South,Manufacturing and logistics,1250000\n";
+    let chart = "# J\n\n```chart\nid: jobs\nkind: bar\ntitle: Jobs\ndata: jobs\nx: sector\ny: jobs\nfacet: region\n\
+                 source: Illustrative.\nalt: Two panels.\n```\n";
+    let project = project(&[("01-j.md", chart)], &[("jobs.csv", csv)]);
+    assert_success(&build(project.path(), &[]));
+    for file in ["figures/jobs.svg", "figures/jobs-narrow.svg"] {
+        let svg = read(project.path(), file);
+        // Each panel's zero line: the vertical ink line at the bars' start.
+        let zeros: Vec<String> = svg
+            .split("<svg x=")
+            .skip(1)
+            .map(|panel| {
+                let zero = panel
+                    .split("<polyline")
+                    .skip(1)
+                    .filter_map(|p| p.split("points=\"").nth(1)?.split('"').next())
+                    .find(|points| {
+                        let xs: Vec<&str> = points.split_whitespace().filter_map(|xy| xy.split(',').next()).collect();
+                        xs.len() == 2 && xs[0] == xs[1]
+                    })
+                    .unwrap_or_else(|| panic!("{file}: a zero line in {panel}"));
+                zero.split(',').next().unwrap().to_string()
+            })
+            .collect();
+        assert_eq!(zeros.len(), 2, "{file}");
+        assert_eq!(zeros[0], zeros[1], "{file}: both panels' bars start at the same x");
+        // The same value axis ticks sit at the same x in both panels.
+        let ticks: Vec<Vec<String>> = svg
+            .split("<svg x=")
+            .skip(1)
+            .map(|panel| {
+                panel
+                    .split("<text")
+                    .skip(1)
+                    .filter(|t| t.contains(">\n1,000,000\n<"))
+                    .filter_map(|t| t.split(" x=\"").nth(1)?.split('"').next().map(str::to_string))
+                    .collect()
+            })
+            .collect();
+        assert!(!ticks[0].is_empty() && ticks[0] == ticks[1], "{file}: the top tick at the same x: {ticks:?}");
+    }
+}

@@ -33,6 +33,29 @@ pub struct ChartData {
     pub y_domain: Option<(f64, f64)>,
     /// Room beside the plot for labels, the same in every panel, so each panel's x runs alike.
     pub label_room: Option<f64>,
+    /// For a small multiple's panels drawn as bars: the room every panel keeps,
+    /// so a value has the same length in each. Set only on panels drawn as bars.
+    pub bar_room: Option<BarRoom>,
+}
+
+/// The room a panel of bars keeps beside its bars, in SVG units: the widest
+/// category label on the left, and the widest value label either side.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct BarRoom {
+    pub labels: f64,
+    pub left: f64,
+    pub right: f64,
+}
+
+impl BarRoom {
+    /// The room that holds both.
+    pub fn max(self, other: Self) -> Self {
+        Self {
+            labels: self.labels.max(other.labels),
+            left: self.left.max(other.left),
+            right: self.right.max(other.right),
+        }
+    }
 }
 
 /// A column of the data table.
@@ -98,7 +121,17 @@ pub enum Cell {
 impl ChartData {
     /// Rows and series as drawn; the columns are named later, and only panels share ranges.
     fn drawn(series: Vec<Series>, rows: Vec<DataRow>, numeric_x: bool, time_x: bool) -> Self {
-        Self { columns: Vec::new(), series, rows, numeric_x, time_x, x_domain: None, y_domain: None, label_room: None }
+        Self {
+            columns: Vec::new(),
+            series,
+            rows,
+            numeric_x,
+            time_x,
+            x_domain: None,
+            y_domain: None,
+            label_room: None,
+            bar_room: None,
+        }
     }
 
     pub fn cell(&self, row: &DataRow, column: &Column) -> Cell {

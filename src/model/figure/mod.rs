@@ -30,7 +30,7 @@ use crate::project::{DataSet, Table, yaml};
 pub use annotation::{Annotation, AxisValue, Mark, XAt};
 pub use checks::palette_fits;
 pub use colour_lint::palette_lint;
-pub use data::{Cell, ChartData, Column, DataRow, Role, Series};
+pub use data::{BarRoom, Cell, ChartData, Column, DataRow, Role, Series};
 pub use facet::Panel;
 pub use format::{Magnitude, NumberFormat, decimals_for_step, plain_number, round_half_up};
 pub use map::{Area, MapShapes, PROJECTIONS, Projection};

@@ -12,7 +12,7 @@ use super::rows::{Header, RowNeeds, Rows};
 use super::text::text_width;
 use super::theme::Theme;
 use crate::model::Figure;
-use crate::model::figure::{DataRow, Stack};
+use crate::model::figure::{BarRoom, DataRow, Stack};
 use plotters::style::RGBColor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,8 @@ struct ValueLabel {
 /// Values wider than this share of the chart are written inside their bars where they fit.
 const WIDE_VALUES: f64 = 0.15;
 
-pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour) {
+/// Each row's values as drawn (a single bar draws the first), and each row's total.
+fn shown(figure: &Figure, flavour: Flavour) -> (Vec<Vec<Option<f64>>>, Vec<f64>) {
     let shown: Vec<Vec<Option<f64>>> = figure
         .data
         .rows
@@ -91,7 +92,20 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
             _ => r.values.clone(),
         })
         .collect();
-    let totals: Vec<f64> = shown.iter().map(|v| v.iter().flatten().sum()).collect();
+    let totals = shown.iter().map(|v| v.iter().flatten().sum()).collect();
+    (shown, totals)
+}
+
+/// The room single bars of `figure` need beside them, for panels that must all keep the same.
+pub(super) fn room(figure: &Figure, theme: &Theme) -> BarRoom {
+    let (shown, totals) = shown(figure, Flavour::Single);
+    let font = Font { size: theme.size, colour: theme.ink, bold: false };
+    let (left, right) = label_room(figure, &shown, &totals, Flavour::Single, true, font);
+    BarRoom { labels: super::rows::label_width(figure, theme), left, right }
+}
+
+pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour) {
+    let (shown, totals) = shown(figure, flavour);
     let (lo, hi) = match flavour {
         Flavour::Stacked => zero_based(totals.iter().copied(), figure),
         _ => zero_based(shown.iter().flat_map(|v| v.iter().flatten().copied()), figure),
@@ -104,7 +118,11 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         bold: false,
     };
     let label_each = flavour != Flavour::Grouped || size.thickness >= 12.0;
-    let (left, right) = label_room(figure, &shown, &totals, flavour, label_each, value_font);
+    let (mut left, mut right) = label_room(figure, &shown, &totals, flavour, label_each, value_font);
+    // A small multiple's panels keep the same room, so a value is as long in each.
+    if let Some(shared) = figure.data.bar_room {
+        (left, right) = (left.max(shared.left), right.max(shared.right));
+    }
 
     let header = Header::new(figure, theme, legend(figure, theme, flavour));
     let needs = RowNeeds {
@@ -116,7 +134,10 @@ pub fn draw(out: &mut Drawing, figure: &Figure, theme: &Theme, flavour: Flavour)
         label_padding: 6.0,
     };
     // Wide values (long numbers, big prefixes) go inside their bars where they fit.
-    let by_fit = label_each && flavour != Flavour::Stacked && right > theme.width * WIDE_VALUES;
+    let by_fit = label_each
+        && flavour != Flavour::Stacked
+        && right > theme.width * WIDE_VALUES
+        && figure.data.bar_room.is_none();
     let rows = if by_fit {
         rows_by_fit(figure, theme, &ticks, needs, &shown, value_font)
     } else {

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::VPos;
 use super::canvas::{Anchor, Canvas, Drawing, Font, START};
 use super::text::fit;
 use super::theme::{PAD, Theme};
+use crate::model::figure::BarRoom;
 use crate::model::{ChartKind, Figure};
 use crate::project::config::Style;
 
@@ -29,12 +30,21 @@ pub fn draw(out: &mut Drawing, figure: &Figure, style: &Style, width: u32) {
     let room = matches!(figure.spec.kind, ChartKind::Line | ChartKind::Area).then(|| {
         figure.panels.iter().map(|p| super::line::end_label_width(&panel(&p.data), &theme)).fold(0.0, f64::max)
     });
+    // Panels drawn as bars keep the widest panel's room, so a value is as long in each; columns
+    // are drawn as bars in every panel when they do not fit in one.
+    let as_bars = figure.spec.kind == ChartKind::Bar
+        || (figure.spec.kind == ChartKind::Column
+            && figure.panels.iter().any(|p| !super::column::fits(&panel(&p.data), &theme)));
+    let bar_room = as_bars.then(|| {
+        figure.panels.iter().map(|p| super::bars::room(&panel(&p.data), &theme)).fold(BarRoom::default(), BarRoom::max)
+    });
     let drawn: Vec<(String, Drawing)> = figure
         .panels
         .iter()
         .map(|p| {
             let mut one = panel(&p.data);
             one.data.label_room = room;
+            one.data.bar_room = bar_room;
             // Panels are compared side by side, so each is shorter than a chart of its own.
             one.spec.height = Some(figure.spec.height.unwrap_or(PANEL_HEIGHT));
             let mut drawing = Drawing::default();

@@ -90,7 +90,8 @@ fn draw_kind(out: &mut Drawing, figure: &Figure, theme: &Theme) {
         ChartKind::GroupedBar => bars::draw(out, figure, theme, bars::Flavour::Grouped),
         ChartKind::StackedBar => bars::draw(out, figure, theme, bars::Flavour::Stacked),
         ChartKind::Column | ChartKind::StackedColumn => {
-            if column::fits(figure, theme) {
+            // A panel given a bar room is drawn as bars, as all its neighbours are.
+            if column::fits(figure, theme) && figure.data.bar_room.is_none() {
                 column::draw(out, figure, theme);
             } else {
                 // Labels too long or too many for columns: the same data reads better as bars.

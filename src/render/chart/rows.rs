@@ -12,6 +12,7 @@ use super::text::{fit, text_width, wrap};
 use super::theme::PAD;
 use super::theme::Theme;
 use crate::model::Figure;
+use crate::model::figure::DataRow;
 
 /// Space above a category label that sits over its marks.
 const LABEL_GAP: f64 = 6.0;
@@ -19,6 +20,20 @@ const LABEL_GAP: f64 = 6.0;
 /// The smallest share of the width the plot keeps before the category
 /// labels leave the side of the rows and go above their marks.
 const MIN_PLOT_SHARE: f64 = 0.4;
+
+/// The widest category label of `figure` beside its rows (before any shared room).
+pub fn label_width(figure: &Figure, theme: &Theme) -> f64 {
+    figure.data.rows.iter().map(|row| label_lines(row, theme.width * 0.36, theme).1).fold(0.0, f64::max)
+}
+
+/// A category's label wrapped to `max_label` in up to two lines, and its widest line.
+fn label_lines(row: &DataRow, max_label: f64, theme: &Theme) -> (Vec<String>, f64) {
+    let lines = wrap(&row.key, max_label, theme.size, 2);
+    // Highlighted labels are bold, so measure them as such.
+    let bold = if row.highlight { 1.06 } else { 1.0 };
+    let widest = lines.iter().map(|l| text_width(l, theme.size) * bold).fold(0.0, f64::max);
+    (lines, widest)
+}
 
 /// One category's band.
 pub struct RowBox {
@@ -90,15 +105,12 @@ impl Rows {
     fn layout(figure: &Figure, theme: &Theme, needs: &RowNeeds, above: bool) -> Self {
         let max_label = if above { theme.width - 2.0 * PAD } else { theme.width * 0.36 };
         let line = theme.line_height(theme.size);
-        let mut widest: f64 = 0.0;
+        // A small multiple's panels all keep the widest panel's label room.
+        let mut widest: f64 = figure.data.bar_room.map_or(0.0, |r| r.labels);
         let mut boxes = Vec::with_capacity(figure.data.rows.len());
         for row in &figure.data.rows {
-            let lines = wrap(&row.key, max_label, theme.size, 2);
-            for l in &lines {
-                // Highlighted labels are bold, so measure them as such.
-                let w = text_width(l, theme.size) * if row.highlight { 1.06 } else { 1.0 };
-                widest = widest.max(w);
-            }
+            let (lines, width) = label_lines(row, max_label, theme);
+            widest = widest.max(width);
             let (label_block, height) = if above {
                 // A little more room above the label than below it, so it reads with its own marks.
                 let block = LABEL_GAP + line * lines.len() as f64;
