@@ -116,6 +116,26 @@ fn pdf_ua_requires_alt_text_on_every_figure() {
 }
 
 #[test]
+fn pdf_ua_is_claimed_when_every_figure_has_alt_text_unless_turned_off() {
+    let chart =
+        "# Section\n\nText.\n\n```chart\nid: things\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\n```\n";
+    let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n")]);
+    let claims = |project: &Path| {
+        assert_success(&build(project, &[]));
+        let pdf = fs::read(project.join("output/test.pdf")).unwrap();
+        let has = |marker: &[u8]| pdf.windows(marker.len()).any(|w| w == marker);
+        assert!(has(b"<pdfaid:part>2</pdfaid:part>"), "always PDF/A-2b");
+        has(b"<pdfuaid:part>1</pdfuaid:part>")
+    };
+    assert!(!claims(project.path()), "a figure without alt: no PDF/UA claim, and no failure");
+    fs::write(project.path().join("content/01.md"), chart.replace("source: S\n", "source: S\nalt: One bar.\n"))
+        .unwrap();
+    assert!(claims(project.path()), "every figure described: the PDF claims PDF/UA-1");
+    with_print_settings(project.path(), "print:\n  pdf_ua: false\n");
+    assert!(!claims(project.path()), "turned off");
+}
+
+#[test]
 fn the_pdf_is_byte_identical_to_the_golden_file() {
     // A small fixed project; any change in the bytes means output is not reproducible
     // (or the print template changed: then accept with BRIEFING_UPDATE_GOLDEN=1).

@@ -95,13 +95,15 @@ pub struct PrintSettings {
     pub notes: NoteStyle,
     /// A logo for the cover, as a path under `content/` (SVG, PNG or JPEG).
     pub logo: Option<String>,
-    /// Also conform to PDF/UA-1 (accessible PDF); every figure then needs `alt`.
-    pub pdf_ua: bool,
+    /// Also conform to PDF/UA-1 (accessible PDF). Unset, a PDF claims it when
+    /// every figure in it has `alt`; `true` makes a missing `alt` an error;
+    /// `false` never claims it.
+    pub pdf_ua: Option<bool>,
 }
 
 impl Default for PrintSettings {
     fn default() -> Self {
-        Self { paper: Paper::A4, heading_numbers: false, notes: NoteStyle::Endnotes, logo: None, pdf_ua: false }
+        Self { paper: Paper::A4, heading_numbers: false, notes: NoteStyle::Endnotes, logo: None, pdf_ua: None }
     }
 }
 

@@ -59,8 +59,16 @@ pub fn typeset(job: &SetPrint<'_>, warnings: &mut Vec<Warning>) -> Result<Pdf, E
     }
     pdf::mask_uncovered(&fonts, &mut source);
     let name = set.config.compendium_path();
-    let job =
-        Typesetting::new(&briefing.meta, &name, source, files, run.source_date_epoch, Some(print.source(TEMPLATE)));
+    // The compendium holds every profile's figures.
+    let figures = set.entries.iter().filter_map(|e| e.profile.as_ref()).flat_map(|p| &p.figures);
+    let job = Typesetting::new(
+        &briefing.meta,
+        (name.as_str(), figures),
+        source,
+        files,
+        run.source_date_epoch,
+        Some(print.source(TEMPLATE)),
+    );
     typeset_with(run.cache, job, &fonts, warnings)
         .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
         .map_err(|e| e.context(doing()))

@@ -248,16 +248,20 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
         pdf::mask_uncovered(fonts, source);
     }
     let m = &briefing.meta;
-    let jobs: Vec<(String, String, World)> = set
+    let jobs: Vec<(String, &[crate::model::Figure], String, World)> = set
         .entries
         .iter()
         .zip(sources)
         .zip(worlds)
-        .map(|((entry, source), world)| (format!("{}/{}", set.config.path, entry.slug), source, world))
+        .map(|((entry, source), world)| {
+            let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
+            (format!("{}/{}", set.config.path, entry.slug), figures, source, world)
+        })
         .collect();
-    let results = on_every_core(jobs, |(name, source, world)| {
+    let results = on_every_core(jobs, |(name, figures, source, world)| {
         let mut local = Vec::new();
-        let job = pdf::Typesetting::new(m, &name, source, world, run.source_date_epoch, Some(print.source(template)));
+        let (at, template_source) = ((name.as_str(), figures), Some(print.source(template)));
+        let job = pdf::Typesetting::new(m, at, source, world, run.source_date_epoch, template_source);
         let pdf = typeset_with(run.cache, job, fonts, &mut local)
             .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
             .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));

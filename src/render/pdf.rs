@@ -65,7 +65,8 @@ pub fn render(
 
     let files = world_files(briefing, svgs, resources);
     let m = &briefing.meta;
-    let job = Typesetting::new(m, &m.date, source, files, source_date_epoch, Some(engine.source(TEMPLATE)));
+    let document = (m.date.as_str(), &briefing.figures);
+    let job = Typesetting::new(m, document, source, files, source_date_epoch, Some(engine.source(TEMPLATE)));
     let pdf = match typeset_with(cache, job, &fonts, warnings) {
         Ok(result) => result?,
         Err(crash) => return Err(crash_error(briefing, svgs, engine, resources, &fonts, &crash)),
@@ -119,7 +120,14 @@ fn crash_error(
         let links = Links::new(&alone, &links_labels);
         let Ok(context) = tera::Context::from_serialize(&print_context(&alone, svgs, &links, None)) else { continue };
         let Ok(source) = engine.render(TEMPLATE, &context) else { continue };
-        let job = Typesetting::new(&briefing.meta, "crash", source, world_files(briefing, svgs, resources), None, None);
+        let job = Typesetting::new(
+            &briefing.meta,
+            ("crash", &briefing.figures),
+            source,
+            world_files(briefing, svgs, resources),
+            None,
+            None,
+        );
         if typeset_guarded(job, fonts, &mut Vec::new()).is_err() {
             let name = if section.title_text.is_empty() {
                 "the opening text".to_string()
@@ -242,7 +250,7 @@ fn check_print_text_size(briefing: &Briefing, svgs: &[Svg], warnings: &mut Vec<W
 
 /// PDF/UA requires a text alternative for every figure; name the ones without.
 fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
-    if !briefing.meta.print.pdf_ua {
+    if briefing.meta.print.pdf_ua != Some(true) {
         return Ok(());
     }
     match briefing.figures.iter().find(|f| f.spec.alt.is_none()) {

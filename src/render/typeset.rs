@@ -11,7 +11,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostic::{Diagnostic, Error, Location, Warning, line_map};
-use crate::model::Meta;
+use crate::model::{Figure, Meta};
 use crate::project::FontSet;
 use crate::render::cache::{BuildCache, Outcome};
 use crate::render::typst_world::BriefingWorld;
@@ -43,13 +43,22 @@ pub struct Typesetting {
     pub template: Option<(String, String)>,
 }
 
+/// Whether a PDF holding `figures` claims PDF/UA-1: as `print.pdf_ua` says,
+/// or, when it says nothing, whenever every figure has a text alternative —
+/// the one thing PDF/UA asks of a briefing that the print template cannot
+/// supply itself (title, language, outline, tags and headers it always writes).
+pub fn claims_pdf_ua<'f>(meta: &Meta, figures: impl IntoIterator<Item = &'f Figure>) -> bool {
+    meta.print.pdf_ua.unwrap_or_else(|| figures.into_iter().all(|f| f.spec.alt.is_some()))
+}
+
 impl Typesetting {
     /// A document of the briefing `meta` describes, named `name` within it (the
-    /// briefing's date, or a profile's `set/slug`): PDF/A-2b, and PDF/UA-1 too when
-    /// `print.pdf_ua` asks; created at SOURCE_DATE_EPOCH or noon of the briefing's date.
-    pub fn new(
+    /// briefing's date, or a profile's `set/slug`), holding `figures`: PDF/A-2b,
+    /// and PDF/UA-1 too as [`claims_pdf_ua`] decides; created at
+    /// SOURCE_DATE_EPOCH or noon of the briefing's date.
+    pub fn new<'f>(
         meta: &Meta,
-        name: &str,
+        (name, figures): (&str, impl IntoIterator<Item = &'f Figure>),
         source: String,
         files: BTreeMap<String, Vec<u8>>,
         source_date_epoch: Option<i64>,
@@ -57,7 +66,7 @@ impl Typesetting {
     ) -> Self {
         let date = chrono::NaiveDate::from_ymd_opt(meta.year, meta.month, meta.day).unwrap_or_default();
         let standards: &'static [PdfStandard] =
-            if meta.print.pdf_ua { &[PdfStandard::A_2b, PdfStandard::Ua_1] } else { &[PdfStandard::A_2b] };
+            if claims_pdf_ua(meta, figures) { &[PdfStandard::A_2b, PdfStandard::Ua_1] } else { &[PdfStandard::A_2b] };
         Self {
             source,
             files,
