@@ -154,3 +154,116 @@ fn the_pdf_is_byte_identical_to_the_golden_file() {
         "the PDF differs from tests/golden/minimal.pdf; if the change is intended, rerun with BRIEFING_UPDATE_GOLDEN=1"
     );
 }
+
+/// The largest share of a page's text area the layout may leave empty (outside the
+/// cover, the contents, the page before the endnotes, which start a page of their own,
+/// the endnotes and the back cover). The aim is a third; a section with more figure than
+/// text still leaves one page at about 40 %.
+const MOST_EMPTY: f64 = 0.45;
+
+#[test]
+fn the_bundled_pdf_leaves_no_page_of_text_half_empty() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &[]));
+    let pdf = fs::read(project.path().join("output/two-sessions-briefing-2025.pdf")).unwrap();
+    let gaps = page_gaps(&pdf);
+    let body = &gaps[2..gaps.len() - 3];
+    for (n, gap) in body.iter().enumerate() {
+        assert!(*gap <= MOST_EMPTY, "page {} is {:.0}% empty: {gaps:?}", n + 3, gap * 100.0);
+    }
+    let thirds = body.iter().filter(|g| **g > 0.34).count();
+    assert!(thirds <= 1, "at most one page over a third empty: {gaps:?}");
+
+    // Each figure is set after its own section's heading, and in order: the sections and
+    // their charts are read from the Markdown, the places from the PDF's pages.
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let mut files: Vec<_> = fs::read_dir(project.path().join("content")).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    let (mut number, mut last) = (0, (0, 0));
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+        let text = fs::read_to_string(file).unwrap();
+        let Some(title) = text.lines().find_map(|l| l.strip_prefix("# ")) else { continue };
+        let heading = first_set(&pages, title);
+        for _ in 0..text.matches("```chart").count() {
+            number += 1;
+            let figure = first_set(&pages, &format!("FIGURE {number}"));
+            assert!(figure > heading, "figure {number} is set before its heading {title:?}");
+            assert!(figure > last, "figure {number} is out of order");
+            last = figure;
+        }
+    }
+    assert_eq!(number, 11, "every chart was found");
+}
+
+/// Where `text` is first set in the body (after the cover and contents), as (page, place
+/// in the page's text); a number in it must not run on into more digits ("FIGURE 1" is not "FIGURE 10").
+fn first_set(pages: &[String], text: &str) -> (usize, usize) {
+    pages
+        .iter()
+        .enumerate()
+        .skip(2)
+        .find_map(|(p, page)| {
+            page.match_indices(text)
+                .find(|(i, _)| !page[i + text.len()..].starts_with(|c: char| c.is_ascii_digit()))
+                .map(|(i, _)| (p, i))
+        })
+        .unwrap_or_else(|| panic!("{text:?} is not in the PDF"))
+}
+
+/// A stress document for figure placement: short sections, each with three tall bar
+/// charts (10 to 30 rows), two of them back to back, between short stretches of text.
+fn stress_project() -> tempfile::TempDir {
+    let mut csv = String::from("region,metric,value\n");
+    for r in 0..30 {
+        for m in 0..3 {
+            csv.push_str(&format!("Region with a longer name {r:02},m{m},{}\n", (r * 7 + m * 13) % 41 + 3));
+        }
+    }
+    let paragraph = "The figures below move with the data; this paragraph stands for the analysis an author \
+                     writes around them, long enough to fill a few lines of the page and no more. ";
+    let mut files = Vec::new();
+    for s in 0..6 {
+        let mut text = format!("# Section {s}\n\n{}\n\n", paragraph.repeat(2 + s % 3));
+        for c in 0..3 {
+            let rows = [10, 30, 18, 24, 12, 28][(s + c) % 6];
+            text.push_str(&format!(
+                "```chart\nid: s{s}c{c}\ntitle: Chart {c} of section {s}\ndata: values\nfilter: \"metric == 'm{c}'\"\n\
+                 x: region\ny: value\nlimit: {rows}\nsource: Illustrative.\nalt: Bars.\n```\n\n"
+            ));
+            if c != 1 {
+                text.push_str(&format!("{}\n\n", paragraph.repeat(1 + (s + c) % 3)));
+            }
+        }
+        files.push((format!("{:02}.md", s + 1), text));
+    }
+    let markdown: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    project(&markdown, &[("values.csv", &csv)])
+}
+
+#[test]
+fn figures_come_after_their_own_heading_in_order_however_tall() {
+    let project = stress_project();
+    assert_success(&build(project.path(), &[]));
+    let pdf = fs::read(project.path().join("output/test.pdf")).unwrap();
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let at = |text: &str| first_set(&pages, text);
+    let mut last = (0, 0);
+    for s in 0..6 {
+        let heading = at(&format!("Section {s}"));
+        for c in 0..3 {
+            let figure = at(&format!("Chart {c} of section {s}"));
+            assert!(figure > heading, "chart {c} of section {s} is set before its heading: {figure:?} {heading:?}");
+            assert!(figure > last, "chart {c} of section {s} is out of order");
+            last = figure;
+        }
+        if s < 5 {
+            // At the latest at the foot of the page where the next section begins.
+            assert!(last.0 <= at(&format!("Section {}", s + 1)).0, "section {s}'s charts drift past the next section");
+        }
+    }
+    let gaps = page_gaps(&pdf);
+    for (n, gap) in gaps[2..gaps.len() - 1].iter().enumerate() {
+        // Pages holding only charts can be left with what two tall charts cannot share.
+        assert!(*gap <= 0.67, "page {} is {:.0}% empty: {gaps:?}", n + 3, gap * 100.0);
+    }
+}

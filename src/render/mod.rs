@@ -28,6 +28,11 @@ pub fn generator() -> String {
     format!("briefing {}", env!("CARGO_PKG_VERSION"))
 }
 
+/// Whether a figure's values leave its print placement to the layout.
+fn auto(figure: &Value) -> bool {
+    figure.get("placement").is_none_or(|p| p == "auto")
+}
+
 /// The sections as template values, the same shape for both editions: each
 /// section's `id`, `title`, `title_text` and `blocks`, with prose and titles
 /// rendered by `render` into the key `markup` (`html` or `typst`) and figures
@@ -46,9 +51,19 @@ pub fn sections_context(
             let blocks: Vec<Value> = section
                 .blocks
                 .iter()
-                .map(|block| match block {
+                .enumerate()
+                .map(|(b, block)| match block {
                     Block::Prose(pieces) => json!({"kind": "prose", markup: render(pieces)}),
-                    Block::Figure(i) => json!({"kind": "figure", "figure": figures[*i]}),
+                    // A figure followed by another, with no text between, may share its place in
+                    // print when both are placed automatically.
+                    Block::Figure(i) => json!({
+                        "kind": "figure",
+                        "figure": figures[*i],
+                        "joins_next": match section.blocks.get(b + 1) {
+                            Some(Block::Figure(next)) => auto(&figures[*i]) && auto(&figures[*next]),
+                            _ => false,
+                        },
+                    }),
                 })
                 .collect();
             json!({

@@ -388,6 +388,7 @@ fn values_with(
                 "alt": f.description(),
                 "path": path,
                 "print_width": width,
+                "placement": f.spec.placement,
             })
         })
         .collect();

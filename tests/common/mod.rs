@@ -209,3 +209,38 @@ pub fn edit(project: &Path, file: &str, from: &str, to: &str) {
     assert!(text.contains(from), "{file} contains {from:?}");
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
+
+/// For each page of `pdf`, the largest share of its text area's height left empty: the
+/// tallest band, between the running header and footer, with nothing drawn across it.
+pub fn page_gaps(pdf: &[u8]) -> Vec<f64> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    use hayro::{RenderCache, RenderSettings, render};
+    let pdf = Pdf::new(pdf.to_vec()).expect("the PDF parses");
+    let settings = RenderSettings {
+        x_scale: 0.5,
+        y_scale: 0.5,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        ..Default::default()
+    };
+    let cache = RenderCache::new();
+    pdf.pages()
+        .iter()
+        .map(|page| {
+            let pixmap = render(page, &cache, &InterpreterSettings::default(), &settings);
+            let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+            let ink = |x: usize, y: usize| {
+                let p = pixmap.sample(x as u16, y as u16);
+                p.r.min(p.g).min(p.b) < 235
+            };
+            // The text area, less the running header and footer: 10% to 88% of the height.
+            let (top, bottom) = (h * 10 / 100, h * 88 / 100);
+            let (mut gap, mut largest) = (0usize, 0usize);
+            for y in top..bottom {
+                gap = if (w * 8 / 100..w * 92 / 100).any(|x| ink(x, y)) { 0 } else { gap + 1 };
+                largest = largest.max(gap);
+            }
+            largest as f64 / (bottom - top) as f64
+        })
+        .collect()
+}

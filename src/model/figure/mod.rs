@@ -34,7 +34,7 @@ pub use data::{BarRoom, Cell, ChartData, Column, DataRow, Role, Series};
 pub use facet::Panel;
 pub use format::{Magnitude, NumberFormat, decimals_for_step, plain_number, round_half_up};
 pub use map::{Area, MapShapes, PROJECTIONS, Projection};
-pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Reference, SPEC_KEYS, Sort, Stack};
+pub use spec::{Aggregate, AxisScale, ChartKind, ChartSpec, KINDS, Placement, Reference, SPEC_KEYS, Sort, Stack};
 
 use spec::{FieldList, MagnitudeChoice, RawSpec};
 

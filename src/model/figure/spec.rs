@@ -151,6 +151,22 @@ pub enum Sort {
     None,
 }
 
+/// Where the PDF sets a figure; the web page always shows it where it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Placement {
+    /// Floated to the top of a page (the foot, on its section's first page), the text
+    /// flowing on around it; back-to-back figures share a page where they fit.
+    #[default]
+    Auto,
+    /// Where it is written, even if that leaves the rest of the page empty.
+    Here,
+    /// At the top of this page or the next.
+    Top,
+    /// On a page of its own.
+    Page,
+}
+
 /// What a stacked chart's segments measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -325,6 +341,8 @@ pub struct RawSpec {
     pub annotations: Option<Spanned<Vec<Spanned<Annotation>>>>,
     #[serde(default)]
     pub facet: Option<Spanned<String>>,
+    #[serde(default)]
+    pub placement: Option<Spanned<Placement>>,
 }
 
 pub const SPEC_KEYS: &[&str] = &[
@@ -372,6 +390,7 @@ pub const SPEC_KEYS: &[&str] = &[
     "stack",
     "annotations",
     "facet",
+    "placement",
 ];
 
 /// A checked chart spec: every field it names exists, and the combination
@@ -421,6 +440,8 @@ pub struct ChartSpec {
     pub annotations: Vec<Annotation>,
     /// Small multiples: the field whose values each get a panel, on shared scales.
     pub facet: Option<String>,
+    /// Where the PDF sets the figure.
+    pub placement: Placement,
 }
 
 impl ChartSpec {
@@ -484,6 +505,7 @@ impl ChartSpec {
                 .map(|a| Annotation { label: punctuate(&a.value.label), ..a.value })
                 .collect(),
             facet: raw.facet.map(|f| f.value),
+            placement: raw.placement.map(|p| p.value).unwrap_or_default(),
         }
     }
 }
