@@ -58,7 +58,7 @@ proptest! {
         let markup = convert(&pieces, &links);
         let source = format!("#set text(font: \"Noto Sans\")\n{markup}\n");
         let mut warnings = Vec::new();
-        let job = Typesetting::new(&briefing.meta, "property", source.clone(), BTreeMap::new(), None, None);
+        let job = Typesetting::new(&briefing.meta, ("property", &briefing.figures), source.clone(), BTreeMap::new(), None, None);
         let pdf = typeset(job, &FontSet::embedded(), &mut warnings);
         let pdf = match pdf {
             Ok(pdf) => pdf,
