@@ -119,7 +119,7 @@ fn pdf_ua_requires_alt_text_on_every_figure() {
 fn pdf_ua_is_claimed_when_every_figure_has_alt_text_unless_turned_off() {
     let chart =
         "# Section\n\nText.\n\n```chart\nid: things\ntitle: T\ndata: things\nx: name\ny: value\nsource: S\n```\n";
-    let project = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n")]);
+    let described = project(&[("01.md", chart)], &[("things.yaml", "- name: A\n  value: 1\n")]);
     let claims = |project: &Path| {
         assert_success(&build(project, &[]));
         let pdf = fs::read(project.join("output/test.pdf")).unwrap();
@@ -127,12 +127,21 @@ fn pdf_ua_is_claimed_when_every_figure_has_alt_text_unless_turned_off() {
         assert!(has(b"<pdfaid:part>2</pdfaid:part>"), "always PDF/A-2b");
         has(b"<pdfuaid:part>1</pdfuaid:part>")
     };
-    assert!(!claims(project.path()), "a figure without alt: no PDF/UA claim, and no failure");
-    fs::write(project.path().join("content/01.md"), chart.replace("source: S\n", "source: S\nalt: One bar.\n"))
+    assert!(!claims(described.path()), "a figure without alt: no PDF/UA claim, and no failure");
+    fs::write(described.path().join("content/01.md"), chart.replace("source: S\n", "source: S\nalt: One bar.\n"))
         .unwrap();
-    assert!(claims(project.path()), "every figure described: the PDF claims PDF/UA-1");
-    with_print_settings(project.path(), "print:\n  pdf_ua: false\n");
-    assert!(!claims(project.path()), "turned off");
+    assert!(claims(described.path()), "every figure described: the PDF claims PDF/UA-1");
+    with_print_settings(described.path(), "print:\n  pdf_ua: false\n");
+    assert!(!claims(described.path()), "turned off");
+
+    // Headings that skip a level break another PDF/UA rule: unasked, the claim is dropped;
+    // asked for, the build fails saying why.
+    let skipping = project(&[("01.md", "# Section\n\nText.\n\n### Too deep\n\nMore.\n")], &[]);
+    assert!(!claims(skipping.path()), "PDF/A-2b alone, and the build passes");
+    with_print_settings(skipping.path(), "print:\n  pdf_ua: true\n");
+    let output = build(skipping.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("PDF/UA-1 error: skipped from heading level"), "{}", stderr(&output));
 }
 
 #[test]

@@ -150,6 +150,20 @@ fn check_path(relative: &str) -> Result<(), MapProblem> {
 /// MultiPolygons, or a TopoJSON topology's `layer` (its only one when `None`).
 /// A feature's `id` is also its property `id`, unless it has one.
 pub fn parse(shown: &Path, text: &str, layer: Option<&str>) -> Result<GeoMap, Error> {
+    let mut out = Vec::new();
+    for (index, feature) in features(shown, text, layer)?.into_iter().enumerate() {
+        out.extend(area(shown, index, feature)?);
+    }
+    if out.is_empty() {
+        return Err(Error::content(format!("{} has no features with a shape to draw", shown.display()))
+            .at(Location::file(shown))
+            .with_help("a map needs a FeatureCollection of Polygon or MultiPolygon features"));
+    }
+    Ok(GeoMap { file: shown.to_path_buf(), features: out, fingerprint: fingerprint(text) })
+}
+
+/// The file's GeoJSON features, a TopoJSON layer turned into them first.
+fn features(shown: &Path, text: &str, layer: Option<&str>) -> Result<Vec<geojson::Feature>, Error> {
     let value: Value = serde_json::from_str(text).map_err(|e| invalid(shown, text, &e))?;
     let value = match value {
         Value::Object(object) if topology::is_topology(&object) => topology::to_geojson(shown, object, layer)?,
@@ -165,76 +179,68 @@ pub fn parse(shown: &Path, text: &str, layer: Option<&str>) -> Result<GeoMap, Er
             .at(Location::file(shown))
             .with_help("a map is a GeoJSON FeatureCollection or a TopoJSON topology; re-export the file")
     })?;
-    let features = match geojson {
-        geojson::GeoJson::FeatureCollection(collection) => collection.features,
-        geojson::GeoJson::Feature(feature) => vec![feature],
-        geojson::GeoJson::Geometry(_) => {
-            return Err(Error::content(format!(
-                "{} holds a bare geometry, but a map needs features whose properties name each area",
-                shown.display()
-            ))
-            .at(Location::file(shown))
-            .with_help(
-                "wrap the shapes in a FeatureCollection, one Feature per area with a property such as `iso_a3`",
-            ));
-        }
+    match geojson {
+        geojson::GeoJson::FeatureCollection(collection) => Ok(collection.features),
+        geojson::GeoJson::Feature(feature) => Ok(vec![feature]),
+        geojson::GeoJson::Geometry(_) => Err(Error::content(format!(
+            "{} holds a bare geometry, but a map needs features whose properties name each area",
+            shown.display()
+        ))
+        .at(Location::file(shown))
+        .with_help("wrap the shapes in a FeatureCollection, one Feature per area with a property such as `iso_a3`")),
+    }
+}
+
+/// Feature `index` as an area to shade: `None` for one without a shape, an error for one
+/// whose shape is not an area or whose positions are not numbers.
+fn area(shown: &Path, index: usize, feature: geojson::Feature) -> Result<Option<MapFeature>, Error> {
+    let Some(geometry) = feature.geometry else { return Ok(None) };
+    // Only areas with whole positions are converted: the crate's conversion indexes each
+    // position's second number, and a GeometryCollection's members, without checking.
+    let rings: Vec<&Vec<Position>> = match &geometry.value {
+        GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
+        GeometryValue::MultiPolygon { coordinates } => coordinates.iter().flatten().collect(),
+        _ => Vec::new(),
     };
-    let mut out = Vec::with_capacity(features.len());
-    for (index, feature) in features.into_iter().enumerate() {
-        let Some(geometry) = feature.geometry else { continue };
-        // Only areas with whole positions are converted: the crate's conversion indexes each
-        // position's second number, and a GeometryCollection's members, without checking.
-        let rings: Vec<&Vec<Position>> = match &geometry.value {
-            GeometryValue::Polygon { coordinates } => coordinates.iter().collect(),
-            GeometryValue::MultiPolygon { coordinates } => coordinates.iter().flatten().collect(),
-            _ => Vec::new(),
-        };
-        if let Some(bad) = rings.iter().flat_map(|r| r.iter()).find(|p| !whole(p)) {
+    if let Some(bad) = rings.iter().flat_map(|r| r.iter()).find(|p| !whole(p)) {
+        return Err(Error::content(format!(
+            "feature {} of {} has the position {:?}, which is not a longitude and a latitude",
+            index + 1,
+            shown.display(),
+            bad.as_slice()
+        ))
+        .at(Location::file(shown))
+        .with_help("every position of a map is [x, y]: two finite numbers, longitude first"));
+    }
+    let converted = match &geometry.value {
+        GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => {
+            geo::Geometry::<f64>::try_from(&geometry.value).ok()
+        }
+        _ => None,
+    };
+    let shape = match converted {
+        Some(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
+        Some(geo::Geometry::MultiPolygon(shape)) => shape,
+        _ => {
             return Err(Error::content(format!(
-                "feature {} of {} has the position {:?}, which is not a longitude and a latitude",
+                "feature {} of {} is a {}, but a choropleth shades areas",
                 index + 1,
                 shown.display(),
-                bad.as_slice()
+                geometry.value.type_name()
             ))
             .at(Location::file(shown))
-            .with_help("every position of a map is [x, y]: two finite numbers, longitude first"));
+            .with_help("every feature of a map must be a Polygon or a MultiPolygon"));
         }
-        let converted = match &geometry.value {
-            GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => {
-                geo::Geometry::<f64>::try_from(&geometry.value).ok()
-            }
-            _ => None,
+    };
+    let mut properties = feature.properties.unwrap_or_default();
+    if let (Some(id), false) = (feature.id, properties.contains_key("id")) {
+        let id = match id {
+            geojson::feature::Id::String(s) => Value::String(s),
+            geojson::feature::Id::Number(n) => Value::Number(n),
         };
-        let shape = match converted {
-            Some(geo::Geometry::Polygon(polygon)) => MultiPolygon(vec![polygon]),
-            Some(geo::Geometry::MultiPolygon(shape)) => shape,
-            _ => {
-                return Err(Error::content(format!(
-                    "feature {} of {} is a {}, but a choropleth shades areas",
-                    index + 1,
-                    shown.display(),
-                    geometry.value.type_name()
-                ))
-                .at(Location::file(shown))
-                .with_help("every feature of a map must be a Polygon or a MultiPolygon"));
-            }
-        };
-        let mut properties = feature.properties.unwrap_or_default();
-        if let (Some(id), false) = (feature.id, properties.contains_key("id")) {
-            let id = match id {
-                geojson::feature::Id::String(s) => Value::String(s),
-                geojson::feature::Id::Number(n) => Value::Number(n),
-            };
-            properties.insert("id".into(), id);
-        }
-        out.push(MapFeature { properties, shape });
+        properties.insert("id".into(), id);
     }
-    if out.is_empty() {
-        return Err(Error::content(format!("{} has no features with a shape to draw", shown.display()))
-            .at(Location::file(shown))
-            .with_help("a map needs a FeatureCollection of Polygon or MultiPolygon features"));
-    }
-    Ok(GeoMap { file: shown.to_path_buf(), features: out, fingerprint: fingerprint(text) })
+    Ok(Some(MapFeature { properties, shape }))
 }
 
 /// A position with an x and a y, both finite.

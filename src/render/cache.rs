@@ -192,7 +192,7 @@ fn job_key(job: &Typesetting, fonts: &FontSet) -> u64 {
     job.source.hash(&mut hasher);
     job.files.hash(&mut hasher);
     job.ident.hash(&mut hasher);
-    format!("{:?}{:?}", job.time, job.standards).hash(&mut hasher);
+    format!("{:?}{:?}{}", job.time, job.standards, job.ua_unasked).hash(&mut hasher);
     job.template.hash(&mut hasher);
     fonts.fingerprint().hash(&mut hasher);
     hasher.finish()

@@ -38,6 +38,10 @@ pub struct Typesetting {
     /// The creation time written into the PDF.
     pub time: Datetime,
     pub standards: &'static [PdfStandard],
+    /// Whether PDF/UA-1 was claimed unasked (every figure has alt text): a document that
+    /// fails PDF/UA's other rules (skipped heading levels, say) is then written as PDF/A-2b
+    /// alone rather than failing the build.
+    pub ua_unasked: bool,
     /// The template the source was generated from — its name as users see it and
     /// its text — so a Typst error can point at the template's line.
     pub template: Option<(String, String)>,
@@ -47,6 +51,8 @@ pub struct Typesetting {
 /// or, when it says nothing, whenever every figure has a text alternative —
 /// the one thing PDF/UA asks of a briefing that the print template cannot
 /// supply itself (title, language, outline, tags and headers it always writes).
+/// Unasked, the claim is dropped again if the document breaks another of
+/// PDF/UA's rules (see [`Typesetting::ua_unasked`]).
 pub fn claims_pdf_ua<'f>(meta: &Meta, figures: impl IntoIterator<Item = &'f Figure>) -> bool {
     meta.print.pdf_ua.unwrap_or_else(|| figures.into_iter().all(|f| f.spec.alt.is_some()))
 }
@@ -73,6 +79,7 @@ impl Typesetting {
             ident: format!("{}/{name}", meta.title),
             time: fixed_time(date, source_date_epoch),
             standards,
+            ua_unasked: meta.print.pdf_ua.is_none(),
             template,
         }
     }
@@ -122,17 +129,26 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
     }
     let document = compiled.output.map_err(|errors| typst_error(&world, &errors, template))?;
 
-    let options = PdfOptions {
-        ident: Smart::Custom(job.ident),
-        creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(job.time)),
-        page_ranges: None,
-        standards: PdfStandards::new(job.standards)
-            .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
-        tagged: true,
-        pretty: false,
+    let options = |standards: &[PdfStandard]| -> Result<PdfOptions, Error> {
+        Ok(PdfOptions {
+            ident: Smart::Custom(job.ident.clone()),
+            creator: Smart::Custom(Some(format!("briefing {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(job.time)),
+            page_ranges: None,
+            standards: PdfStandards::new(standards)
+                .map_err(|e| Error::content(format!("PDF standard: {}", e.message())))?,
+            tagged: true,
+            pretty: false,
+        })
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| typst_error(&world, &errors, template))?;
+    let bytes = match typst_pdf::pdf(&document, &options(job.standards)?) {
+        // PDF/UA claimed unasked, and only PDF/UA refused: write PDF/A-2b alone.
+        Err(errors) if job.ua_unasked && errors.iter().all(|e| e.message.contains("PDF/UA")) => {
+            typst_pdf::pdf(&document, &options(&[PdfStandard::A_2b])?)
+        }
+        other => other,
+    }
+    .map_err(|errors| typst_error(&world, &errors, template))?;
     Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
 }
 
