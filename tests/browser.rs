@@ -259,3 +259,61 @@ fn chromium_draws_the_page_and_its_charts_in_the_house_font() {
         );
     }
 }
+
+#[test]
+fn printing_the_page_from_chromium_gives_a_clean_document() {
+    if !require_tools() {
+        return;
+    }
+    // The bundled briefing, with a link out of the page added to its first paragraph.
+    let project = bundled_copy();
+    common::edit(
+        project.path(),
+        "content/01-introduction.md",
+        "# Why provincial work reports matter\n",
+        "# Why provincial work reports matter\n\nThe [reports themselves](https://example.org/reports) are public.\n",
+    );
+    assert_success(&build(project.path(), &[]));
+    let base = serve(project.path().join("output"));
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/print.mjs"))
+        .arg(&base)
+        .arg(out.path())
+        .args(["index.html", "provinces/fujian/"])
+        .current_dir(repo())
+        .output()
+        .expect("run node");
+    assert!(output.status.success(), "printing failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+    assert_eq!(report["failedRequests"], serde_json::json!([]));
+
+    let pdf = std::fs::read(out.path().join("print-0.pdf")).unwrap();
+    let text = common::pdf_text(&pdf);
+    for gone in ["Skip to the content", "Download the PDF", "Show the data for Figure", "Download the data (CSV)", "↩"] {
+        assert!(!text.contains(gone), "{gone:?} is navigation, left out of print");
+    }
+    assert!(text.contains("reports themselves (https://example.org/reports)"), "a link's address is printed: {text}");
+    // Each figure whole on one page: its number, its chart's own text and its source together.
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    // A figure's number is set in capitals ("FIGURE 1", not to be taken for "FIGURE 10").
+    let number_at = |n: usize| {
+        let label = format!("FIGURE {n}");
+        pages.iter().enumerate().find_map(|(p, text)| {
+            text.match_indices(&label)
+                .find(|(i, _)| !text[i + label.len()..].starts_with(|c: char| c.is_ascii_digit()))
+                .map(|(i, _)| (p, i))
+        })
+    };
+    for n in 1..=11 {
+        let (page, at) = number_at(n).unwrap_or_else(|| panic!("figure {n} is printed"));
+        assert!(pages[page][at..].contains("Source:"), "figure {n}'s source is on the page of its number");
+    }
+    // The chart itself, not a blank where a lazily loaded image was: its own labels are printed.
+    let figure_1 = &text[text.find("FIGURE 1").unwrap()..];
+    // The chart's glyphs come out letter by letter: compare without spaces.
+    let near: String = figure_1.chars().take(3000).filter(|c| !c.is_whitespace()).collect();
+    assert!(near.contains("Nationaltarget2024"), "figure 1's chart is drawn in print: {near}");
+    let profile = common::pdf_text(&std::fs::read(out.path().join("print-1.pdf")).unwrap());
+    assert!(profile.contains("Fujian") && !profile.contains("Back to the briefing"), "{profile}");
+}
