@@ -290,7 +290,8 @@ fn printing_the_page_from_chromium_gives_a_clean_document() {
 
     let pdf = std::fs::read(out.path().join("print-0.pdf")).unwrap();
     let text = common::pdf_text(&pdf);
-    for gone in ["Skip to the content", "Download the PDF", "Show the data for Figure", "Download the data (CSV)", "↩"] {
+    for gone in ["Skip to the content", "Download the PDF", "Show the data for Figure", "Download the data (CSV)", "↩"]
+    {
         assert!(!text.contains(gone), "{gone:?} is navigation, left out of print");
     }
     assert!(text.contains("reports themselves (https://example.org/reports)"), "a link's address is printed: {text}");

@@ -276,3 +276,46 @@ fn figures_come_after_their_own_heading_in_order_however_tall() {
         assert!(*gap <= 0.67, "page {} is {:.0}% empty: {gaps:?}", n + 3, gap * 100.0);
     }
 }
+
+/// The colour at (`x`, `y`) millimetres from the top left of page `page` of `pdf`.
+fn colour_at(pdf: &[u8], page: usize, (x, y): (f64, f64)) -> (u8, u8, u8) {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::{RenderCache, RenderSettings, render};
+    let pdf = hayro::hayro_syntax::Pdf::new(pdf.to_vec()).expect("the PDF parses");
+    // Four pixels to the millimetre (the scale is pixels per point).
+    let per_mm = 4.0;
+    let scale = (per_mm * 25.4 / 72.0) as f32;
+    let white = hayro::vello_cpu::color::palette::css::WHITE;
+    let settings = RenderSettings { x_scale: scale, y_scale: scale, bg_color: white, ..Default::default() };
+    let pixmap = render(&pdf.pages()[page], &RenderCache::new(), &InterpreterSettings::default(), &settings);
+    let p = pixmap.sample((x * per_mm).round() as u16, (y * per_mm).round() as u16);
+    (p.r, p.g, p.b)
+}
+
+#[test]
+fn a_bleed_grows_the_page_runs_the_cover_into_it_and_adds_crop_marks() {
+    let project = project(&[("01.md", "# A heading\n\nSome text.\n")], &[]);
+    with_print_settings(project.path(), "print:\n  bleed: 3mm\n");
+    assert_success(&build(project.path(), &[]));
+    let pdf = fs::read(project.path().join("output/test.pdf")).unwrap();
+    let document = lopdf::Document::load_mem(&pdf).unwrap();
+    let first = document.get_pages()[&1];
+    let media_box =
+        document.get_object(first).unwrap().as_dict().unwrap().get(b"MediaBox").unwrap().as_array().unwrap();
+    let size: Vec<f32> = media_box.iter().map(|v| v.as_float().unwrap()).collect();
+    // A4 with 3 mm of bleed and 6 mm of slug for the marks on every side: 228 × 315 mm.
+    assert_eq!(((size[2] / 72.0 * 25.4).round(), (size[3] / 72.0 * 25.4).round()), (228.0, 315.0));
+    // The sheet's corner is paper; the bleed there is the cover's colour; at the trim line, out in
+    // the slug, a crop mark.
+    assert_eq!(colour_at(&pdf, 0, (3.0, 30.0)), (255, 255, 255), "the slug is left white");
+    assert_eq!(colour_at(&pdf, 0, (7.0, 30.0)), (0x00, 0x65, 0x6e), "the cover's colour runs into the bleed");
+    let (r, g, b) = colour_at(&pdf, 0, (9.0, 2.5));
+    assert!(r < 160 && g < 160 && b < 160, "a crop mark at the trim line: {:?}", (r, g, b));
+
+    edit(project.path(), "content/briefing.yaml", "bleed: 3mm", "bleed: 3 furlongs");
+    let output = build(project.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("`print.bleed` must be a length up to half an inch"), "{message}");
+    assert!(message.contains("briefing.yaml:") && message.contains("bleed: 3mm"), "{message}");
+}

@@ -99,12 +99,70 @@ pub struct PrintSettings {
     /// every figure in it has `alt`; `true` makes a missing `alt` an error;
     /// `false` never claims it.
     pub pdf_ua: Option<bool>,
+    /// Bleed for a commercial printer, e.g. `3mm`: the page grows by it and a slug for
+    /// crop marks on every side, and the cover's colour runs into it. Templates receive
+    /// it in millimetres (0 for none).
+    #[serde(serialize_with = "bleed_in_mm", deserialize_with = "length_text")]
+    pub bleed: Option<String>,
 }
 
 impl Default for PrintSettings {
     fn default() -> Self {
-        Self { paper: Paper::A4, heading_numbers: false, notes: NoteStyle::Endnotes, logo: None, pdf_ua: None }
+        Self {
+            paper: Paper::A4,
+            heading_numbers: false,
+            notes: NoteStyle::Endnotes,
+            logo: None,
+            pdf_ua: None,
+            bleed: None,
+        }
     }
+}
+
+/// The most bleed a printer asks for: half an inch.
+const MAX_BLEED_MM: f64 = 12.7;
+
+impl PrintSettings {
+    /// The bleed in millimetres (0 for none); `None` when it is not a length or beyond
+    /// [`MAX_BLEED_MM`].
+    pub fn bleed_mm(&self) -> Option<f64> {
+        bleed_mm(self.bleed.as_deref())
+    }
+}
+
+/// `3mm`, `0.125in`, `9pt`, `0.3cm` or a bare number of millimetres, in millimetres.
+fn bleed_mm(text: Option<&str>) -> Option<f64> {
+    let Some(text) = text.map(str::trim) else { return Some(0.0) };
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let per_unit = match unit.trim() {
+        "" | "mm" => 1.0,
+        "cm" => 10.0,
+        "in" => 25.4,
+        "pt" => 25.4 / 72.0,
+        _ => return None,
+    };
+    let mm = number.parse::<f64>().ok()? * per_unit;
+    (mm.is_finite() && (0.0..=MAX_BLEED_MM).contains(&mm)).then_some(mm)
+}
+
+/// A length as written: text (`3mm`), or a bare number, taken as millimetres.
+fn length_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Text(String),
+        Number(f64),
+    }
+    Ok(Option::<Written>::deserialize(deserializer)?.map(|w| match w {
+        Written::Text(text) => text,
+        Written::Number(mm) => format!("{mm}mm"),
+    }))
+}
+
+/// Templates get the bleed as a number of millimetres, checked when the configuration loads.
+fn bleed_in_mm<S: serde::Serializer>(bleed: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_f64(bleed_mm(bleed.as_deref()).unwrap_or(0.0))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -336,6 +394,14 @@ impl Config {
             return Err(Error::content(format!("`pdf` must be a plain file name ending in .pdf, not {:?}", self.pdf))
                 .at(at_key("pdf"))
                 .with_help("for example: pdf: my-briefing-2025.pdf"));
+        }
+        if self.print.bleed_mm().is_none() {
+            return Err(Error::content(format!(
+                "`print.bleed` must be a length up to half an inch, such as 3mm or 0.125in, not {:?}",
+                self.print.bleed.as_deref().unwrap_or_default()
+            ))
+            .at(at_key("bleed"))
+            .with_help("printers usually ask for 3mm (0.125in in the US); write it with its unit: bleed: 3mm"));
         }
         for (key, value) in [("accent", &self.style.accent), ("muted", &self.style.muted), ("ink", &self.style.ink)] {
             if parse_hex_colour(value).is_none() {
