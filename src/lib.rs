@@ -199,8 +199,23 @@ pub fn render_project_in(
     for renderer in render::output::renderers() {
         phase(progress, renderer.name(), 0, || renderer.render(&cx, &mut facts, &mut files, warnings))?;
     }
+    place_glyph_warnings(project, warnings);
     let pdf_pages = facts.pdf.map_or(0, |pdf| pdf.pages);
     Ok(Rendered { files, pdf_pages, figures: briefing.figures.len(), record: briefing.record.clone() })
+}
+
+/// Points each warning about characters no font can draw at the first place the
+/// project writes one of them: the renderers see only the generated text.
+fn place_glyph_warnings(project: &Project, warnings: &mut [Warning]) {
+    for warning in warnings.iter_mut().filter(|w| w.location.is_none()) {
+        let Some(rest) = render::pdf::GLYPH_WARNINGS.iter().find_map(|p| warning.message.strip_prefix(p)) else {
+            continue;
+        };
+        let chars: Vec<char> = rest.split(';').next().unwrap_or_default().chars().collect();
+        if let Some(place) = project.first_place_of(&chars) {
+            *warning = warning.clone().at(place);
+        }
+    }
 }
 
 /// The house font must exist, or Typst would silently fall back to another.

@@ -75,6 +75,32 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
 }
 
 #[test]
+fn characters_the_fonts_cannot_draw_are_named_where_they_are_written() {
+    // The bundled briefing without its fonts/ folder: its Chinese is in the data and the text.
+    let project = bundled_copy();
+    fs::remove_dir_all(project.path().join("fonts")).unwrap();
+    let output = build(project.path(), &[]);
+    assert_success(&output);
+    let message = stderr(&output);
+    // With no CJK font on the machine they are masked; with one, it is used and named. Either
+    // way the warning points at a file and line where the characters are written.
+    let warning = message
+        .lines()
+        .find(|l| l.contains("no available font can draw") || l.contains("the project's fonts cannot draw"))
+        .unwrap_or_else(|| panic!("a warning names the characters: {message}"));
+    // `<project>/content/<file>.md:<line>:<column>`, and that line holds the characters.
+    let place = warning.split(": warning:").next().unwrap();
+    let mut parts = place.rsplitn(3, ':');
+    let (_, line, file) = (parts.next(), parts.next().unwrap(), parts.next().unwrap());
+    let line: usize = line.parse().unwrap_or_else(|_| panic!("{warning}"));
+    let written = fs::read_to_string(file).unwrap_or_else(|_| panic!("{warning}"));
+    let named = warning.split("draw ").nth(1).unwrap().split(';').next().unwrap();
+    let at = written.lines().nth(line - 1).unwrap();
+    assert!(file.contains("content/") && named.chars().any(|c| at.contains(c)), "{warning}: {at}");
+    assert!(message.contains("Noto Sans SC") || message.contains("found on this machine"), "{message}");
+}
+
+#[test]
 fn two_builds_of_the_same_input_are_byte_identical() {
     let project = bundled_copy();
     let first_out = project.path().join("first");

@@ -20,7 +20,7 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Error;
+use crate::diagnostic::{Error, Location};
 
 pub use boundary::Boundary;
 pub use config::Config;
@@ -171,4 +171,27 @@ fn load_logo(boundary: &Boundary, root: &Path, config: &Config, relative: &str) 
 /// the current folder when the project is, so `content/x.md` rather than `./content/x.md`.
 pub fn shown(root: &Path, relative: &str) -> PathBuf {
     if root == Path::new(".") || root.as_os_str().is_empty() { PathBuf::from(relative) } else { root.join(relative) }
+}
+
+impl Project {
+    /// Where the first of `chars` is written in the project's own text files
+    /// (the Markdown, the page notes and profiles, the data files, then
+    /// `briefing.yaml`), so a warning about those characters can point at it.
+    pub fn first_place_of(&self, chars: &[char]) -> Option<Location> {
+        let markdown =
+            self.content.iter().chain(self.profiles.values()).chain(self.page_notes.values().flat_map(|n| n.values()));
+        let data = self.data.tables.values().filter(|t| t.source == data::Source::Text);
+        let texts = markdown
+            .map(|f| (f.file.as_path(), f.text.as_str()))
+            .chain(data.map(|t| (t.file.as_path(), t.text.as_str())))
+            .chain(std::iter::once((self.config.source.file.as_path(), self.config.source.text.as_str())));
+        for (file, text) in texts {
+            for (n, line) in text.lines().enumerate() {
+                if let Some(column) = line.chars().position(|c| chars.contains(&c)) {
+                    return Some(Location::at_line(file, text, n + 1, column + 1));
+                }
+            }
+        }
+        None
+    }
 }

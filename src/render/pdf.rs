@@ -264,6 +264,10 @@ fn check_alt_texts(briefing: &Briefing) -> Result<(), Error> {
     }
 }
 
+/// How the warnings about characters the fonts cannot draw begin, each followed by the
+/// characters and a `;`: the build points each at where the characters are written.
+pub const GLYPH_WARNINGS: [&str; 2] = ["PDF: the project's fonts cannot draw ", "PDF: no available font can draw "];
+
 /// The fonts `text` needs: the project's, plus a system CJK font when the
 /// text holds characters none of them can draw. Characters no font at all can
 /// draw are named in a warning; `mask_uncovered` then replaces them with a
@@ -277,19 +281,17 @@ pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> Fo
     let shown: String = missing.iter().take(40).collect();
     if let Some(family) = fonts.add_system_fallback(&missing) {
         warnings.push(
-            Diagnostic::warning(format!(
-                "PDF: the project's fonts cannot draw {shown}; using {family}, found on this machine"
-            ))
-            .with_help(format!(
-                "copy {family}'s font file into the project's fonts/ folder so the PDF builds the same everywhere"
-            )),
+            Diagnostic::warning(format!("{}{shown}; using {family}, found on this machine", GLYPH_WARNINGS[0]))
+                .with_help(format!(
+                    "copy {family}'s font file into the project's fonts/ folder so the PDF builds the same everywhere"
+                )),
         );
     }
     let still_missing = fonts.uncovered(text);
     if !still_missing.is_empty() {
         let shown: String = still_missing.iter().take(40).collect();
         warnings.push(
-            Diagnostic::warning(format!("PDF: no available font can draw {shown}; these characters are shown as □"))
+            Diagnostic::warning(format!("{}{shown}; these characters are shown as □", GLYPH_WARNINGS[1]))
                 .with_help("add a font that covers them (for Chinese, e.g. Noto Sans SC or Noto Sans CJK) to the project's fonts/ folder"),
         );
     }
