@@ -73,6 +73,8 @@
       if (message.kind === "reload") {
         reload();
       } else if (message.kind === "hello") {
+        // Says the page now follows the builds (for scripts driving the preview).
+        document.documentElement.dataset.briefingPreview = "live";
         // What happened while this page loaded: a newer build, a problem, fresh PDFs.
         if (String(message.generation) !== generation) { reload(); return; }
         if (message.problem) { showProblem(message.problem); }

@@ -22,7 +22,10 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
-  await page.goto(base, { waitUntil: 'networkidle' });
+  // Loaded and following the builds: "networkidle" can take longer than a busy machine allows
+  // while the server is still typesetting the PDFs it put off.
+  await page.goto(base, { waitUntil: 'load', timeout: 90000 });
+  await page.waitForFunction(() => document.documentElement.dataset.briefingPreview === 'live', null, { timeout: 90000 });
   await page.evaluate(() => window.scrollTo(0, 900));
   result.scrollBefore = await page.evaluate(() => window.scrollY);
 
