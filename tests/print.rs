@@ -319,3 +319,16 @@ fn a_bleed_grows_the_page_runs_the_cover_into_it_and_adds_crop_marks() {
     assert!(message.contains("`print.bleed` must be a length up to half an inch"), "{message}");
     assert!(message.contains("briefing.yaml:") && message.contains("bleed: 3mm"), "{message}");
 }
+
+#[test]
+fn a_short_sections_small_figure_stays_by_its_text() {
+    // The second fixture briefing: a short first section whose bar chart takes under a third of a page.
+    let project = demography_copy();
+    assert_success(&build(project.path(), &[]));
+    let pdf = fs::read(project.path().join("output/living-longer.pdf")).unwrap();
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let (overview, figure, next) =
+        (first_set(&pages, "Overview"), first_set(&pages, "FIGURE 1"), first_set(&pages, "Where people live longest"));
+    assert!(overview < figure && figure < next, "figure 1 sits in its own section: {overview:?} {figure:?} {next:?}");
+    assert_eq!(figure.0, overview.0, "on its heading's page");
+}
