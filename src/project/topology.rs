@@ -12,6 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Error, Location};
 
+/// What to do about a file that does not hold together.
+const REEXPORT: &str = "re-export the file, e.g. with mapshaper or topojson-server";
+
 /// Whether a JSON object is a TopoJSON topology (`"type": "Topology"`).
 pub fn is_topology(object: &Map<String, Value>) -> bool {
     object.get("type").and_then(Value::as_str) == Some("Topology")
@@ -46,10 +49,10 @@ pub fn to_geojson(shown: &Path, mut topology: Map<String, Value>, wanted: Option
     };
     let arcs = match check_arcs(&topology) {
         Ok(count) => count,
-        Err(message) => return fail(message, "re-export the file, e.g. with mapshaper or topojson-server"),
+        Err(message) => return fail(message, REEXPORT),
     };
     if let Err(message) = check_transform(&topology).and_then(|()| check_geometry(&mut object, arcs, 0)) {
-        return fail(message, "re-export the file, e.g. with mapshaper or topojson-server");
+        return fail(message, REEXPORT);
     }
     topology.insert("objects".into(), Value::Object(Map::from_iter([(chosen.clone(), object)])));
     let converted = topojson::Topology::from_json_object(topology)
@@ -58,7 +61,7 @@ pub fn to_geojson(shown: &Path, mut topology: Map<String, Value>, wanted: Option
         .and_then(|collection| serde_json::to_value(collection).map_err(|e| e.to_string()));
     match converted {
         Ok(value) => Ok(value),
-        Err(message) => fail(message, "re-export the file, e.g. with mapshaper or topojson-server"),
+        Err(message) => fail(message, REEXPORT),
     }
 }
 

@@ -35,20 +35,20 @@ pub fn draw_behind(canvas: &Canvas<'_>, figure: &Figure, plot: &Plot, x_at: XPos
     if figure.spec.kind == ChartKind::Area {
         return;
     }
-    for (from, to) in ranges(figure, plot, x_at) {
+    for (from, to, _) in ranges(figure, plot, x_at) {
         canvas.rect(from, plot.top, to, plot.bottom, mix(canvas.theme.grid, plotters::style::WHITE, 0.55));
     }
 }
 
-/// Each range's left and right edge, inside the plot.
-fn ranges(figure: &Figure, plot: &Plot, x_at: XPosition<'_>) -> Vec<(f64, f64)> {
+/// Each range's left and right edge, inside the plot, with its label.
+fn ranges<'f>(figure: &'f Figure, plot: &Plot, x_at: XPosition<'_>) -> Vec<(f64, f64, &'f str)> {
     let span = |from, to| Some((x_at(from)?, x_at(to)?));
     marks_of(figure)
-        .filter_map(|(mark, _)| match mark {
-            Mark::XRange(from, to) => span(from, to),
+        .filter_map(|(mark, label)| match mark {
+            Mark::XRange(from, to) => span(from, to).map(|(a, b)| (a, b, label)),
             _ => None,
         })
-        .map(|(a, b)| (a.min(b).max(plot.left), a.max(b).min(plot.right)))
+        .map(|(a, b, label)| (a.min(b).max(plot.left), a.max(b).min(plot.right), label))
         .collect()
 }
 
@@ -134,9 +134,8 @@ fn range_labels(
 ) -> Vec<Rect> {
     let theme = canvas.theme;
     let font = label_font(canvas);
-    let labels = marks_of(figure).filter(|(m, _)| matches!(m, Mark::XRange(..))).map(|(_, l)| l);
     let mut placed = Vec::new();
-    for ((from, to), label) in ranges(figure, plot, x_at).into_iter().zip(labels) {
+    for (from, to, label) in ranges(figure, plot, x_at) {
         if figure.spec.kind == ChartKind::Area {
             canvas.wash(from, plot.top, to, plot.bottom, theme.ink, 0.14);
         }
