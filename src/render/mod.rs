@@ -11,6 +11,7 @@ pub mod page_index;
 pub mod pages;
 pub mod pdf;
 pub mod record;
+pub mod refit;
 pub mod sitemap;
 pub mod social;
 pub mod templating;

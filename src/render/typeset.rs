@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Error, Location, Warning, line_map};
 use crate::model::{Figure, Meta};
 use crate::project::FontSet;
 use crate::render::cache::{BuildCache, Outcome};
+use crate::render::refit;
 use crate::render::typst_world::BriefingWorld;
 
 /// Everything the PDF renderer produces.
@@ -128,6 +129,7 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
         warnings.push(typst_warning(&world, warning, template));
     }
     let document = compiled.output.map_err(|errors| typst_error(&world, &errors, template))?;
+    let document = refitted(&world, document);
 
     let options = |standards: &[PdfStandard]| -> Result<PdfOptions, Error> {
         Ok(PdfOptions {
@@ -150,6 +152,30 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
     }
     .map_err(|errors| typst_error(&world, &errors, template))?;
     Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
+}
+
+/// `document`, or, when a figure is out of its section or a page is left a
+/// third empty that smaller figures would fill, the document typeset again as
+/// [`refit`] proposes — whichever run fares best.
+fn refitted(world: &BriefingWorld, document: PagedDocument) -> PagedDocument {
+    let layout = refit::Layout::read(&document);
+    let (proposals, score) = (layout.proposals(), layout.score());
+    // The tries are independent runs of the engine: one thread each (there are at most two).
+    let tries: Vec<PagedDocument> = std::thread::scope(|scope| {
+        let runs: Vec<_> = proposals
+            .into_iter()
+            .map(|inputs| scope.spawn(move || typst::compile::<PagedDocument>(&world.with_inputs(inputs)).output.ok()))
+            .collect();
+        runs.into_iter().filter_map(|run| run.join().ok().flatten()).collect()
+    });
+    let mut best = (score, document);
+    for again in tries {
+        let score = refit::Layout::read(&again).score();
+        if score < best.0 {
+            best = (score, again);
+        }
+    }
+    best.1
 }
 
 /// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds

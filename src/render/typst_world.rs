@@ -35,6 +35,18 @@ impl BriefingWorld {
         }
     }
 
+    /// The same world with `inputs` as the document's `sys.inputs`.
+    pub fn with_inputs(&self, inputs: typst::foundations::Dict) -> Self {
+        Self {
+            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
+            book: self.book.clone(),
+            fonts: self.fonts.clone(),
+            main: self.main.clone(),
+            files: self.files.clone(),
+            today: self.today,
+        }
+    }
+
     pub fn main_source(&self) -> &Source {
         &self.main
     }
