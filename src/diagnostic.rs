@@ -82,6 +82,15 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// What the build was doing, innermost first: "while typesetting the profile of `qinghai`".
     pub context: Vec<String>,
+    /// The named check that found it (see [`crate::lint::CHECKS`]), whose level
+    /// `briefing.yaml` can set; `None` for problems that stop the build outright.
+    pub check: Option<&'static str>,
+    /// A warning made an error by `--deny warnings`.
+    pub denied: bool,
+    /// Further problems found with this one, reported after it: a build that fails
+    /// its checks names every check that failed, not only the first. (Boxed: errors
+    /// travel through every `Result`, and almost none carries others.)
+    pub related: Option<Box<Vec<Diagnostic>>>,
 }
 
 /// A diagnostic that stops the build.
@@ -101,6 +110,9 @@ impl Diagnostic {
             location: None,
             help: None,
             context: Vec::new(),
+            check: None,
+            denied: false,
+            related: None,
         }
     }
 
@@ -122,6 +134,28 @@ impl Diagnostic {
     /// The same problem as a warning, for checks that a setting lowers (`--draft`).
     pub fn into_warning(self) -> Self {
         Self { severity: Severity::Warning, ..self }
+    }
+
+    /// Names the check that found the problem, so its level can be set.
+    pub fn named(mut self, check: &'static str) -> Self {
+        debug_assert!(crate::lint::exists(check), "{check} is in lint::CHECKS");
+        self.check = Some(check);
+        self
+    }
+
+    /// The check's name, or for a problem that stops the build, its kind:
+    /// `project` (content, data, templates), `usage` or `io`.
+    pub fn check_name(&self) -> &'static str {
+        self.check.unwrap_or(match self.kind {
+            ErrorKind::Content => "project",
+            ErrorKind::Usage => "usage",
+            ErrorKind::Io => "io",
+        })
+    }
+
+    /// This problem and those reported with it, in order.
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        std::iter::once(self).chain(self.related.iter().flat_map(|r| r.iter()))
     }
 
     pub fn at(mut self, location: Location) -> Self {

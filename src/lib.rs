@@ -6,14 +6,20 @@
 //! 1. [`project`] loads files: `briefing.yaml`, Markdown, data, templates, fonts;
 //! 2. [`model`] builds one document from them: sections, numbered figures, notes;
 //! 3. [`render`] turns the model into outputs: chart SVGs, the HTML page, the PDF;
-//! 4. [`write`] swaps the finished files into `output/` atomically.
+//! 4. [`check`] reads the model and the rendered files for problems a reader would
+//!    meet (broken links, unused tables, …);
+//! 5. [`write`] swaps the finished files into `output/` atomically.
 //!
-//! [`diagnostic`] is the vocabulary every layer uses to report problems.
+//! [`diagnostic`] is the vocabulary every layer uses to report problems, and
+//! [`lint`] names the checks whose level a project can set.
 
 pub mod changes;
+pub mod check;
 pub mod crash;
 pub mod diagnostic;
 pub mod line_map;
+pub mod lint;
+pub mod machine_readable;
 pub mod model;
 pub mod progress;
 pub mod project;
@@ -34,7 +40,7 @@ use render::output::{Facts, OutputSet, RenderContext, RenderOptions};
 use render::templating::{Engine, Flavour};
 
 /// What `briefing build` was asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The project folder (holding `content/`).
     pub project: PathBuf,
@@ -48,6 +54,12 @@ pub struct BuildOptions {
     pub draft: bool,
     /// Where to write, as Markdown, what the data changed since the last build.
     pub changes: Option<PathBuf>,
+    /// Every warning left after the project's `checks:` levels fails the build.
+    pub deny_warnings: bool,
+    /// Overrides `base_url` (a preview deploy's address).
+    pub base_url: Option<String>,
+    /// Also ask the links out of the site whether they answer (`check --external`).
+    pub external: bool,
 }
 
 /// What a successful build produced.
@@ -96,7 +108,7 @@ pub fn check(options: &BuildOptions) -> Result<(Rendered, Vec<Warning>), Error> 
 /// [`check`], reporting progress and drawing on a cache as `session` says.
 pub fn check_in(options: &BuildOptions, session: Session<'_>) -> Result<(Rendered, Vec<Warning>), Error> {
     guarded(options, || {
-        let project = phase(session.progress, "load", 0, || Project::load(&options.project))?;
+        let project = phase(session.progress, "load", 0, || load(options))?;
         let mut warnings = Vec::new();
         let rendered = render_project_in(&project, options, session, &mut warnings)?;
         Ok((rendered, warnings))
@@ -116,7 +128,7 @@ fn build_unguarded(options: &BuildOptions, session: Session<'_>) -> Result<Build
     // link to a folder look like the folder itself.
     let out_dir: PathBuf = options.out.clone().unwrap_or_else(|| options.project.join("output")).components().collect();
     write::guard::check_output(&options.project, &out_dir)?;
-    let project = phase(session.progress, "load", 0, || Project::load(&options.project))?;
+    let project = phase(session.progress, "load", 0, || load(options))?;
     let mut warnings = Vec::new();
     let mut rendered = render_project_in(&project, options, session, &mut warnings)?;
     let previous = changes::previous_record(&out_dir);
@@ -140,6 +152,15 @@ fn build_unguarded(options: &BuildOptions, session: Session<'_>) -> Result<Build
         figures: rendered.figures,
         warnings,
     })
+}
+
+/// Loads the project, with `--base-url` in place of `base_url`.
+fn load(options: &BuildOptions) -> Result<Project, Error> {
+    let mut project = Project::load(&options.project)?;
+    if let Some(url) = &options.base_url {
+        project.config.base_url = Some(url.clone());
+    }
+    Ok(project)
 }
 
 /// Every output of a project, rendered in memory.
@@ -200,8 +221,35 @@ pub fn render_project_in(
         phase(progress, renderer.name(), 0, || renderer.render(&cx, &mut facts, &mut files, warnings))?;
     }
     place_glyph_warnings(project, warnings);
+    let external = options.external.then(|| check::external::Options::for_project(&options.project));
+    warnings.extend(phase(progress, "checks", 0, || check::run(project, &briefing, &files, external.as_ref())));
+    apply_levels(project, options, warnings)?;
     let pdf_pages = facts.pdf.map_or(0, |pdf| pdf.pages);
     Ok(Rendered { files, pdf_pages, figures: briefing.figures.len(), record: briefing.record.clone() })
+}
+
+/// Sets each warning to the level `checks:` gives its check (`--deny warnings`
+/// making every warning left an error); when that leaves errors, fails with the
+/// first, carrying every other problem found with it.
+fn apply_levels(project: &Project, options: &BuildOptions, warnings: &mut Vec<Warning>) -> Result<(), Error> {
+    let mut levels = project.config.levels();
+    if options.draft {
+        // `--draft` lowers broken claims to warnings whatever `checks:` says.
+        levels = levels.with("claim", lint::Level::Warn);
+    }
+    let levels = levels.apply(std::mem::take(warnings), options.deny_warnings);
+    let (errors, rest): (Vec<_>, Vec<_>) = levels.into_iter().partition(|d| d.severity == diagnostic::Severity::Error);
+    let mut errors = errors.into_iter();
+    match errors.next() {
+        Some(first) => {
+            let related: Vec<Error> = errors.chain(rest).collect();
+            Err(Error { related: (!related.is_empty()).then(|| Box::new(related)), ..first })
+        }
+        None => {
+            *warnings = rest;
+            Ok(())
+        }
+    }
 }
 
 /// Points each warning about characters no font can draw at the first place the

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use briefing::diagnostic::Error;
+use briefing::diagnostic::{Error, Severity};
+use briefing::machine_readable;
 use briefing::serve::ServeOptions;
 use briefing::terminal::{self, TerminalProgress, Verbosity};
 use briefing::{BuildOptions, Session};
@@ -54,11 +55,19 @@ enum Command {
         /// Also write what the data changed since the last build to FILE, as Markdown.
         #[arg(long, value_name = "FILE")]
         changes: Option<PathBuf>,
+        #[command(flatten)]
+        gate: GateArgs,
     },
-    /// Check the briefing as a build would, writing nothing.
+    /// Check the briefing as a build would, writing nothing: links, anchors, tables, figures.
     Check {
         #[command(flatten)]
         project: ProjectArgs,
+        #[command(flatten)]
+        gate: GateArgs,
+        /// Also ask every link out of the site whether it answers (results kept a day in
+        /// .briefing-cache/links.json).
+        #[arg(long)]
+        external: bool,
     },
     /// Preview the briefing in a browser, rebuilding and reloading on every save.
     Serve {
@@ -90,6 +99,33 @@ enum Command {
     },
 }
 
+/// What makes a run fail, and how its problems are printed: for CI.
+#[derive(Args)]
+struct GateArgs {
+    /// `--deny warnings`: fail (exit 1) on any warning left after the project's `checks:` levels.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Option<Deny>,
+    /// How to print problems: text (for people), json (one document on standard output),
+    /// github (workflow annotations on the lines of a pull request).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// The address the site is served at, in place of `base_url` (a preview deploy's).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Github,
+}
+
 #[derive(Args)]
 struct ProjectArgs {
     /// The project folder, holding content/briefing.yaml.
@@ -114,11 +150,20 @@ fn main() -> ExitCode {
         _ => Verbosity::Normal,
     };
     match cli.command {
-        Command::Build { project, out, typst, changes } => {
-            let options = build_options(project, out, typst, changes);
-            build_command(options, verbosity)
+        Command::Build { project, out, typst, changes, gate } => {
+            let format = gate.format;
+            match build_options(project, out, typst, changes, &gate, false) {
+                Ok(options) => build_command(options, verbosity, format),
+                Err(error) => finish("build", format, verbosity, &[&error], error.exit_code()),
+            }
         }
-        Command::Check { project } => check_command(build_options(project, None, false, None), verbosity),
+        Command::Check { project, gate, external } => {
+            let format = gate.format;
+            match build_options(project, None, false, None, &gate, external) {
+                Ok(options) => check_command(options, verbosity, format),
+                Err(error) => finish("check", format, verbosity, &[&error], error.exit_code()),
+            }
+        }
         Command::Serve { project, port, host, open } => {
             let options = ServeOptions { project: project.project, host, port, open, draft: project.draft, verbosity };
             match briefing::serve::serve(&options) {
@@ -131,62 +176,76 @@ fn main() -> ExitCode {
     }
 }
 
-fn build_options(project: ProjectArgs, out: Option<PathBuf>, typst: bool, changes: Option<PathBuf>) -> BuildOptions {
-    BuildOptions {
+fn build_options(
+    project: ProjectArgs,
+    out: Option<PathBuf>,
+    typst: bool,
+    changes: Option<PathBuf>,
+    gate: &GateArgs,
+    external: bool,
+) -> Result<BuildOptions, Error> {
+    if let Some(url) = &gate.base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(Error::usage(format!("--base-url must be an http(s) address, not {url:?}"))
+            .with_help("for example: --base-url https://example.org/preview/pr-42/"));
+    }
+    Ok(BuildOptions {
         project: project.project,
         out,
-        source_date_epoch: None,
+        source_date_epoch: source_date_epoch()?,
         keep_typst: typst,
         draft: project.draft,
         changes,
-    }
+        deny_warnings: gate.deny.is_some(),
+        base_url: gate.base_url.clone(),
+        external,
+    })
 }
 
 /// `briefing build`: the warnings, what the data changed, and one line saying what was built.
-fn build_command(mut options: BuildOptions, verbosity: Verbosity) -> ExitCode {
+fn build_command(options: BuildOptions, verbosity: Verbosity, format: Format) -> ExitCode {
     let started = Instant::now();
-    options.source_date_epoch = match source_date_epoch() {
-        Ok(value) => value,
-        Err(error) => return fail(&error),
-    };
     let progress = TerminalProgress::new(verbosity);
     match briefing::build_in(&options, Session { cache: None, progress: &progress }) {
         Ok(report) => {
-            if verbosity == Verbosity::Quiet {
-                return ExitCode::SUCCESS;
+            let warnings: Vec<&Error> = report.warnings.iter().collect();
+            finish("build", format, verbosity, &warnings, 0);
+            if verbosity != Verbosity::Quiet && format != Format::Json {
+                if let Some(summary) = report.changes.summary() {
+                    eprintln!("{summary}");
+                }
+                eprintln!(
+                    "built {} files ({} figures, {}-page PDF) into {} in {:.2} s",
+                    report.files.len(),
+                    report.figures,
+                    report.pdf_pages,
+                    report.out_dir.display(),
+                    started.elapsed().as_secs_f64()
+                );
             }
-            for warning in &report.warnings {
-                terminal::report(warning);
-                eprintln!();
-            }
-            if let Some(summary) = report.changes.summary() {
-                eprintln!("{summary}");
-            }
-            eprintln!(
-                "built {} files ({} figures, {}-page PDF) into {} in {:.2} s",
-                report.files.len(),
-                report.figures,
-                report.pdf_pages,
-                report.out_dir.display(),
-                started.elapsed().as_secs_f64()
-            );
             ExitCode::SUCCESS
         }
-        Err(error) => fail(&error),
+        Err(error) => {
+            let all: Vec<&Error> = error.all().collect();
+            let code = finish("build", format, verbosity, &all, error.exit_code());
+            if format != Format::Json {
+                eprintln!("\nbuild failed; the previous output was left as it was");
+            }
+            code
+        }
     }
 }
 
 /// `briefing check`: everything a build checks, in memory; nothing is written.
-fn check_command(options: BuildOptions, verbosity: Verbosity) -> ExitCode {
+fn check_command(options: BuildOptions, verbosity: Verbosity, format: Format) -> ExitCode {
     let started = Instant::now();
     let progress = TerminalProgress::new(verbosity);
     match briefing::check_in(&options, Session { cache: None, progress: &progress }) {
         Ok((rendered, warnings)) => {
-            if verbosity != Verbosity::Quiet {
-                for warning in &warnings {
-                    terminal::report(warning);
-                    eprintln!();
-                }
+            let listed: Vec<&Error> = warnings.iter().collect();
+            finish("check", format, verbosity, &listed, 0);
+            if verbosity != Verbosity::Quiet && format != Format::Json {
                 let noun = if warnings.len() == 1 { "warning" } else { "warnings" };
                 eprintln!(
                     "checked {}: it builds ({} files, {} figures, {}-page PDF), {} {noun}, in {:.2} s",
@@ -200,8 +259,44 @@ fn check_command(options: BuildOptions, verbosity: Verbosity) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(error) => exit_with(&error),
+        Err(error) => {
+            let all: Vec<&Error> = error.all().collect();
+            let code = finish("check", format, verbosity, &all, error.exit_code());
+            if format != Format::Json && verbosity != Verbosity::Quiet {
+                let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+                let warnings = all.len() - errors;
+                eprintln!("\ncheck failed: {errors} error(s), {warnings} warning(s)");
+            }
+            code
+        }
     }
+}
+
+/// Prints `diagnostics` as `format` asks (warnings not at all under `--quiet`,
+/// except as JSON) and gives the exit status `code`.
+fn finish(command: &str, format: Format, verbosity: Verbosity, diagnostics: &[&Error], code: i32) -> ExitCode {
+    let shown: Vec<&Error> = diagnostics
+        .iter()
+        .copied()
+        .filter(|d| d.severity == Severity::Error || verbosity != Verbosity::Quiet || format == Format::Json)
+        .collect();
+    match format {
+        Format::Json => println!("{}", machine_readable::json_report(command, code, diagnostics)),
+        Format::Github => {
+            for diagnostic in &shown {
+                println!("{}", machine_readable::github_annotation(diagnostic));
+            }
+        }
+        Format::Text => {
+            for diagnostic in &shown {
+                terminal::report(diagnostic);
+                if diagnostic.severity == Severity::Warning {
+                    eprintln!();
+                }
+            }
+        }
+    }
+    ExitCode::from(code as u8)
 }
 
 /// `briefing new DIR`: the starter project, and what to run next.
@@ -234,12 +329,6 @@ fn data(project: &Path) -> ExitCode {
         }
         Err(error) => exit_with(&error),
     }
-}
-
-fn fail(error: &Error) -> ExitCode {
-    terminal::report(error);
-    eprintln!("\nbuild failed; the previous output was left as it was");
-    ExitCode::from(error.exit_code() as u8)
 }
 
 fn exit_with(error: &Error) -> ExitCode {

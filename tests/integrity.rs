@@ -25,6 +25,7 @@ fn checked(project: &std::path::Path) -> (briefing::Rendered, Vec<briefing::diag
         keep_typst: false,
         draft: false,
         changes: None,
+        ..Default::default()
     };
     briefing::check(&options).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -24,6 +24,7 @@ fn rendered_files(project: &Path) -> std::collections::BTreeMap<String, Vec<u8>>
         keep_typst: false,
         draft: false,
         changes: None,
+        ..Default::default()
     };
     let (rendered, warnings) = briefing::check(&options).unwrap_or_else(|e| panic!("{e}"));
     assert!(warnings.is_empty(), "{warnings:?}");

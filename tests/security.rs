@@ -294,6 +294,15 @@ fn a_data_value_cannot_add_an_attribute_or_a_script_link() {
         lookup("c")
     );
     let project = project(&[("01.md", &markdown)], &[("places.csv", csv)]);
+    let built = build(project.path(), &[]);
+    // The defused image address leads to no file: the link check says so, and the build stops.
+    assert!(
+        stderr(&built).contains("error: the link `x onerror=alert(1)` on index.html leads to"),
+        "{}",
+        stderr(&built)
+    );
+    let yaml = project.path().join("content/briefing.yaml");
+    fs::write(&yaml, fs::read_to_string(&yaml).unwrap() + "checks:\n  broken-link: warn\n").unwrap();
     assert_success(&build(project.path(), &[]));
     let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
     assert!(html.contains("<img src=x&#32;onerror&#61;alert(1) alt=y>"), "{html}");

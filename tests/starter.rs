@@ -50,6 +50,21 @@ fn the_starter_builds_and_checks_without_a_warning() {
         Command::new(env!("CARGO_BIN_EXE_briefing")).args(["check", "--project"]).arg(&project).output().unwrap();
     assert!(checked.status.success(), "{}", stderr(&checked));
     assert!(stderr(&checked).contains("0 warnings"), "{}", stderr(&checked));
+
+    // The workflow it ships runs what CI needs, as the README shows it.
+    let workflow = fs::read_to_string(project.join(".github/workflows/publish.yml")).unwrap();
+    for step in ["briefing check --format github", "actions/cache@v4", "briefing build --format github", "deploy-pages"]
+    {
+        assert!(workflow.contains(step), "{step} missing from the workflow");
+    }
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(readme.contains(&workflow), "the README's \"Publishing from CI\" shows the starter's workflow as it is");
+    let strict = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["check", "--deny", "warnings", "--format", "github", "--project"])
+        .arg(&project)
+        .output()
+        .unwrap();
+    assert!(strict.status.success() && strict.stdout.is_empty(), "{}", String::from_utf8_lossy(&strict.stdout));
 }
 
 #[test]

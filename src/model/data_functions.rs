@@ -29,8 +29,9 @@ pub(crate) struct Shared {
     pub unmatched: Mutex<Vec<(String, query::Unmatched)>>,
     /// Every claim made, kept or broken, for the build's record.
     pub claims: Mutex<Vec<ClaimRecord>>,
-    /// Other warnings for the file being evaluated: the text to find it by, the message, the help.
-    pub notices: Mutex<Vec<(String, String, String)>>,
+    /// Other warnings for the file being evaluated: the text to find it by, the message,
+    /// the help, and the check that found it.
+    pub notices: Mutex<Vec<(String, String, String, &'static str)>>,
 }
 
 type Tables = Arc<Shared>;
@@ -111,7 +112,7 @@ fn note_missing(shared: &Shared, table: &Table, condition: &Expr, written: &str)
         );
         let help = "add missing=\"skip\" to say that leaving them out is meant, or fill the values in".to_string();
         if let Ok(mut notices) = shared.notices.lock() {
-            let notice = (written.to_string(), message, help);
+            let notice = (written.to_string(), message, help, "missing-value");
             if !notices.contains(&notice) {
                 notices.push(notice);
             }
@@ -447,6 +448,14 @@ fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>, shared:
         if let Ok(mut claims) = shared.claims.lock() {
             claims.push(ClaimRecord { says: says.clone(), value, min, max });
         }
+        if problem.is_none()
+            && let Some(margin) = near_bound(value, min, max)
+            && let Ok(mut notices) = shared.notices.lock()
+        {
+            let message = format!("the claim \"{says}\" holds by a narrow margin: the value is {shown}, {margin}");
+            let help = "a small change in the data will break it; check that the wording still fits, or widen its bounds if it does".to_string();
+            notices.push((says.clone(), message, help, "claim-margin"));
+        }
         if let Some(problem) = problem
             && let Ok(mut list) = broken.lock()
         {
@@ -454,6 +463,22 @@ fn register_claim(tera: &mut Tera, broken: Arc<Mutex<Vec<BrokenClaim>>>, shared:
         }
         Ok(Value::from(says))
     });
+}
+
+/// How close a claim's `value` is to the bound it nearly breaks, when within 2% of the
+/// range (or, with one bound, of the bound itself): "0.01 inside its max of 4.2".
+fn near_bound(value: f64, min: Option<f64>, max: Option<f64>) -> Option<String> {
+    let scale = match (min, max) {
+        (Some(lo), Some(hi)) => hi - lo,
+        (Some(bound), None) | (None, Some(bound)) => bound.abs(),
+        (None, None) => return None,
+    };
+    let near = |bound: f64, name: &str| {
+        let margin = (value - bound).abs();
+        (scale > 0.0 && margin <= 0.02 * scale)
+            .then(|| format!("{} inside its {name} of {}", house_style::group_thousands(margin, 2), bound))
+    };
+    min.and_then(|lo| near(lo, "min")).or_else(|| max.and_then(|hi| near(hi, "max")))
 }
 
 /// A number from the data as a template value: whole numbers stay whole (`34`, not `34.0`).

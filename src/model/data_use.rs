@@ -39,7 +39,7 @@ impl DataUse {
 }
 
 /// The text inside each `{{ … }}` and `{% … %}` of `text`.
-fn expressions(text: &str) -> impl Iterator<Item = &str> {
+pub fn expressions(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         loop {

@@ -73,6 +73,8 @@ struct Walker {
     file_start: Option<Location>,
     /// Markdown containers open at this point (quotes, lists, …): a heading inside one is no section.
     open: usize,
+    /// The level of the last heading (the briefing's title counts as the first).
+    heading_level: usize,
 }
 
 /// The parser's events with their byte ranges, as the walker consumes them.
@@ -93,9 +95,11 @@ impl Walker {
             match event {
                 // A `#` heading inside a quote or list stays there, as a sub-heading.
                 Event::Start(Tag::Heading { level: HeadingLevel::H1, id, .. }) if self.open == 0 => {
+                    self.heading_level = 1;
                     self.section(&mut events, id.as_deref(), locate(range.start), &locate)?;
                 }
                 Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                    self.check_heading_level(level as usize, locate(range.start), warnings);
                     // Sub-headings stay in the prose, but get a stable anchor.
                     let text = peek_heading_text(body, range.clone());
                     let id = self.unique_id(id.as_deref().map(str::to_string).unwrap_or_else(|| slug(&text)));
@@ -126,6 +130,25 @@ impl Walker {
         }
         self.flush_prose();
         Ok(())
+    }
+
+    /// A heading may go down one level at a time: screen readers and the PDF's
+    /// outline navigate by level, and PDF/UA forbids the skip.
+    fn check_heading_level(&mut self, level: usize, at: Location, warnings: &mut Vec<Warning>) {
+        let last = self.heading_level.max(1);
+        if level > last + 1 {
+            warnings.push(
+                Diagnostic::warning(format!("this heading skips from level {last} to level {level}"))
+                    .at(at)
+                    .with_help(format!(
+                        "write it as {} (level {}), or add the heading between; screen readers and the PDF's outline move by level, and PDF/UA forbids the skip",
+                        "#".repeat(last + 1),
+                        last + 1
+                    ))
+                    .named("heading-skip"),
+            );
+        }
+        self.heading_level = level;
     }
 
     /// A top-level heading: starts a new section, its title read up to the heading's end.
@@ -264,7 +287,8 @@ impl Walker {
         warnings.push(
             Diagnostic::warning("raw HTML is kept in the web page but left out of the PDF")
                 .at(at)
-                .with_help("use Markdown instead so both editions show it"),
+                .with_help("use Markdown instead so both editions show it")
+                .named("raw-html"),
         );
         self.pending.push(Piece::Markdown(event.into_static()));
         Ok(())
@@ -400,7 +424,8 @@ impl Walker {
             warnings.push(
                 Diagnostic::warning(format!("the note `[^{label}]` is never referred to, so it is left out"))
                     .at(location)
-                    .with_help(format!("refer to it with [^{label}] in the text, or delete it")),
+                    .with_help(format!("refer to it with [^{label}] in the text, or delete it"))
+                    .named("unused-note"),
             );
         }
         Ok(Parsed { sections: self.sections, figures: self.figures, notes, page_links: self.page_links })

@@ -378,11 +378,8 @@ fn warn_unmatched_notes(
                         config.path
                     ))
                     .at(Location::file(&file.file))
-                    .with_help(format!(
-                        "name the file after a `{}` value in {}",
-                        config.slug,
-                        table.file.display()
-                    )),
+                    .with_help(format!("name the file after a `{}` value in {}", config.slug, table.file.display()))
+                    .named("page-notes"),
                 );
             }
         }

@@ -116,9 +116,11 @@ impl Prose {
             let broken = Error::content(message).at(location);
             let help = "update the wording (or the claim's bounds) to match the data, or fix the data";
             if self.settings.draft {
-                warnings.push(broken.into_warning().with_help(help));
+                warnings.push(broken.into_warning().with_help(help).named("claim"));
             } else {
-                return Err(broken.with_help(format!("{help}; `briefing build --draft` turns this into a warning")));
+                return Err(broken
+                    .with_help(format!("{help}; `briefing build --draft` turns this into a warning"))
+                    .named("claim"));
             }
         }
 
@@ -268,7 +270,9 @@ impl Prose {
         for (table, unmatched) in self.shared.unmatched.lock().map(|mut u| std::mem::take(&mut *u)).unwrap_or_default()
         {
             let (message, help) = unmatched.message(&table);
-            warnings.push(crate::diagnostic::Diagnostic::warning(message).at(at.clone()).with_help(help));
+            warnings.push(
+                crate::diagnostic::Diagnostic::warning(message).at(at.clone()).with_help(help).named("unmatched-value"),
+            );
         }
         if let Some(claim) = self.broken.lock().ok().and_then(|mut c| c.pop()) {
             return Err(Error::content(format!(
@@ -301,11 +305,12 @@ impl Prose {
             warnings.push(
                 crate::diagnostic::Diagnostic::warning(message)
                     .at(Location::at_line(&file.file, &file.text, line, column))
-                    .with_help(help),
+                    .with_help(help)
+                    .named("unmatched-value"),
             );
         }
         let notices = self.shared.notices.lock().map(|mut n| std::mem::take(&mut *n)).unwrap_or_default();
-        for (needle, message, help) in notices {
+        for (needle, message, help, check) in notices {
             let (line, column) = file
                 .body()
                 .lines()
@@ -315,7 +320,8 @@ impl Prose {
             warnings.push(
                 crate::diagnostic::Diagnostic::warning(message)
                     .at(Location::at_line(&file.file, &file.text, line, column))
-                    .with_help(help),
+                    .with_help(help)
+                    .named(check),
             );
         }
     }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Error, Location};
+use crate::lint::{self, Level, Levels};
 use crate::project::{Boundary, yaml};
 
 /// Everything `briefing.yaml` holds. Unknown keys are errors, so a misspelt
@@ -55,6 +56,9 @@ pub struct Config {
     /// Workbook sheets loaded under names of the author's choosing.
     #[serde(default)]
     pub sheets: Vec<SheetMapping>,
+    /// The level of each named check the project sets: `error`, `warn` or `off`.
+    #[serde(default)]
+    pub checks: std::collections::BTreeMap<String, String>,
     /// The file as read, so later checks can point at the line of a setting.
     #[serde(skip)]
     pub source: Source,
@@ -428,6 +432,7 @@ impl Config {
                 .with_help("name a folder inside content/ by a relative path without `..`, e.g. notes: provinces"));
             }
         }
+        self.check_levels()?;
         let size = self.style.chart_font_size;
         if !(MIN_CHART_FONT..=28.0).contains(&size) {
             return Err(Error::content(format!("`chart_font_size` is {size}, outside 13 to 28"))
@@ -437,6 +442,36 @@ impl Config {
                 ));
         }
         Ok(())
+    }
+
+    /// Every name in `checks:` must be a check, and every level `error`, `warn` or `off`.
+    fn check_levels(&self) -> Result<(), Error> {
+        for (name, level) in &self.checks {
+            let at = self.locate(&format!("{name}:"));
+            if !lint::exists(name) {
+                let nearest = lint::CHECKS
+                    .iter()
+                    .map(|(n, ..)| *n)
+                    .max_by(|a, b| strsim::jaro_winkler(name, a).total_cmp(&strsim::jaro_winkler(name, b)))
+                    .filter(|n| strsim::jaro_winkler(name, n) > 0.8);
+                let all: Vec<&str> = lint::CHECKS.iter().map(|(n, ..)| *n).collect();
+                let hint = nearest.map_or(String::new(), |n| format!("did you mean `{n}`? "));
+                return Err(Error::content(format!("`checks` names `{name}`, which is not a check"))
+                    .at(at)
+                    .with_help(format!("{hint}the checks are: {}", all.join(", "))));
+            }
+            if Level::parse(level).is_none() {
+                return Err(Error::content(format!("the check `{name}` is set to {level:?}"))
+                    .at(at)
+                    .with_help(format!("set it to error, warn or off, e.g. {name}: error")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The levels `checks:` sets, over each check's default.
+    pub fn levels(&self) -> Levels {
+        Levels::new(self.checks.iter().filter_map(|(name, level)| Some((name.clone(), Level::parse(level)?))).collect())
     }
 
     /// The publication date; `validate` guarantees it parses.

@@ -178,6 +178,16 @@ impl Project {
     /// (the Markdown, the page notes and profiles, the data files, then
     /// `briefing.yaml`), so a warning about those characters can point at it.
     pub fn first_place_of(&self, chars: &[char]) -> Option<Location> {
+        self.first_place_where(|line| line.chars().position(|c| chars.contains(&c)))
+    }
+
+    /// The first place the project writes `needle` (Markdown, then data, then `briefing.yaml`).
+    pub fn first_place_of_text(&self, needle: &str) -> Option<Location> {
+        self.first_place_where(|line| line.find(needle).map(|at| line[..at].chars().count()))
+    }
+
+    /// The first line of the project's own text where `column_in` finds a 0-based column.
+    fn first_place_where(&self, column_in: impl Fn(&str) -> Option<usize>) -> Option<Location> {
         let markdown =
             self.content.iter().chain(self.profiles.values()).chain(self.page_notes.values().flat_map(|n| n.values()));
         let data = self.data.tables.values().filter(|t| t.source == data::Source::Text);
@@ -187,7 +197,7 @@ impl Project {
             .chain(std::iter::once((self.config.source.file.as_path(), self.config.source.text.as_str())));
         for (file, text) in texts {
             for (n, line) in text.lines().enumerate() {
-                if let Some(column) = line.chars().position(|c| chars.contains(&c)) {
+                if let Some(column) = column_in(line) {
                     return Some(Location::at_line(file, text, n + 1, column + 1));
                 }
             }

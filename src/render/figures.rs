@@ -132,7 +132,8 @@ fn crowded_annotations(figure: &Figure, files: &FigureFiles) -> Option<Warning> 
             named.join(", ")
         ))
         .at(figure.location.clone())
-        .with_help("an annotation's label tries both sides of its line (or eight places around its point, then rings further out) before it is drawn over the marks on a white ground; shorten the label, move the annotation, or give the chart more `height`"),
+        .with_help("an annotation's label tries both sides of its line (or eight places around its point, then rings further out) before it is drawn over the marks on a white ground; shorten the label, move the annotation, or give the chart more `height`")
+        .named("chart-labels"),
     )
 }
 
@@ -164,7 +165,8 @@ fn dropped_labels(figure: &Figure, files: &FigureFiles) -> Option<Warning> {
     Some(
         Warning::warning(message)
             .at(figure.location.clone())
-            .with_help("a point's label that finds no free place beside it or within six lines of it is dropped (the point stays highlighted; labels are placed in the order `highlight` names them), and so are the end labels a chart's height cannot hold, highlighted series last. Highlight fewer, shorten names with `label`, or give the chart more `height`"),
+            .with_help("a point's label that finds no free place beside it or within six lines of it is dropped (the point stays highlighted; labels are placed in the order `highlight` names them), and so are the end labels a chart's height cannot hold, highlighted series last. Highlight fewer, shorten names with `label`, or give the chart more `height`")
+            .named("chart-labels"),
     )
 }
 

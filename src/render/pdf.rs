@@ -201,7 +201,7 @@ pub fn add_figure_files(
 
 /// The print template's text width and the tallest a figure may be, in millimetres:
 /// the one place that knows the page geometry of `print/briefing.typ`.
-fn text_area_mm(paper: Paper) -> (f64, f64) {
+pub fn text_area_mm(paper: Paper) -> (f64, f64) {
     match paper {
         Paper::A4 => (164.0, 200.0),
         Paper::UsLetter => (170.0, 185.0),
@@ -242,7 +242,8 @@ fn check_print_text_size(briefing: &Briefing, svgs: &[Svg], warnings: &mut Vec<W
                     figure.number, figure.id, smallest_pt
                 ))
                 .at(figure.location.clone())
-                .with_help("show fewer rows (`limit`, `filter`) or split the chart in two"),
+                .with_help("show fewer rows (`limit`, `filter`) or split the chart in two")
+                .named("print-text-size"),
             );
         }
     }
@@ -284,7 +285,8 @@ pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> Fo
             Diagnostic::warning(format!("{}{shown}; using {family}, found on this machine", GLYPH_WARNINGS[0]))
                 .with_help(format!(
                     "copy {family}'s font file into the project's fonts/ folder so the PDF builds the same everywhere"
-                )),
+                ))
+                .named("missing-glyph"),
         );
     }
     let still_missing = fonts.uncovered(text);
@@ -292,7 +294,8 @@ pub fn fonts_for(fonts: &FontSet, text: &str, warnings: &mut Vec<Warning>) -> Fo
         let shown: String = still_missing.iter().take(40).collect();
         warnings.push(
             Diagnostic::warning(format!("{}{shown}; these characters are shown as □", GLYPH_WARNINGS[1]))
-                .with_help("add a font that covers them (for Chinese, e.g. Noto Sans SC or Noto Sans CJK) to the project's fonts/ folder"),
+                .with_help("add a font that covers them (for Chinese, e.g. Noto Sans SC or Noto Sans CJK) to the project's fonts/ folder")
+                .named("missing-glyph"),
         );
     }
     fonts

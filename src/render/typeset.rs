@@ -242,7 +242,7 @@ fn typst_warning(
     diag: &typst::diag::SourceDiagnostic,
     template: Option<&(String, String)>,
 ) -> Warning {
-    let mut warning = Diagnostic::warning(format!("PDF: {}", diag.message));
+    let mut warning = Diagnostic::warning(format!("PDF: {}", diag.message)).named("typst");
     if let Some(location) = diagnostic_location(world, diag, template) {
         warning = warning.at(location);
     }

@@ -60,6 +60,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             keep_typst: false,
             draft: options.draft,
             changes: None,
+            ..Default::default()
         },
         cache: BuildCache::defer_pdfs(),
         site: Arc::new(Site::default()),

@@ -302,7 +302,8 @@ pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, 
             warnings.push(
                 Diagnostic::warning(format!("chart `{id}` highlights `{name}`, which is not one of its categories"))
                     .at(cx.block())
-                    .with_help(format!("highlight values must match the data exactly, e.g. `{example}`")),
+                    .with_help(format!("highlight values must match the data exactly, e.g. `{example}`"))
+                    .named("chart"),
             );
         }
     }
@@ -310,14 +311,16 @@ pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, 
         warnings.push(
             Diagnostic::warning(format!("chart `{id}` has no `alt`"))
                 .at(cx.block())
-                .with_help("add `alt:` describing what the chart shows, for screen-reader users"),
+                .with_help("add `alt:` describing what the chart shows, for screen-reader users")
+                .named("missing-alt"),
         );
     }
     if spec.source.is_none() {
         warnings.push(
             Diagnostic::warning(format!("chart `{id}` has no `source`"))
                 .at(cx.block())
-                .with_help("add `source:`, e.g. source: Institute analysis of provincial work reports"),
+                .with_help("add `source:`, e.g. source: Institute analysis of provincial work reports")
+                .named("missing-source"),
         );
     }
 }

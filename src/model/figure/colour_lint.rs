@@ -85,7 +85,8 @@ pub fn palette_lint(figures: &[Figure], style: &Style) -> Vec<Warning> {
                 name(b)
             ))
             .at(figure.location.clone())
-            .with_help("give `style.palette` colours that differ in lightness as well as hue (the default Okabe–Ito set does), highlight the series that matter, or label the lines directly"),
+            .with_help("give `style.palette` colours that differ in lightness as well as hue (the default Okabe–Ito set does), highlight the series that matter, or label the lines directly")
+            .named("chart-colours"),
         );
     }
     warnings
@@ -109,7 +110,8 @@ fn diverging_lint(figure: &Figure, style: &Style) -> Option<Warning> {
             figure.id, sides[0].0, sides[1].0
         ))
         .at(figure.location.clone())
-        .with_help("a diverging map takes `style.accent` above zero and the palette's first other colour below it; make them differ in lightness as well as hue, e.g. a blue accent against an orange"),
+        .with_help("a diverging map takes `style.accent` above zero and the palette's first other colour below it; make them differ in lightness as well as hue, e.g. a blue accent against an orange")
+        .named("chart-colours"),
     )
 }
 

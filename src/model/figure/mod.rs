@@ -360,7 +360,10 @@ fn transformed_records<'a>(
         for unmatched in query::unmatched(filter, cx.table.rows.iter().map(|r| &r.fields)) {
             let (message, help) = unmatched.message(&cx.table.name);
             warnings.push(
-                Warning::warning(format!("chart `{}`: {message}", cx.id)).at(cx.at(&text.referenced)).with_help(help),
+                Warning::warning(format!("chart `{}`: {message}", cx.id))
+                    .at(cx.at(&text.referenced))
+                    .with_help(help)
+                    .named("unmatched-value"),
             );
         }
     }

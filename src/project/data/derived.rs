@@ -48,7 +48,7 @@ pub fn derive(
                 Err(QueryError::NoSuchTable(missing, error))
                     if pending.iter().any(|p| p.eq_ignore_ascii_case(&missing)) =>
                 {
-                    waiting.push((query, missing, error));
+                    waiting.push((query, missing, *error));
                 }
                 Err(other) => return Err(other.into_error()),
             }
@@ -116,6 +116,7 @@ fn empty_warning(table: &Table) -> Warning {
     Warning::warning(format!("the query for `{}` returned no rows", table.name))
         .at(Location::at_line(&table.file, &table.text, 1, 1))
         .with_help("charts, numbers and pages that use it will have nothing to show; check its WHERE and JOIN conditions against the data")
+        .named("empty-query")
 }
 
 /// The error for queries that each wait for another: the files, and one loop among them.

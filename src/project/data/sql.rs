@@ -48,14 +48,15 @@ pub struct QueryResult {
 /// Why a query did not run.
 pub enum QueryError {
     /// It reads a table not in the database (yet): derived tables wait for it.
-    NoSuchTable(String, Error),
+    NoSuchTable(String, Box<Error>),
     Failed(Error),
 }
 
 impl QueryError {
     pub fn into_error(self) -> Error {
         match self {
-            Self::NoSuchTable(_, error) | Self::Failed(error) => error,
+            Self::NoSuchTable(_, error) => *error,
+            Self::Failed(error) => error,
         }
     }
 }
@@ -338,7 +339,7 @@ fn describe(error: &rusqlite::Error, sql: &str, at: &dyn Fn(usize) -> Location, 
             Some(near) => format!("did you mean {}? The tables are: {}", quote(near), table_list(&names)),
             None => format!("the tables are: {}", table_list(&names)),
         };
-        return QueryError::NoSuchTable(missing.to_string(), error.with_help(help));
+        return QueryError::NoSuchTable(missing.to_string(), Box::new(error.with_help(help)));
     }
     if let Some(database) = message.strip_prefix("unknown database ") {
         let dotted: Vec<&str> =

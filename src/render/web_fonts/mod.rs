@@ -301,7 +301,8 @@ impl Renderer for WebFontsOutput {
         if whole {
             warnings.push(
                 Warning::warning(format!("the house font `{family}` could not be subset for the web: the site ships it whole, and the charts name it without carrying it"))
-                    .with_help("the font file may be damaged, or hold its faces in a collection (.ttc, .otc); a single .ttf or .otf file of each face can be cut to the characters the site uses"),
+                    .with_help("the font file may be damaged, or hold its faces in a collection (.ttc, .otc); a single .ttf or .otf file of each face can be cut to the characters the site uses")
+                    .named("web-font"),
             );
         }
         let mut extra = Vec::new();
