@@ -1,17 +1,20 @@
 //! The print figures' second layout pass: reads back where each figure landed
-//! and how empty each page came out, and when a page is left more than a third
-//! empty because the next figure did not fit beside the ones on it, asks for
-//! those figures to be drawn a little smaller (at most 15%) so they share it.
+//! and how each page came out, and proposes further runs of the engine that
+//! would do better: a figure set at the foot of a page under the next
+//! section's heading asked to the top instead, and where a page is left more
+//! than a third empty because the next figure did not fit beside the ones on
+//! it, those figures drawn a little smaller (at most 15%) so they share it.
 //!
 //! Typst places floats one at a time as it meets them, and a rule that reads
 //! positions back inside the document does not settle within its few layout
 //! iterations (a figure shrunk to fit moves, and then no longer needs to
-//! shrink). Deciding here, between two whole runs of the engine, cannot
-//! oscillate: the second run is kept only when its emptiest page is emptier
-//! by less than the first's. The template cooperates through two names: it
-//! marks each figure's start and end with `<briefing-figure-mark>` metadata,
-//! and reads the scales from `sys.inputs` under [`SCALE_INPUT`]. A template
-//! without the marks is typeset once, as before.
+//! shrink). Deciding here, between whole runs of the engine, cannot oscillate:
+//! a further run is kept only when it scores better ([`Layout::score`]). The
+//! template cooperates through three names: it marks each figure's start and
+//! end with `<briefing-figure-mark>` metadata and each section's heading with
+//! `<briefing-section-mark>`, and reads what a run asks from `sys.inputs`
+//! ([`SCALE_INPUT`], [`PLACE_INPUT`]). A template without the marks is typeset
+//! once, as before.
 
 use std::collections::BTreeMap;
 
