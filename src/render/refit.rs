@@ -62,14 +62,15 @@ impl<'a> Layout<'a> {
     }
 
     /// The `sys.inputs` worth a further run, best guess first: "top" for each
-    /// figure set at the foot of a page under the next section's heading; and
+    /// figure set at the foot of a page under the next section's heading or
+    /// stranded at the foot of a page with nothing above it; and
     /// those together with smaller figures where a page is left more than a third
     /// empty that the next figure would share if the figures on it and the next
     /// were drawn smaller (at most 15%), "top" for a figure at the foot of that
     /// page (the next, at the top, would otherwise come above it).
     pub fn proposals(&self) -> Vec<Dict> {
         let mut places = Dict::new();
-        for figure in self.figures.iter().filter(|f| self.after_next_section(f)) {
+        for figure in self.figures.iter().filter(|f| self.after_next_section(f) || self.alone_at_foot(f)) {
             places.insert(figure.number.to_string().into(), Value::Str("top".into()));
         }
         let mut proposals = Vec::new();
@@ -115,9 +116,10 @@ impl<'a> Layout<'a> {
     /// place (before their own section's heading, after the next one, or out of
     /// order); then how many pages from the first figure's to the last's are more
     /// than a third empty, but for a page before a section that starts at the top
-    /// of the next; then the largest empty band among those pages, as a share of
+    /// of the next; then how many figures are stranded at the foot of an otherwise
+    /// empty page; then the largest empty band among those pages, as a share of
     /// the text area.
-    pub fn score(&self) -> (usize, usize, f64) {
+    pub fn score(&self) -> (usize, usize, usize, f64) {
         let mut misplaced = 0;
         for (i, figure) in self.figures.iter().enumerate() {
             let own = figure.section.checked_sub(1).and_then(|s| self.sections.get(s));
@@ -128,7 +130,8 @@ impl<'a> Layout<'a> {
             };
             misplaced += usize::from(before_own || out_of_order || self.after_next_section(figure));
         }
-        let (Some(first), Some(last)) = (self.figures.first(), self.figures.last()) else { return (0, 0, 0.0) };
+        let stranded = self.figures.iter().filter(|f| self.alone_at_foot(f)).count();
+        let (Some(first), Some(last)) = (self.figures.first(), self.figures.last()) else { return (0, 0, 0, 0.0) };
         let (mut over, mut emptiest) = (0, 0.0_f64);
         for page in first.page..=last.page {
             let next_starts_section = self.sections.iter().any(|&(p, y)| p == page + 1 && y <= first.area.0 + 30.0);
@@ -139,7 +142,19 @@ impl<'a> Layout<'a> {
             over += usize::from(self.too_empty(gap));
             emptiest = emptiest.max(gap / (first.area.1 - first.area.0));
         }
-        (misplaced, over, emptiest)
+        (misplaced, over, stranded, emptiest)
+    }
+
+    /// Whether `figure` sits at the foot of a page with nothing above it: a float deferred
+    /// from the page of its heading, which looks stranded there rather than placed.
+    fn alone_at_foot(&self, figure: &Landed) -> bool {
+        let at_foot = figure.end >= figure.area.1 - 2.0;
+        let above = (figure.top - figure.area.0).max(0.0);
+        at_foot && above > 1.0 && (self.gap(figure.page) - above).abs() < 1.0 && {
+            // Nothing else on the page: its largest empty band is all that is above it.
+            let page = &self.document.pages()[figure.page - 1].frame;
+            largest_gap(page, (figure.area.0, figure.top)) >= above - 1.0
+        }
     }
 
     /// Whether `figure` ends below the heading of the section after its own.
