@@ -217,34 +217,35 @@ fn the_bundled_pdf_leaves_no_page_of_text_half_empty() {
 /// Where the heading `title` is set: the first line of the body that is the title alone
 /// (the words can come earlier in the text, "see Methodology").
 fn heading_set(pages: &[String], title: &str) -> (usize, usize) {
-    pages
-        .iter()
-        .enumerate()
-        .skip(2)
-        .find_map(|(p, page)| {
-            let mut offset = 0;
-            page.split_inclusive('\n').find_map(|line| {
-                let at = offset;
-                offset += line.len();
-                (line.trim() == title).then_some((p, at))
-            })
+    body_place(pages, &format!("the heading {title:?}"), |page| {
+        let mut offset = 0;
+        page.split_inclusive('\n').find_map(|line| {
+            let at = offset;
+            offset += line.len();
+            (line.trim() == title).then_some(at)
         })
-        .unwrap_or_else(|| panic!("the heading {title:?} is not in the PDF"))
+    })
 }
 
 /// Where `text` is first set in the body (after the cover and contents), as (page, place
 /// in the page's text); a number in it must not run on into more digits ("FIGURE 1" is not "FIGURE 10").
 fn first_set(pages: &[String], text: &str) -> (usize, usize) {
+    body_place(pages, &format!("{text:?}"), |page| {
+        page.match_indices(text)
+            .find(|(i, _)| !page[i + text.len()..].starts_with(|c: char| c.is_ascii_digit()))
+            .map(|(i, _)| i)
+    })
+}
+
+/// The first body page (after the cover and contents) where `find` finds a place in the
+/// page's text, with that place; `what` names what was looked for if it is nowhere.
+fn body_place(pages: &[String], what: &str, find: impl Fn(&str) -> Option<usize>) -> (usize, usize) {
     pages
         .iter()
         .enumerate()
         .skip(2)
-        .find_map(|(p, page)| {
-            page.match_indices(text)
-                .find(|(i, _)| !page[i + text.len()..].starts_with(|c: char| c.is_ascii_digit()))
-                .map(|(i, _)| (p, i))
-        })
-        .unwrap_or_else(|| panic!("{text:?} is not in the PDF"))
+        .find_map(|(p, page)| find(page).map(|i| (p, i)))
+        .unwrap_or_else(|| panic!("{what} is not in the PDF"))
 }
 
 /// A stress document for figure placement: short sections, each with three tall bar

@@ -12,7 +12,7 @@ use crate::project::data::Source;
 
 /// A warning (named `unused-table`) for each table nothing reads.
 pub fn unused(project: &Project, briefing: &Briefing) -> Vec<Warning> {
-    let texts = texts(project);
+    let texts = project.authored_texts();
     if DataUse::scan(texts.iter().copied()) == DataUse::All {
         return Vec::new();
     }
@@ -54,21 +54,6 @@ pub fn unused(project: &Project, briefing: &Briefing) -> Vec<Warning> {
                 ))
                 .named("unused-table")
         })
-        .collect()
-}
-
-/// Every text that can name a table: the Markdown, the page notes and
-/// profiles, `briefing.yaml` and the templates.
-fn texts(project: &Project) -> Vec<&str> {
-    let notes = project.page_notes.values().flat_map(|set| set.values()).chain(project.profiles.values());
-    let templates = project.templates.under("").filter_map(|(_, file)| std::str::from_utf8(&file.bytes).ok());
-    project
-        .content
-        .iter()
-        .chain(notes)
-        .map(|f| f.text.as_str())
-        .chain([project.config.source.text.as_str()])
-        .chain(templates)
         .collect()
 }
 

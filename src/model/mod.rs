@@ -146,9 +146,5 @@ impl Briefing {
 /// The tables any template expression reads as `data.<name>`: in the
 /// commentary, the page notes, `briefing.yaml` and every template.
 fn data_use(project: &Project) -> data_use::DataUse {
-    let content = project.content.iter().map(|f| f.text.as_str());
-    let notes = project.page_notes.values().flat_map(|set| set.values()).chain(project.profiles.values());
-    let notes = notes.map(|f| f.text.as_str());
-    let templates = project.templates.under("").filter_map(|(_, file)| std::str::from_utf8(&file.bytes).ok());
-    data_use::DataUse::scan(content.chain(notes).chain([project.config.source.text.as_str()]).chain(templates))
+    data_use::DataUse::scan(project.authored_texts())
 }

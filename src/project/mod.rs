@@ -181,6 +181,21 @@ impl Project {
         self.first_place_where(|line| line.chars().position(|c| chars.contains(&c)))
     }
 
+    /// Every text the author writes that can hold a data expression or name a
+    /// table: the commentary, the page notes and profiles, `briefing.yaml` and
+    /// every template.
+    pub fn authored_texts(&self) -> Vec<&str> {
+        let notes = self.page_notes.values().flat_map(|set| set.values()).chain(self.profiles.values());
+        let templates = self.templates.under("").filter_map(|(_, file)| std::str::from_utf8(&file.bytes).ok());
+        self.content
+            .iter()
+            .chain(notes)
+            .map(|f| f.text.as_str())
+            .chain([self.config.source.text.as_str()])
+            .chain(templates)
+            .collect()
+    }
+
     /// The first place the project writes `needle` (Markdown, then data, then `briefing.yaml`).
     pub fn first_place_of_text(&self, needle: &str) -> Option<Location> {
         self.first_place_where(|line| line.find(needle).map(|at| line[..at].chars().count()))

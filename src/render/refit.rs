@@ -47,18 +47,31 @@ struct Landed {
     section: usize,
 }
 
-/// What the pass reads back from one run: the figures as they landed and where
-/// each section's heading is (page, y).
-pub struct Layout<'a> {
-    document: &'a PagedDocument,
+/// What the pass reads back from one run: the figures as they landed, where
+/// each section's heading is (page, y), and the vertical extents of what each
+/// page draws (sorted by top; read once, as every measure of emptiness needs them).
+pub struct Layout {
     figures: Vec<Landed>,
     sections: Vec<(usize, f64)>,
+    ink: Vec<Vec<(f64, f64)>>,
 }
 
-impl<'a> Layout<'a> {
-    pub fn read(document: &'a PagedDocument) -> Self {
+impl Layout {
+    pub fn read(document: &PagedDocument) -> Self {
         let sections = marks(document, "briefing-section-mark").into_iter().map(|(page, y, _)| (page, y)).collect();
-        Self { document, figures: landed(document), sections }
+        let figures = landed(document);
+        // A document without marked figures has nothing to mend: its pages are not read.
+        let pages = if figures.is_empty() { &[][..] } else { document.pages() };
+        let ink = pages
+            .iter()
+            .map(|page| {
+                let mut inked = Vec::new();
+                ink(&page.frame, Point::zero(), &mut inked);
+                inked.sort_by(|a, b| a.0.total_cmp(&b.0));
+                inked
+            })
+            .collect();
+        Self { figures, sections, ink }
     }
 
     /// The `sys.inputs` worth a further run, best guess first: "top" for each
@@ -150,11 +163,11 @@ impl<'a> Layout<'a> {
     fn alone_at_foot(&self, figure: &Landed) -> bool {
         let at_foot = figure.end >= figure.area.1 - 2.0;
         let above = (figure.top - figure.area.0).max(0.0);
-        at_foot && above > 1.0 && (self.gap(figure.page) - above).abs() < 1.0 && {
-            // Nothing else on the page: its largest empty band is all that is above it.
-            let page = &self.document.pages()[figure.page - 1].frame;
-            largest_gap(page, (figure.area.0, figure.top)) >= above - 1.0
-        }
+        // Nothing else on the page: its largest empty band is all that is above it.
+        at_foot
+            && above > 1.0
+            && (self.gap(figure.page) - above).abs() < 1.0
+            && self.band_gap(figure.page, (figure.area.0, figure.top)) >= above - 1.0
     }
 
     /// Whether `figure` ends below the heading of the section after its own.
@@ -165,7 +178,18 @@ impl<'a> Layout<'a> {
     /// The largest empty band of page `page` (from 1), in pt.
     fn gap(&self, page: usize) -> f64 {
         let area = self.figures.first().map_or((0.0, 0.0), |f| f.area);
-        self.document.pages().get(page - 1).map_or(0.0, |p| largest_gap(&p.frame, area))
+        self.band_gap(page, area)
+    }
+
+    /// The tallest band of `(top, bottom)` on page `page` with nothing drawn in it, in pt.
+    fn band_gap(&self, page: usize, (top, bottom): (f64, f64)) -> f64 {
+        let Some(inked) = page.checked_sub(1).and_then(|i| self.ink.get(i)) else { return 0.0 };
+        let (mut reached, mut largest) = (top, 0.0_f64);
+        for &(a, b) in inked.iter().filter(|&&(a, b)| b > top && a < bottom) {
+            largest = largest.max(a - reached);
+            reached = reached.max(b);
+        }
+        largest.max(bottom - reached)
     }
 
     fn too_empty(&self, gap: f64) -> bool {
@@ -234,20 +258,6 @@ fn landed(document: &PagedDocument) -> Vec<Landed> {
             })
         })
         .collect()
-}
-
-/// The tallest band of the text area `(top, bottom)` with nothing drawn in it, in pt.
-fn largest_gap(frame: &Frame, (top, bottom): (f64, f64)) -> f64 {
-    let mut inked = Vec::new();
-    ink(frame, Point::zero(), &mut inked);
-    inked.retain(|&(a, b)| b > top && a < bottom);
-    inked.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (mut reached, mut largest) = (top, 0.0_f64);
-    for (a, b) in inked {
-        largest = largest.max(a - reached);
-        reached = reached.max(b);
-    }
-    largest.max(bottom - reached)
 }
 
 /// The vertical extents (top, bottom, in pt) of everything drawn in `frame`.
