@@ -2,8 +2,13 @@
 //! exit, for the targets of issue 18: the start-up alone (`--version`), a project
 //! with one paragraph and nothing else (font loading, template parsing and the
 //! embedded assets: the cold start), the bundled example without its 31 profiles
-//! (no `pages:`), and the bundled example in full. Each is the median of 7 runs,
-//! with the peak memory (largest resident set) of its runs.
+//! (no `pages:`), and the bundled example in full. Each project is built afresh
+//! (`--no-cache`), again from the build cache with nothing changed, and — the
+//! full example — after one data value changed between runs (an editor's fix:
+//! Fujian's 2024 growth, which a chart, a sentence of its profile, its PDF, the
+//! compendium and the briefing's PDF show; toggled between two values, so each
+//! run finds the other value's results swept from the cache). Each is the median of 7 runs, with
+//! the peak memory (largest resident set) of its runs.
 //!
 //! `cargo bench --bench bundled`. The projects are copied into a temporary folder
 //! (put TMPDIR on a RAM disk to leave the disk's noise out).
@@ -12,33 +17,27 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RUNS: usize = 7;
 
-/// The median wall time of `RUNS` runs of `briefing args…`, and the peak resident
-/// set of the largest run in kB.
-fn measure(args: &[&str]) -> (Duration, i64) {
+/// A measurement: its name, the arguments, and what to do before each run.
+type Case<'a> = (&'a str, Vec<String>, &'a dyn Fn(usize));
+
+/// The median wall time of `RUNS` runs of `briefing args…`, each after `before(run)`,
+/// and the largest resident set of those runs in kB.
+fn measure(args: &[&str], before: &dyn Fn(usize)) -> (Duration, i64) {
+    let mut peak = 0;
     let mut times: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            let output = Command::new(env!("CARGO_BIN_EXE_briefing")).args(args).output().unwrap();
-            assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-            started.elapsed()
+        .map(|run| {
+            before(run);
+            let (time, rss) = common::run(args);
+            peak = peak.max(rss);
+            time
         })
         .collect();
     times.sort();
-    (times[RUNS / 2], peak_of_children())
-}
-
-/// The largest resident set of any child waited for so far, in kB (Linux reports kB).
-/// Measurements run from the smallest to the largest, so each reads its own peak.
-fn peak_of_children() -> i64 {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage writes into the struct we own; RUSAGE_CHILDREN is always valid.
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss
+    (times[RUNS / 2], peak)
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -86,24 +85,41 @@ fn main() {
         }
     }
 
-    let path = |p: &Path| p.to_str().unwrap().to_owned();
-    let cases = [
-        ("start-up (--version)", vec!["--version".to_owned()]),
-        ("one paragraph, nothing else", vec!["build".into(), "--quiet".into(), "--project".into(), path(&empty)]),
-        (
-            "bundled example without its profiles",
-            vec!["build".into(), "--quiet".into(), "--project".into(), path(&bare)],
-        ),
-        ("bundled example, full", vec!["build".into(), "--quiet".into(), "--project".into(), path(&full)]),
+    let build = |project: &Path, cache: bool| {
+        let mut args = vec!["build".to_owned(), "--quiet".into(), "--project".into(), project.to_str().unwrap().into()];
+        if !cache {
+            args.push("--no-cache".into());
+        }
+        args
+    };
+    let data = full.join("content/data/provinces.yaml");
+    let original = fs::read_to_string(&data).unwrap();
+    let (before, fujian) = original.split_once("- slug: fujian").expect("Fujian is where the benchmark edits");
+    assert!(fujian.contains("growth_2024: 5.5\n"), "Fujian's 2024 growth is where the benchmark edits it");
+    let edited = format!("{before}- slug: fujian{}", fujian.replacen("growth_2024: 5.5\n", "growth_2024: 5.6\n", 1));
+    let unchanged = |_: usize| {};
+    let edit = |run: usize| fs::write(&data, if run.is_multiple_of(2) { &edited } else { &original }).unwrap();
+    let cases: [Case; 8] = [
+        ("start-up (--version)", vec!["--version".to_owned()], &unchanged),
+        ("one paragraph, afresh", build(&empty, false), &unchanged),
+        ("one paragraph, from the cache", build(&empty, true), &unchanged),
+        ("bundled without profiles, afresh", build(&bare, false), &unchanged),
+        ("bundled without profiles, from the cache", build(&bare, true), &unchanged),
+        ("bundled, full, afresh", build(&full, false), &unchanged),
+        ("bundled, full, from the cache", build(&full, true), &unchanged),
+        ("bundled, full, one value edited", build(&full, true), &edit),
     ];
     println!(
         "median of {RUNS} whole runs, release binary, {} threads",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    for (name, args) in &cases {
+    for (name, args, before) in &cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (time, peak) = measure(&args);
-        println!("{name:<40} {:>8.1} ms   peak {:>6.1} MB", time.as_secs_f64() * 1000.0, peak as f64 / 1024.0);
+        // Fills the cache, so "from the cache" measures its use, not its making.
+        if args.len() > 1 && !args.contains(&"--no-cache") {
+            common::run(&args);
+        }
+        let (time, peak) = measure(&args, *before);
+        println!("{name:<42} {:>8.1} ms   peak {:>6.1} MB", time.as_secs_f64() * 1000.0, peak as f64 / 1024.0);
     }
-    let _ = common::median_build;
 }

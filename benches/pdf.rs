@@ -29,6 +29,9 @@ fn main() {
     let mut paths = Vec::new();
     let mut times = Vec::new();
     for _ in 0..RUNS {
+        // Typst memoises layout across compilations in one process; each run starts
+        // cold, as a `briefing build` (and the CLI) does.
+        comemo::evict(0);
         let started = Instant::now();
         let mut warnings = Vec::new();
         let briefing = Briefing::build(&project, false, &mut warnings).expect("model");
@@ -62,13 +65,19 @@ fn main() {
     {
         std::fs::write(dir.join(format!("fonts/noto-{i}.ttf")), font).unwrap();
     }
+    // The project's own fonts (the CJK subset), as the build has them.
+    for font in std::fs::read_dir(root.join("fonts")).into_iter().flatten().flatten() {
+        if font.path().extension().is_some_and(|e| e == "otf" || e == "ttf") {
+            std::fs::copy(font.path(), dir.join("fonts").join(font.file_name())).unwrap();
+        }
+    }
     let compile = || {
         std::process::Command::new("typst")
             .args(["compile", "--root"])
             .arg(&dir)
             .arg("--font-path")
             .arg(dir.join("fonts"))
-            .args(["--pdf-standard", "a-2b"])
+            .args(["--pdf-standard", "a-2b,ua-1"])
             .arg(dir.join("briefing.typ"))
             .arg(dir.join("out.pdf"))
             .output()

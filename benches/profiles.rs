@@ -6,7 +6,9 @@
 //! web only and web + PDF, and the time per row, which stays flat when the
 //! cost grows linearly. Then 1,000 and 10,000 generic pages (a fact sheet per
 //! row) against Hugo building the same pages from front matter, when `hugo` is
-//! on the PATH; medians of five, and the ratio. With `TMPDIR=/dev/shm` the
+//! on the PATH; medians of five, and the ratio. One build each of 1,000 and
+//! 10,000 rows with PDFs gives the peak memory. Every build is made afresh
+//! (`--no-cache`). With `TMPDIR=/dev/shm` the
 //! projects live in memory, which takes the disk's noise out of both.
 //!
 //! `cargo bench --bench profiles` (release binary; the data is fixed, so every
@@ -69,7 +71,23 @@ fn main() {
             );
         }
     }
+    peak_memory_at_scale();
     generic_pages_against_hugo();
+}
+
+/// One build each of 1,000 and 10,000 rows with a PDF per row, afresh: the time
+/// and the largest resident set, which should grow no faster than the rows.
+fn peak_memory_at_scale() {
+    for rows in [1000, 10_000] {
+        let dir = tempfile::tempdir().unwrap();
+        write_project(dir.path(), rows, true);
+        let (time, peak) = common::run(&["build", "--quiet", "--no-cache", "--project", dir.path().to_str().unwrap()]);
+        println!(
+            "{rows:>6} rows, web + PDF, one run: {:.2} s, peak memory {:.0} MB",
+            time.as_secs_f64(),
+            peak as f64 / 1024.0
+        );
+    }
 }
 
 /// Fact sheets with nothing but a `pages:` entry, against Hugo building the

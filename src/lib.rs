@@ -36,7 +36,7 @@ use model::Briefing;
 use progress::{Progress, Silent, phase};
 use project::Project;
 use render::cache::BuildCache;
-use render::output::{Facts, OutputSet, RenderContext, RenderOptions};
+use render::output::{OutputSet, RenderContext, RenderOptions};
 use render::templating::{Engine, Flavour};
 
 /// What `briefing build` was asked to do.
@@ -60,6 +60,10 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Also ask the links out of the site whether they answer (`check --external`).
     pub external: bool,
+    /// Keep the costly results (chart PNGs, PDFs, web fonts) in the project's
+    /// `.briefing-cache/build/`, and take unchanged ones from there: the command
+    /// line's default, which `--no-cache` turns off.
+    pub cache: bool,
 }
 
 /// What a successful build produced.
@@ -95,7 +99,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 
 /// [`build`], reporting progress and drawing on a cache as `session` says.
 pub fn build_in(options: &BuildOptions, session: Session<'_>) -> Result<BuildReport, Error> {
-    guarded(options, || build_unguarded(options, session))
+    with_stored(options, session, |session| guarded(options, || build_unguarded(options, session)))
+}
+
+/// Runs `work` in `session`, given the project's on-disk cache when the options
+/// ask for it and the caller lent none; after a build that succeeded, the
+/// entries it did not use are swept away.
+fn with_stored<T>(
+    options: &BuildOptions,
+    session: Session<'_>,
+    work: impl FnOnce(Session<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let stored = match session.cache {
+        None if options.cache => render::store::Store::open(&options.project).map(BuildCache::on_disk),
+        _ => None,
+    };
+    let result = work(Session { cache: session.cache.or(stored.as_ref()), ..session });
+    if let (Some(cache), Ok(_)) = (&stored, &result) {
+        cache.sweep();
+    }
+    result
 }
 
 /// Everything `build` checks and renders, in memory: the project is loaded and
@@ -107,11 +130,13 @@ pub fn check(options: &BuildOptions) -> Result<(Rendered, Vec<Warning>), Error> 
 
 /// [`check`], reporting progress and drawing on a cache as `session` says.
 pub fn check_in(options: &BuildOptions, session: Session<'_>) -> Result<(Rendered, Vec<Warning>), Error> {
-    guarded(options, || {
-        let project = phase(session.progress, "load", 0, || load(options))?;
-        let mut warnings = Vec::new();
-        let rendered = render_project_in(&project, options, session, &mut warnings)?;
-        Ok((rendered, warnings))
+    with_stored(options, session, |session| {
+        guarded(options, || {
+            let project = phase(session.progress, "load", 0, || load(options))?;
+            let mut warnings = Vec::new();
+            let rendered = render_project_in(&project, options, session, &mut warnings)?;
+            Ok((rendered, warnings))
+        })
     })
 }
 
@@ -192,7 +217,8 @@ pub fn render_project_in(
     let progress = session.progress;
     check_house_font(project)?;
     let briefing = phase(progress, "model", 0, || Briefing::build(project, options.draft, warnings))?;
-    let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font);
+    let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font)
+        .with_store(session.cache.and_then(BuildCache::store).cloned());
     let figures = phase(progress, "charts", briefing.figures.len(), || {
         render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser, session)
     })?;
@@ -215,11 +241,7 @@ pub fn render_project_in(
         cache: session.cache,
         progress,
     };
-    let mut facts = Facts::default();
-    let mut files = OutputSet::default();
-    for renderer in render::output::renderers() {
-        phase(progress, renderer.name(), 0, || renderer.render(&cx, &mut facts, &mut files, warnings))?;
-    }
+    let (facts, files) = render::output::render_all(&cx, warnings)?;
     place_glyph_warnings(project, warnings);
     let external = options.external.then(|| check::external::Options::for_project(&options.project));
     warnings.extend(phase(progress, "checks", 0, || check::run(project, &briefing, &files, external.as_ref())));

@@ -58,7 +58,7 @@ enum Command {
         #[command(flatten)]
         gate: GateArgs,
     },
-    /// Check the briefing as a build would, writing nothing: links, anchors, tables, figures.
+    /// Check the briefing as a build would, writing no output: links, anchors, tables, figures.
     Check {
         #[command(flatten)]
         project: ProjectArgs,
@@ -134,6 +134,10 @@ struct ProjectArgs {
     /// Draft mode: claims the data no longer supports are warnings, not errors.
     #[arg(long)]
     draft: bool,
+    /// Make everything afresh: neither read nor write the cache of chart PNGs, PDFs and web
+    /// fonts in PROJECT/.briefing-cache/build/.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 fn main() -> ExitCode {
@@ -165,7 +169,15 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve { project, port, host, open } => {
-            let options = ServeOptions { project: project.project, host, port, open, draft: project.draft, verbosity };
+            let options = ServeOptions {
+                project: project.project,
+                host,
+                port,
+                open,
+                draft: project.draft,
+                cache: !project.no_cache,
+                verbosity,
+            };
             match briefing::serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => exit_with(&error),
@@ -200,6 +212,7 @@ fn build_options(
         deny_warnings: gate.deny.is_some(),
         base_url: gate.base_url.clone(),
         external,
+        cache: !project.no_cache,
     })
 }
 

@@ -105,8 +105,8 @@ fn two_builds_of_the_same_input_are_byte_identical() {
     let project = bundled_copy();
     let first_out = project.path().join("first");
     let second_out = project.path().join("second");
-    assert_success(&build(project.path(), &["--out", first_out.to_str().unwrap()]));
-    assert_success(&build(project.path(), &["--out", second_out.to_str().unwrap()]));
+    assert_success(&build(project.path(), &["--no-cache", "--out", first_out.to_str().unwrap()]));
+    assert_success(&build(project.path(), &["--no-cache", "--out", second_out.to_str().unwrap()]));
     let (first, second) = (snapshot(&first_out), snapshot(&second_out));
     assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (name, bytes) in &first {
@@ -121,7 +121,8 @@ fn the_output_is_the_same_on_one_thread_as_on_several() {
     for threads in ["1", "4"] {
         let out = project.path().join(format!("threads-{threads}"));
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .args(["build", "--project"])
+            // Made afresh each time: from the cache, the second build would draw nothing.
+            .args(["build", "--no-cache", "--project"])
             .arg(project.path())
             .arg("--out")
             .arg(&out)

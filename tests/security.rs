@@ -105,6 +105,29 @@ fn an_earlier_build_is_replaced_but_not_once_someone_added_a_file() {
 }
 
 #[test]
+fn a_rebuild_carries_over_no_link_put_into_the_previous_output() {
+    let project = project(&[("01.md", "Hello.\n")], &[]);
+    assert_success(&build(project.path(), &[]));
+    let (out, elsewhere) = (project.path().join("output"), outside());
+    // The previous page, swapped for a link to an identical copy elsewhere: the
+    // rebuild reuses unchanged files, but never through a link.
+    fs::copy(out.join("index.html"), elsewhere.path().join("index.html")).unwrap();
+    fs::remove_file(out.join("index.html")).unwrap();
+    symlink(elsewhere.path().join("index.html"), out.join("index.html")).unwrap();
+    assert_success(&build(project.path(), &[]));
+    assert!(!fs::symlink_metadata(out.join("index.html")).unwrap().file_type().is_symlink());
+    assert!(elsewhere.path().join("index.html").exists(), "the copy elsewhere is left alone");
+
+    // A folder swapped for a link is not the build's own: the output is not replaced.
+    common::copy_dir(&out.join("assets"), &elsewhere.path().join("assets"));
+    fs::remove_dir_all(out.join("assets")).unwrap();
+    symlink(elsewhere.path().join("assets"), out.join("assets")).unwrap();
+    let output = build(project.path(), &[]);
+    assert_refused(project.path(), &output, 2, "added since briefing wrote it: assets");
+    assert!(elsewhere.path().join("assets/style.css").exists());
+}
+
+#[test]
 fn another_project_s_output_is_not_replaced() {
     let first = project(&[("01.md", "First.\n")], &[]);
     let second = project(&[("01.md", "Second.\n")], &[]);

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use html5gum::{Token, Tokenizer};
+use rayon::prelude::*;
 
 use crate::diagnostic::{Location, Warning};
 use crate::project::Project;
@@ -24,34 +25,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Reads every page, on every core; the links keep page order.
     pub fn read(files: &OutputSet) -> Self {
+        let pages: Vec<(&String, &Vec<u8>)> = files.files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+        let read: Vec<PageRead> = pages.par_iter().map(|(path, bytes)| read_page(path, bytes)).collect();
         let mut ids = BTreeMap::new();
         let mut links = Vec::new();
-        for (path, bytes) in files.files.iter().filter(|(p, _)| p.ends_with(".html")) {
-            let mut page_ids = BTreeSet::new();
-            for token in Tokenizer::new(bytes.as_slice()).flatten() {
-                let Token::StartTag(tag) = token else { continue };
-                for (name, value) in &tag.attributes {
-                    let value = String::from_utf8_lossy(&value.value).into_owned();
-                    match name.as_slice() {
-                        b"id" => {
-                            page_ids.insert(value);
-                        }
-                        b"name" if tag.name.as_slice() == b"a" => {
-                            page_ids.insert(value);
-                        }
-                        b"href" | b"src" => links.push((path.clone(), value)),
-                        b"srcset" => {
-                            for candidate in value.split(',') {
-                                let address = candidate.split_whitespace().next().unwrap_or_default();
-                                links.push((path.clone(), address.to_owned()));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
+        for ((path, _), (page_ids, page_links)) in pages.into_iter().zip(read) {
             ids.insert(path.clone(), page_ids);
+            links.extend(page_links);
         }
         Self { ids, links }
     }
@@ -71,8 +53,10 @@ impl Site {
     /// address and target, at the place the project writes it when it can be found.
     pub fn broken(&self, files: &OutputSet, project: &Project) -> Vec<Warning> {
         let mut found: BTreeMap<(String, String), (Vec<&str>, String)> = BTreeMap::new();
-        for (page, address) in &self.links {
-            let Some(problem) = self.problem(files, page, address) else { continue };
+        let problems: Vec<Option<String>> =
+            self.links.par_iter().map(|(page, address)| self.problem(files, page, address)).collect();
+        for ((page, address), problem) in self.links.iter().zip(problems) {
+            let Some(problem) = problem else { continue };
             let entry = found.entry((address.clone(), problem)).or_insert_with(|| (Vec::new(), page.clone()));
             entry.0.push(page);
         }
@@ -129,6 +113,36 @@ impl Site {
         let on = if target == page { "that page".to_owned() } else { target.clone() };
         (!ids.contains(&fragment)).then(|| format!("points at `#{fragment}`, which is no id of {on}"))
     }
+}
+
+/// One page's ids, and its links as (page, address as written).
+type PageRead = (BTreeSet<String>, Vec<(String, String)>);
+
+fn read_page(path: &str, bytes: &[u8]) -> PageRead {
+    let (mut ids, mut links) = (BTreeSet::new(), Vec::new());
+    for token in Tokenizer::new(bytes).flatten() {
+        let Token::StartTag(tag) = token else { continue };
+        for (name, value) in &tag.attributes {
+            let value = String::from_utf8_lossy(&value.value).into_owned();
+            match name.as_slice() {
+                b"id" => {
+                    ids.insert(value);
+                }
+                b"name" if tag.name.as_slice() == b"a" => {
+                    ids.insert(value);
+                }
+                b"href" | b"src" => links.push((path.to_owned(), value)),
+                b"srcset" => {
+                    for candidate in value.split(',') {
+                        let address = candidate.split_whitespace().next().unwrap_or_default();
+                        links.push((path.to_owned(), address.to_owned()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (ids, links)
 }
 
 /// `relative` resolved against the folder of `page` (both relative to the site's

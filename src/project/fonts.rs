@@ -192,11 +192,19 @@ impl FontSet {
     }
 
     /// What tells two font sets apart cheaply, for caches: each face's family,
-    /// variant and file size.
-    pub fn fingerprint(&self) -> Vec<(String, String, usize)> {
+    /// variant and file size, and a hash of its file's first and last 4 kB. The
+    /// first hold the font's table directory, which carries a checksum of every
+    /// table, so an edited font is told apart without hashing megabytes.
+    pub fn fingerprint(&self) -> Vec<(String, String, usize, u64)> {
+        use std::hash::{DefaultHasher, Hash, Hasher};
         self.fonts
             .iter()
-            .map(|f| (f.info().family.clone(), format!("{:?}", f.info().variant), f.data().len()))
+            .map(|f| {
+                let data = f.data().as_slice();
+                let mut ends = DefaultHasher::new();
+                (&data[..data.len().min(4096)], &data[data.len().saturating_sub(4096)..], f.index()).hash(&mut ends);
+                (f.info().family.clone(), format!("{:?}", f.info().variant), data.len(), ends.finish())
+            })
             .collect()
     }
 

@@ -9,6 +9,10 @@
 //! the job waits in the cache until the caller runs [`BuildCache::typeset_pending`]
 //! (in the background, after the web page is out). The first build of a
 //! document has nothing to stand in, so it is typeset at once.
+//!
+//! With a [`Store`], PDFs and images are also kept on disk, for the next
+//! process; [`BuildCache::on_disk`] keeps them there only, which is what a
+//! plain `briefing build` uses, holding nothing extra in memory.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -18,6 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::diagnostic::{Error, Warning};
 use crate::project::FontSet;
 use crate::render::figures::FigureFiles;
+use crate::render::store::Store;
 use crate::render::typeset::{Pdf, Typesetting};
 
 /// A typesetting job's result: the PDF or the error, or the message of a crash
@@ -50,6 +55,10 @@ pub struct BuildCache {
     defer: AtomicBool,
     /// The keys and documents builds have asked for since the last [`Self::sweep`].
     used: Mutex<(HashSet<u64>, HashSet<String>)>,
+    /// The copy on disk, when there is one.
+    store: Option<Store>,
+    /// Keep nothing in memory: a single build, whose results go to the store alone.
+    disk_only: bool,
 }
 
 impl BuildCache {
@@ -58,22 +67,54 @@ impl BuildCache {
         Self { defer: AtomicBool::new(true), ..Self::default() }
     }
 
+    /// A cache for one build: PDFs and images are read from and written to `store` alone.
+    pub fn on_disk(store: Store) -> Self {
+        Self { store: Some(store), disk_only: true, ..Self::default() }
+    }
+
+    /// This cache, keeping a copy of its PDFs and images in `store` too.
+    pub fn with_store(self, store: Option<Store>) -> Self {
+        Self { store, ..self }
+    }
+
+    /// The copy on disk, for the parts of a build that keep their own entries there.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
     /// The figure files stored under `key`, or those `draw` makes, stored.
     pub fn figure(&self, key: u64, draw: impl FnOnce() -> Result<FigureFiles, Error>) -> Result<FigureFiles, Error> {
+        if self.disk_only {
+            // Its costly part, the PNG, is stored by the rasteriser.
+            return draw();
+        }
         lock(&self.used).0.insert(key);
         memo(&self.figures, key, draw)
     }
 
     /// The image stored under `key`, or the one `draw` makes, stored.
     pub fn image(&self, key: u64, draw: impl FnOnce() -> Result<Vec<u8>, Error>) -> Result<Vec<u8>, Error> {
+        let stored = || match &self.store {
+            Some(store) => store.get_or_make("image", key, draw),
+            None => draw(),
+        };
+        if self.disk_only {
+            return stored();
+        }
         lock(&self.used).0.insert(key);
-        memo(&self.images, key, draw)
+        memo(&self.images, key, stored)
     }
 
     /// Forgets everything no build has asked for since the last sweep, so a long
-    /// session keeps one build's worth, not every version of every PDF. Call it
-    /// after a build that succeeded and left nothing pending (its PDFs typeset).
+    /// session keeps one build's worth, not every version of every PDF (and a
+    /// single build's store keeps what it used). Call it after a build that
+    /// succeeded and left nothing pending (its PDFs typeset).
     pub fn sweep(&self) {
+        // A long-running cache answers most requests from memory, which the store
+        // never hears of: it would sweep away what is in use. The next build sweeps it.
+        if let (Some(store), true) = (&self.store, self.disk_only) {
+            store.sweep();
+        }
         let (keys, documents) = std::mem::take(&mut *lock(&self.used));
         lock(&self.figures).retain(|key, _| keys.contains(key));
         lock(&self.images).retain(|key, _| keys.contains(key));
@@ -94,12 +135,15 @@ impl BuildCache {
         run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
     ) -> Outcome {
         let key = job_key(&job, fonts);
+        if self.disk_only {
+            return self.typeset_on_disk(key, job, fonts, warnings, run);
+        }
         {
             let mut used = lock(&self.used);
             used.0.insert(key);
             used.1.insert(job.ident.clone());
         }
-        if let Some(hit) = lock(&self.pdfs).get(&key).cloned() {
+        if let Some(hit) = lock(&self.pdfs).get(&key).cloned().or_else(|| self.stored_pdf(key, &job, fonts)) {
             lock(&self.latest).insert(job.ident.clone(), hit.clone());
             warnings.extend(hit.warnings);
             return hit.outcome;
@@ -113,7 +157,7 @@ impl BuildCache {
         }
         let ident = job.ident.clone();
         let done = typeset_into(run, job, fonts);
-        self.store(key, ident, done.clone());
+        self.remember(key, ident, done.clone());
         warnings.extend(done.warnings);
         done.outcome
     }
@@ -146,7 +190,7 @@ impl BuildCache {
                         }
                         let Some(Pending { key, job, fonts }) = lock(&queue).next() else { return };
                         let ident = job.ident.clone();
-                        self.store(key, ident, typeset_into(run, job, &fonts));
+                        self.remember(key, ident, typeset_into(run, job, &fonts));
                     }
                 });
             }
@@ -154,9 +198,47 @@ impl BuildCache {
         finished.load(Ordering::Relaxed)
     }
 
-    fn store(&self, key: u64, ident: String, done: Typeset) {
+    fn remember(&self, key: u64, ident: String, done: Typeset) {
+        self.keep_on_disk(key, &done);
         lock(&self.latest).insert(ident, done.clone());
         lock(&self.pdfs).insert(key, done);
+    }
+
+    /// [`Self::typeset`] for a single build: from the store, else typeset and stored.
+    fn typeset_on_disk(
+        &self,
+        key: u64,
+        job: Typesetting,
+        fonts: &FontSet,
+        warnings: &mut Vec<Warning>,
+        run: fn(Typesetting, &FontSet, &mut Vec<Warning>) -> Outcome,
+    ) -> Outcome {
+        if let Some(hit) = self.stored_pdf(key, &job, fonts) {
+            return hit.outcome;
+        }
+        let done = typeset_into(run, job, fonts);
+        self.keep_on_disk(key, &done);
+        warnings.extend(done.warnings);
+        done.outcome
+    }
+
+    /// The PDF the store holds for `key`: its page count, then its bytes.
+    fn stored_pdf(&self, key: u64, job: &Typesetting, fonts: &FontSet) -> Option<Typeset> {
+        let entry = self.store.as_ref()?.get("pdf", key)?;
+        let (pages, bytes) = entry.split_at_checked(8)?;
+        let pages = usize::try_from(u64::from_le_bytes(pages.try_into().ok()?)).ok()?;
+        let pdf = Pdf { bytes: bytes.to_vec(), pages, source: job.source.clone(), fonts: fonts.clone() };
+        Some(Typeset { outcome: Ok(Ok(pdf)), warnings: Vec::new() })
+    }
+
+    /// Stores a PDF typeset without a warning; one with warnings is typeset
+    /// again next time, so they are given again.
+    fn keep_on_disk(&self, key: u64, done: &Typeset) {
+        if let (Some(store), Ok(Ok(pdf)), true) = (&self.store, &done.outcome, done.warnings.is_empty()) {
+            let mut entry = (pdf.pages as u64).to_le_bytes().to_vec();
+            entry.extend_from_slice(&pdf.bytes);
+            store.put("pdf", key, &entry);
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 //! limit), written as `figures/<id>.*` and `figures/<id>-narrow.svg`: named by the
 //! chart's id, so inserting a chart renames no other chart's files.
 
+use rayon::prelude::*;
+
 use crate::Session;
 use crate::diagnostic::{Error, Warning};
 use crate::model::Figure;
@@ -57,8 +59,9 @@ pub fn render(
     rasteriser: &Rasteriser,
     session: Session<'_>,
 ) -> Result<Vec<FigureFiles>, Error> {
+    // Drawn on every core, collected in figure order, so the first error is the first figure's.
     figures
-        .iter()
+        .par_iter()
         .map(|figure| {
             let files = match session.cache {
                 // The location is left out of the key: moving a chart down the page redraws nothing.
@@ -72,6 +75,8 @@ pub fn render(
             session.progress.step();
             files
         })
+        .collect::<Vec<_>>()
+        .into_iter()
         .collect()
 }
 

@@ -14,6 +14,7 @@ pub mod record;
 pub mod refit;
 pub mod sitemap;
 pub mod social;
+pub mod store;
 pub mod templating;
 pub mod typeset;
 pub mod typst_markup;

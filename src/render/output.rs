@@ -4,15 +4,16 @@
 //! one [`OutputSet`]. Adding an output (EPUB, a slide deck) is one module with
 //! a `Renderer` and one line in [`renderers`].
 //!
-//! Outputs run in order; what an earlier one learned that a later one shows
-//! (the PDF's size and pages on the web page, the fonts the PDF settled on for
-//! the profiles) travels in [`Facts`], never through ad hoc arguments.
+//! Outputs run in order within their run, and the runs of [`Plan`] on two
+//! threads; what an earlier one learned that a later one shows (the PDF's size
+//! and pages on the web page, the fonts it settled on for the web fonts)
+//! travels in [`Facts`], never through ad hoc arguments.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Error, Warning};
 use crate::model::Briefing;
-use crate::progress::Progress;
+use crate::progress::{Progress, phase};
 use crate::project::FontSet;
 use crate::render::cache::BuildCache;
 use crate::render::chart::png::Rasteriser;
@@ -71,7 +72,7 @@ pub struct Facts {
     /// The briefing's PDF: its file name, size in bytes and pages.
     pub pdf: Option<PdfFacts>,
     /// The fonts the PDF was set in, including a CJK fallback found on the
-    /// machine, so later documents do not search the machine again.
+    /// machine, so the web fonts fall back alike.
     pub fonts: Option<FontSet>,
 }
 
@@ -82,8 +83,8 @@ pub struct PdfFacts {
     pub pages: usize,
 }
 
-/// One output of a build.
-pub trait Renderer {
+/// One output of a build. Outputs may run on another thread (see [`render_all`]).
+pub trait Renderer: Sync {
     /// A short name, for messages.
     fn name(&self) -> &'static str;
 
@@ -97,20 +98,68 @@ pub trait Renderer {
     ) -> Result<(), Error>;
 }
 
-/// Every output, in the order they run: the PDF first, since the web page shows its size.
-pub fn renderers() -> Vec<Box<dyn Renderer>> {
-    vec![
-        Box::new(super::figures::FigureFilesOutput),
-        Box::new(super::pdf::PdfOutput),
-        Box::new(super::html::HtmlOutput),
-        Box::new(super::social::SocialCardOutput),
-        Box::new(super::sitemap::SitemapOutput),
-        Box::new(super::pages::PageSetsOutput),
-        // After every page: the web fonts are subset to what the pages hold.
-        Box::new(super::web_fonts::WebFontsOutput),
-        Box::new(AssetsOutput),
-        Box::new(super::record::RecordOutput),
-    ]
+/// Every output, in three runs: the briefing's own outputs in order (the PDF
+/// first, since the web page shows its size); beside them, on other cores, the
+/// outputs that need nothing of theirs (the pages from data, whose PDFs and
+/// compendium would otherwise wait for the briefing's PDF); then those that
+/// read every page made (the web fonts, subset to what the pages hold).
+pub struct Plan {
+    pub main: Vec<Box<dyn Renderer>>,
+    pub beside: Vec<Box<dyn Renderer>>,
+    pub last: Vec<Box<dyn Renderer>>,
+}
+
+/// Every output, in the runs they take.
+pub fn renderers() -> Plan {
+    Plan {
+        main: vec![
+            Box::new(super::figures::FigureFilesOutput),
+            Box::new(super::pdf::PdfOutput),
+            Box::new(super::html::HtmlOutput),
+            Box::new(super::social::SocialCardOutput),
+            Box::new(super::sitemap::SitemapOutput),
+        ],
+        beside: vec![Box::new(super::pages::PageSetsOutput)],
+        last: vec![
+            Box::new(super::web_fonts::WebFontsOutput),
+            Box::new(AssetsOutput),
+            Box::new(super::record::RecordOutput),
+        ],
+    }
+}
+
+/// What a run of outputs made: the facts it learned, its files and warnings, and its first error.
+type Run = (Facts, OutputSet, Vec<Warning>, Result<(), Error>);
+
+/// Runs every output of [`renderers`], the main and beside runs at once, and
+/// merges what they made in a fixed order — the main run's files, warnings and
+/// error first — so the result does not depend on which finished first.
+pub fn render_all(cx: &RenderContext<'_>, warnings: &mut Vec<Warning>) -> Result<(Facts, OutputSet), Error> {
+    let plan = renderers();
+    let (main, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| run(cx, &plan.beside, Facts::default(), OutputSet::default()));
+        let main = run(cx, &plan.main, Facts::default(), OutputSet::default());
+        // A panic on the other thread is raised here, where the build's guard catches it.
+        (main, beside.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let (facts, mut files, main_warnings, main_result) = main;
+    let (_, beside_files, beside_warnings, beside_result) = beside;
+    warnings.extend(main_warnings);
+    warnings.extend(beside_warnings);
+    main_result.and(beside_result)?;
+    files.files.extend(beside_files.files);
+    let (facts, files, last_warnings, last_result) = run(cx, &plan.last, facts, files);
+    warnings.extend(last_warnings);
+    last_result.map(|()| (facts, files))
+}
+
+/// Runs `renderers` in order, stopping at the first that fails.
+fn run(cx: &RenderContext<'_>, renderers: &[Box<dyn Renderer>], mut facts: Facts, mut out: OutputSet) -> Run {
+    let mut warnings = Vec::new();
+    let result = renderers.iter().try_for_each(|renderer| {
+        phase(cx.progress, renderer.name(), 0, || renderer.render(cx, &mut facts, &mut out, &mut warnings))
+    });
+    (facts, out, warnings, result)
 }
 
 /// The project's images and the template assets, copied as they are.

@@ -235,6 +235,10 @@ fn print_sources(job: &SetPrint<'_>, template: &str) -> Result<(Vec<String>, Vec
     Ok((sources, worlds))
 }
 
+/// How many profile jobs (counted over every thread) may pass without using a
+/// memoised result of Typst's before it is let go.
+const EVICT_AFTER: usize = 8;
+
 /// The files one PDF's source refers to, by virtual path.
 type World = BTreeMap<String, Vec<u8>>;
 
@@ -266,6 +270,9 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
             .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
             .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
         run.progress.step();
+        // Typst memoises every document's layout; kept for thousands of profiles, that
+        // memory grows with the rows. What the last jobs did not reuse is let go.
+        comemo::evict(EVICT_AFTER);
         (pdf, local)
     });
     if results.len() != set.entries.len() {
@@ -317,12 +324,13 @@ impl Renderer for PageSetsOutput {
     fn render(
         &self,
         cx: &RenderContext<'_>,
-        facts: &mut Facts,
+        _: &mut Facts,
         out: &mut OutputSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
+        // Runs beside the briefing's PDF, so starts from the project's fonts, not the ones it settled on.
         let run = PdfRun {
-            fonts: facts.fonts.as_ref().unwrap_or(cx.resources.fonts),
+            fonts: cx.resources.fonts,
             source_date_epoch: cx.options.source_date_epoch,
             cache: cx.cache,
             progress: cx.progress,

@@ -19,6 +19,7 @@ use std::time::Instant;
 use crate::diagnostic::{Diagnostic, Error, ErrorKind};
 use crate::progress::Silent;
 use crate::render::cache::BuildCache;
+use crate::render::store::Store;
 use crate::render::typeset::typeset_guarded;
 use crate::terminal::{self, TerminalProgress, Verbosity};
 use crate::{BuildOptions, Session};
@@ -36,6 +37,9 @@ pub struct ServeOptions {
     /// Open the preview in the default browser once it is up.
     pub open: bool,
     pub draft: bool,
+    /// Keep chart PNGs, PDFs and web fonts in the project's `.briefing-cache/build/`
+    /// for the next session (no `--no-cache`).
+    pub cache: bool,
     pub verbosity: Verbosity,
 }
 
@@ -62,7 +66,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             changes: None,
             ..Default::default()
         },
-        cache: BuildCache::defer_pdfs(),
+        cache: BuildCache::defer_pdfs().with_store(options.cache.then(|| Store::open(&options.project)).flatten()),
         site: Arc::new(Site::default()),
         verbosity: options.verbosity,
     };

@@ -278,12 +278,13 @@ impl Renderer for WebFontsOutput {
         let faces = house_faces(&cx.resources.fonts.fonts, family);
         let chars = site_characters(out);
         let stem = file_stem(family);
+        let store = cx.cache.and_then(|cache| cache.store());
         // Each face is packed on its own core; the files come out in face order whatever finished first.
         let packed: Vec<(Option<Vec<u8>>, bool)> = faces
             .par_iter()
             .map(|face| {
                 let (data, index) = (face.font.data().as_slice(), face.font.index());
-                match subset::woff2_subset(data, index, face.key, &chars, Effort::Smallest) {
+                match subset::woff2_subset(data, index, face.key, &chars, Effort::Smallest, store) {
                     Some(bytes) => (Some(bytes.to_vec()), false),
                     None => (subset::woff2_whole(data, index), true),
                 }
@@ -309,7 +310,9 @@ impl Renderer for WebFontsOutput {
         let mut licensed = faces.clone();
         for (n, (face, set)) in fallback_faces(fonts, &faces, &chars).into_iter().enumerate() {
             let (data, index) = (face.font.data().as_slice(), face.font.index());
-            let Some(bytes) = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest) else { continue };
+            let Some(bytes) = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest, store) else {
+                continue;
+            };
             // Numbered, so two families whose names give the same stem (non-Latin names) never share a file.
             let file = format!("fallback-{}-{}-{}.woff2", n + 1, file_stem(&face.font.info().family), face.slot());
             out.add(format!("fonts/{file}"), bytes.to_vec());
@@ -318,7 +321,7 @@ impl Renderer for WebFontsOutput {
         }
         out.add("fonts/fonts.css", stylesheet(family, &shipped, &extra, &faces));
         out.add("fonts/LICENSE.txt", licence(&licensed));
-        svg::embed_in_charts(out, family, &faces, fonts);
+        svg::embed_in_charts(out, family, &faces, fonts, store);
         Ok(())
     }
 }

@@ -15,6 +15,8 @@ use read_fonts::{FontRef, TableProvider};
 use skera::{DEFAULT_DROP_TABLES, DEFAULT_LAYOUT_FEATURES, Plan, SubsetFlags};
 use ttf2woff2::{BrotliQuality, EncodeOptions};
 
+use crate::render::store::Store;
+
 /// How hard Brotli works. The site's faces are made once per build, so they get
 /// the smallest files; each chart carries its own small subset, and quality 5
 /// packs one in about a millisecond instead of twenty, for 4 % more bytes.
@@ -55,7 +57,7 @@ pub fn face_key(data: &[u8], index: u32) -> u64 {
 
 /// The face at `index` of `data` (known by `face`, its [`face_key`]) with only
 /// the glyphs `chars` need (and those their ligatures and alternates reach), as
-/// WOFF2. `None` when the face has no TrueType outlines (the subsetter cuts only
+/// WOFF2, kept in `store` for later builds. `None` when the face has no TrueType outlines (the subsetter cuts only
 /// `glyf` fonts) or will not subset.
 pub fn woff2_subset(
     data: &[u8],
@@ -63,6 +65,7 @@ pub fn woff2_subset(
     face: u64,
     chars: &BTreeSet<char>,
     effort: Effort,
+    store: Option<&Store>,
 ) -> Option<Arc<Vec<u8>>> {
     static MADE: OnceLock<Mutex<Made>> = OnceLock::new();
     let mut hasher = DefaultHasher::new();
@@ -72,7 +75,15 @@ pub fn woff2_subset(
     if let Some(known) = made.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
         return known.clone();
     }
-    let result = cut(data, index, chars, effort).map(Arc::new);
+    let result = match store {
+        Some(store) => store.get("woff2", key).or_else(|| {
+            let made = cut(data, index, chars, effort)?;
+            store.put("woff2", key, &made);
+            Some(made)
+        }),
+        None => cut(data, index, chars, effort),
+    }
+    .map(Arc::new);
     let mut made = made.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // A long preview session edits its way through many sets; a few megabytes are kept at most.
     if made.len() >= 1024 {

@@ -17,6 +17,7 @@ use typst::text::Font;
 
 use super::{Face, css_string, fallback_faces, unicode_range};
 use crate::render::output::OutputSet;
+use crate::render::store::Store;
 
 /// Whether `path` is a chart's SVG: `figures/<id>.svg` under the site or a page of a set.
 fn is_chart(path: &str, bytes: &[u8]) -> bool {
@@ -28,7 +29,7 @@ fn is_chart(path: &str, bytes: &[u8]) -> bool {
 
 /// Gives every chart SVG in `out` its subset of `faces`, and of the faces among
 /// `fonts` that draw what they cannot, as the page falls back.
-pub fn embed_in_charts(out: &mut OutputSet, family: &str, faces: &[Face], fonts: &[Font]) {
+pub fn embed_in_charts(out: &mut OutputSet, family: &str, faces: &[Face], fonts: &[Font], store: Option<&Store>) {
     let regular = faces.iter().find(|f| !f.italic && f.weight < 600);
     let bold = faces.iter().find(|f| !f.italic && f.weight >= 600);
     let Some(regular) = regular else { return };
@@ -38,15 +39,23 @@ pub fn embed_in_charts(out: &mut OutputSet, family: &str, faces: &[Face], fonts:
         .filter(|(path, bytes)| is_chart(path, bytes))
         .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
         .collect();
-    let done: Vec<(String, String)> =
-        charts.into_par_iter().map(|(path, svg)| (path, with_font(&svg, family, (regular, bold), fonts))).collect();
+    let done: Vec<(String, String)> = charts
+        .into_par_iter()
+        .map(|(path, svg)| (path, with_font(&svg, family, (regular, bold), fonts, store)))
+        .collect();
     for (path, svg) in done {
         out.add(path, svg);
     }
 }
 
 /// `svg` with a `<style>` after its `<desc>` holding the subsets its labels need.
-fn with_font(svg: &str, family: &str, (regular, bold): (&Face, Option<&Face>), fonts: &[Font]) -> String {
+fn with_font(
+    svg: &str,
+    family: &str,
+    (regular, bold): (&Face, Option<&Face>),
+    fonts: &[Font],
+    store: Option<&Store>,
+) -> String {
     let (mut plain, heavy) = label_characters(svg);
     let all: BTreeSet<char> = plain.union(&heavy).copied().collect();
     // Without a bold face the browser thickens the regular one, which then needs the bold labels' glyphs.
@@ -63,7 +72,7 @@ fn with_font(svg: &str, family: &str, (regular, bold): (&Face, Option<&Face>), f
         if chars.is_empty() {
             continue;
         }
-        let Some(url) = data_url(face, &chars) else { continue };
+        let Some(url) = data_url(face, &chars, store) else { continue };
         rules.push_str(&format!(
             "@font-face{{font-family:{name};src:{url};font-weight:{};font-style:normal}}",
             face.weight
@@ -71,7 +80,7 @@ fn with_font(svg: &str, family: &str, (regular, bold): (&Face, Option<&Face>), f
     }
     // Later rules win for their characters; a weight range serves bold labels as well.
     for (face, chars) in fallback_faces(fonts, std::slice::from_ref(regular), &all) {
-        let Some(url) = data_url(&face, &chars) else { continue };
+        let Some(url) = data_url(&face, &chars, store) else { continue };
         let range = unicode_range(&chars);
         rules
             .push_str(&format!("@font-face{{font-family:{name};src:{url};font-weight:100 900;unicode-range:{range}}}"));
@@ -83,9 +92,9 @@ fn with_font(svg: &str, family: &str, (regular, bold): (&Face, Option<&Face>), f
 }
 
 /// `face` cut to `chars`, as a CSS `url(data:…) format("woff2")`.
-fn data_url(face: &Face, chars: &BTreeSet<char>) -> Option<String> {
+fn data_url(face: &Face, chars: &BTreeSet<char>, store: Option<&Store>) -> Option<String> {
     let (data, index) = (face.font.data().as_slice(), face.font.index());
-    let woff2 = subset::woff2_subset(data, index, face.key, chars, Effort::Quick)?;
+    let woff2 = subset::woff2_subset(data, index, face.key, chars, Effort::Quick, store)?;
     let encoded = base64::engine::general_purpose::STANDARD.encode(woff2.as_slice());
     Some(format!("url(data:font/woff2;base64,{encoded}) format(\"woff2\")"))
 }
