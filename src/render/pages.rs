@@ -235,9 +235,12 @@ fn print_sources(job: &SetPrint<'_>, template: &str) -> Result<(Vec<String>, Vec
     Ok((sources, worlds))
 }
 
-/// How many profile jobs (counted over every thread) may pass without using a
-/// memoised result of Typst's before it is let go.
+/// In a set of more than [`EVICT_ABOVE`] profiles, how many profile jobs (counted
+/// over every thread) may pass without using a memoised result of Typst's
+/// before it is let go. Smaller sets keep the memo, which lets the preview
+/// typeset an edited document again from what it already laid out.
 const EVICT_AFTER: usize = 8;
+const EVICT_ABOVE: usize = 256;
 
 /// The files one PDF's source refers to, by virtual path.
 type World = BTreeMap<String, Vec<u8>>;
@@ -262,6 +265,7 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
             (format!("{}/{}", set.config.path, entry.slug), figures, source, world)
         })
         .collect();
+    let evict = set.entries.len() > EVICT_ABOVE;
     let results = on_every_core(jobs, |(name, figures, source, world)| {
         let mut local = Vec::new();
         let (at, template_source) = ((name.as_str(), figures), Some(print.source(template)));
@@ -272,7 +276,9 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
         run.progress.step();
         // Typst memoises every document's layout; kept for thousands of profiles, that
         // memory grows with the rows. What the last jobs did not reuse is let go.
-        comemo::evict(EVICT_AFTER);
+        if evict {
+            comemo::evict(EVICT_AFTER);
+        }
         (pdf, local)
     });
     if results.len() != set.entries.len() {
