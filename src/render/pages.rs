@@ -101,8 +101,8 @@ pub fn render(
         let pages: Vec<Result<Vec<OutputFile>, Error>> = set
             .entries
             .par_iter()
-            .zip(&pdfs)
-            .zip(&drawn)
+            .zip(pdfs)
+            .zip(drawn)
             .map(|((entry, pdf), figures)| web_page(set, entry, (pdf, figures), &base, web))
             .collect();
         for page in pages {
@@ -115,11 +115,13 @@ pub fn render(
     Ok(files)
 }
 
-/// One row's web page, its charts' files and its PDF.
+/// One row's web page, its charts' files and its PDF, which it takes over
+/// rather than copies: with thousands of rows, a second copy of every PDF and
+/// chart would double the memory a build needs.
 fn web_page(
     set: &PageSet,
     entry: &PageEntry,
-    (pdf, figures): (&Typeset, &[FigureFiles]),
+    (pdf, figures): (Typeset, Vec<FigureFiles>),
     base: &tera::Context,
     web: &Engine<'_>,
 ) -> Result<Vec<OutputFile>, Error> {
@@ -136,10 +138,10 @@ fn web_page(
         let sizes: Vec<_> = figures.iter().map(FigureFiles::sizes).collect();
         context.insert("profile", &html::document_values(profile, &sizes, "../../"));
         for (figure, bundle) in profile.figures.iter().zip(figures) {
-            files.push((format!("{folder}/{}", fig::path(figure, "svg")), bundle.svg.text.clone().into()));
-            files.push((format!("{folder}/{}", fig::narrow_path(figure)), bundle.narrow.text.clone().into()));
-            files.push((format!("{folder}/{}", fig::path(figure, "png")), bundle.png.clone()));
-            files.push((format!("{folder}/{}", fig::path(figure, "csv")), bundle.csv.clone().into()));
+            files.push((format!("{folder}/{}", fig::path(figure, "svg")), bundle.svg.text.into()));
+            files.push((format!("{folder}/{}", fig::narrow_path(figure)), bundle.narrow.text.into()));
+            files.push((format!("{folder}/{}", fig::path(figure, "png")), bundle.png));
+            files.push((format!("{folder}/{}", fig::path(figure, "csv")), bundle.csv.into()));
         }
     }
     let html = web
@@ -147,7 +149,7 @@ fn web_page(
         .map_err(|e| e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path)))?;
     files.push((format!("{folder}/index.html"), html.into_bytes()));
     if let Some((bytes, _)) = pdf {
-        files.push((format!("{folder}/{}.pdf", entry.slug), bytes.clone()));
+        files.push((format!("{folder}/{}.pdf", entry.slug), bytes));
     }
     Ok(files)
 }
