@@ -82,12 +82,18 @@ impl BuildCache {
         self.store.as_ref()
     }
 
-    /// The figure files stored under `key`, or those `draw` makes, stored.
-    pub fn figure(&self, key: u64, draw: impl FnOnce() -> Result<FigureFiles, Error>) -> Result<FigureFiles, Error> {
+    /// The figure files stored under the key `key` works out, or those `draw`
+    /// makes, stored. A single build's cache keeps no figures (their costly
+    /// part, the PNG, is stored by the rasteriser), so it works out no key.
+    pub fn figure(
+        &self,
+        key: impl FnOnce() -> u64,
+        draw: impl FnOnce() -> Result<FigureFiles, Error>,
+    ) -> Result<FigureFiles, Error> {
         if self.disk_only {
-            // Its costly part, the PNG, is stored by the rasteriser.
             return draw();
         }
+        let key = key();
         lock(&self.used).0.insert(key);
         memo(&self.figures, key, draw)
     }

@@ -66,8 +66,10 @@ pub fn render(
             let files = match session.cache {
                 // The location is left out of the key: moving a chart down the page redraws nothing.
                 Some(cache) => {
-                    let drawn = serde_json::to_vec(figure).unwrap_or_default();
-                    let key = cache::key(&[&drawn, format!("{style:?}").as_bytes(), &rasteriser.fingerprint()]);
+                    let key = || {
+                        let drawn = serde_json::to_vec(figure).unwrap_or_default();
+                        cache::key(&[&drawn, format!("{style:?}").as_bytes(), rasteriser.fingerprint()])
+                    };
                     cache.figure(key, || draw(figure, style, rasteriser))
                 }
                 None => draw(figure, style, rasteriser),

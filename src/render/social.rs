@@ -116,7 +116,7 @@ impl Renderer for SocialCardOutput {
         let png = match cx.cache {
             Some(cache) => {
                 let meta = serde_json::to_vec(&cx.briefing.meta).unwrap_or_default();
-                let shown = [meta.as_slice(), lead_figure.unwrap_or("").as_bytes(), &cx.rasteriser.fingerprint()];
+                let shown = [meta.as_slice(), lead_figure.unwrap_or("").as_bytes(), cx.rasteriser.fingerprint()];
                 cache.image(crate::render::cache::key(&shown), draw)?
             }
             None => draw()?,

@@ -62,8 +62,8 @@ impl Rasteriser {
 
     /// What tells two rasterisers apart, for caches: the house family and the
     /// font files it loaded.
-    pub fn fingerprint(&self) -> Vec<u8> {
-        self.fingerprint.clone()
+    pub fn fingerprint(&self) -> &[u8] {
+        &self.fingerprint
     }
 
     /// The PNG of `svg`, at [`SCALE`] times its size.
