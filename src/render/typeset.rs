@@ -155,27 +155,71 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
 }
 
 /// `document`, or, when a figure is out of its section or a page is left a
-/// third empty that smaller figures would fill, the document typeset again as
-/// [`refit`] proposes — whichever run fares best.
+/// third empty that smaller figures or figures flowing on would fill, the
+/// document typeset again as [`refit`] proposes — whichever run fares best.
+/// Each round tries the proposals from the best run so far, side by side. Letting
+/// figures flow past one section break often only moves the empty page to the
+/// next break, so a flowing run that is no better is followed one step further:
+/// its own proposals to flow past more breaks are tried in the next round.
 fn refitted(world: &BriefingWorld, document: PagedDocument) -> PagedDocument {
     let layout = refit::Layout::read(&document);
-    let (proposals, score) = (layout.proposals(), layout.score());
-    // The tries are independent runs of the engine: one thread each (there are at most two).
-    let tries: Vec<PagedDocument> = std::thread::scope(|scope| {
-        let runs: Vec<_> = proposals
-            .into_iter()
-            .map(|inputs| scope.spawn(move || typst::compile::<PagedDocument>(&world.with_inputs(inputs)).output.ok()))
-            .collect();
-        runs.into_iter().filter_map(|run| run.join().ok().flatten()).collect()
-    });
-    let mut best = (score, document);
-    for again in tries {
-        let score = refit::Layout::read(&again).score();
-        if score < best.0 {
-            best = (score, again);
+    let mut pending = layout.proposals(&refit::Asks::default());
+    let mut best = (layout.score(), document);
+    let mut best_asks = refit::Asks::default();
+    let mut tried = vec![best_asks.clone()];
+    for _ in 0..REFIT_ROUNDS {
+        let mut round: Vec<refit::Asks> = Vec::new();
+        for asks in pending.drain(..) {
+            if !tried.contains(&asks) && round.len() < REFIT_TRIES {
+                tried.push(asks.clone());
+                round.push(asks);
+            }
         }
+        if round.is_empty() {
+            break;
+        }
+        let tries = try_all(world, round);
+        let (mut improved, mut followed) = (None, Vec::new());
+        for (score, asks, layout, again) in tries {
+            if score < best.0 {
+                best = (score, again);
+                improved = Some((asks, layout));
+            } else if asks.flows_more_than(&best_asks) {
+                followed.extend(layout.proposals(&asks));
+            }
+        }
+        if let Some((asks, layout)) = improved {
+            pending = layout.proposals(&asks);
+            best_asks = asks;
+        }
+        pending.append(&mut followed);
     }
     best.1
+}
+
+/// The most rounds of further runs the layout pass makes, and the most runs in a round.
+const REFIT_ROUNDS: usize = 4;
+const REFIT_TRIES: usize = 4;
+
+/// Each of `proposals` typeset and read back, side by side (one thread each; there are
+/// few), in the order given; a run that fails is left out.
+fn try_all(
+    world: &BriefingWorld,
+    proposals: Vec<refit::Asks>,
+) -> Vec<(refit::Score, refit::Asks, refit::Layout, PagedDocument)> {
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = proposals
+            .into_iter()
+            .map(|asks| {
+                scope.spawn(move || {
+                    let again = typst::compile::<PagedDocument>(&world.with_inputs(asks.inputs())).output.ok()?;
+                    let layout = refit::Layout::read(&again);
+                    Some((layout.score(), asks, layout, again))
+                })
+            })
+            .collect();
+        runs.into_iter().filter_map(|run| run.join().ok().flatten()).collect()
+    })
 }
 
 /// The PDF's creation time: SOURCE_DATE_EPOCH when set (reproducible-builds
