@@ -289,14 +289,19 @@ fn printing_the_page_from_chromium_gives_a_clean_document() {
     assert_eq!(report["failedRequests"], serde_json::json!([]));
 
     let pdf = std::fs::read(out.path().join("print-0.pdf")).unwrap();
-    let text = common::pdf_text(&pdf);
+    let text = common::pdf_text(&pdf).replace('\u{a0}', " ");
     for gone in ["Skip to the content", "Download the PDF", "Show the data for Figure", "Download the data (CSV)", "↩"]
     {
         assert!(!text.contains(gone), "{gone:?} is navigation, left out of print");
     }
     assert!(text.contains("reports themselves (https://example.org/reports)"), "a link's address is printed: {text}");
     // Each figure whole on one page: its number, its chart's own text and its source together.
-    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    // A non-breaking space read as a space, as the labels below are written.
+    let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&pdf)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.replace('\u{a0}', " "))
+        .collect();
     // A figure's number is set in capitals ("FIGURE 1", not to be taken for "FIGURE 10").
     let number_at = |n: usize| {
         let label = format!("FIGURE {n}");

@@ -15,11 +15,11 @@ fn bundled_briefing_builds_a_web_page_a_chart_and_a_pdf() {
     let out = project.path().join("output");
 
     let html = fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(html.contains("<title>Inside China’s Two Sessions: What 31 provincial work reports"), "{html}");
-    assert!(html.contains("<span class=\"figure-number\">Figure 1</span>"));
+    assert!(html.contains("<title>Inside China’s Two Sessions: What 31\u{a0}provincial work reports"), "{html}");
+    assert!(html.contains("<span class=\"figure-number\">Figure&nbsp;1</span>"));
     assert!(html.contains("<img src=\"figures/targets.svg\""), "figures are named by their id");
     assert!(
-        html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure 1</a>"),
+        html.contains("<a class=\"figure-ref\" href=\"#fig-targets\">Figure&nbsp;1</a>"),
         "the prose reference links to the figure"
     );
     assert!(html.contains("href=\"two-sessions-briefing-2025.pdf\""), "the page links to the PDF");
@@ -305,12 +305,17 @@ fn each_figure_has_the_same_number_title_and_source_on_the_web_and_in_print() {
     let out = project.path().join("output");
     let html = fs::read_to_string(out.join("index.html")).unwrap();
     // Apostrophes may be typographic in one edition and straight in the other.
-    let pdf = pdf_text(&fs::read(out.join("two-sessions-briefing-2025.pdf")).unwrap()).replace('’', "'");
-    let unescape = |s: &str| s.replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&").replace('’', "'");
+    // Both set the same non-breaking spaces; compared as spaces, as the PDF's text may give them.
+    let pdf = pdf_text(&fs::read(out.join("two-sessions-briefing-2025.pdf")).unwrap())
+        .replace('’', "'")
+        .replace('\u{a0}', " ");
+    let unescape = |s: &str| {
+        s.replace("&#39;", "'").replace("&quot;", "\"").replace("&amp;", "&").replace('’', "'").replace('\u{a0}', " ")
+    };
     let mut figures = 0;
     for figure in html.split("<figure class=\"chart\"").skip(1) {
         let after = |marker: &str| figure.split(marker).nth(1).and_then(|s| s.split('<').next()).map(unescape);
-        let number = after("<span class=\"figure-number\">Figure ").expect("a number");
+        let number = after("<span class=\"figure-number\">Figure&nbsp;").expect("a number");
         let title = after("<span class=\"figure-title\">").expect("a title");
         let source = after("<p class=\"figure-source\">Source: ").expect("a source");
         assert_eq!(number, (figures + 1).to_string(), "figures are numbered in order");

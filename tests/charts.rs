@@ -161,7 +161,10 @@ fn charts_show_what_their_data_says() {
     assert!(bar.find(">\nTibet (Xizang)\n<") < bar.find(">\nQinghai\n<"), "sorted descending");
     assert!(bar.contains("fill=\"#00656E\""), "highlighted bars take the accent");
     let grouped = svg(3);
-    assert!(grouped.contains(">\n2024 work reports\n<") && grouped.contains(">\n2025 work reports\n<"), "legend");
+    assert!(
+        grouped.contains(">\n2024\u{a0}work reports\n<") && grouped.contains(">\n2025\u{a0}work reports\n<"),
+        "legend"
+    );
     let stacked = svg(4);
     assert!(stacked.contains("font-weight=\"bold\"") && stacked.contains(">\n10\n<"), "the total ends the stack");
     let line = svg(5);
@@ -216,7 +219,7 @@ fn the_web_figure_has_a_data_table_per_series_and_download_links() {
     let html = fs::read_to_string(project.path().join("output/index.html")).unwrap();
     let grouped = &html[html.find("id=\"fig-grouped\"").unwrap()..];
     let grouped = &grouped[..grouped.find("</figure>").unwrap()];
-    assert!(grouped.contains("<span class=\"figure-number\">Figure 3</span>"), "{grouped}");
+    assert!(grouped.contains("<span class=\"figure-number\">Figure&nbsp;3</span>"), "{grouped}");
     // The phone gets the narrow chart; both boxes are sized so nothing shifts as they load.
     let size = |extension: &str| {
         let svg = String::from_utf8(figure_file(project.path(), 3, extension)).unwrap();
@@ -236,8 +239,8 @@ fn the_web_figure_has_a_data_table_per_series_and_download_links() {
         "{grouped}"
     );
     assert!(grouped.contains(
-        "<thead><tr><th scope=\"col\">Priority</th><th scope=\"col\" class=\"num\">2024 work reports</th>\
-         <th scope=\"col\" class=\"num\">2025 work reports</th></tr></thead>"
+        "<thead><tr><th scope=\"col\">Priority</th><th scope=\"col\" class=\"num\">2024\u{a0}work reports</th>\
+         <th scope=\"col\" class=\"num\">2025\u{a0}work reports</th></tr></thead>"
     ));
     assert!(
         grouped.contains(

@@ -8,8 +8,10 @@ use std::path::Path;
 
 use common::*;
 
+/// The web page's text, a non-breaking space read as a space, as the PDF's text gives it:
+/// the phrases below are compared in both editions.
 fn html_text(project: &Path) -> String {
-    page_text(project, "index.html")
+    page_text(project, "index.html").replace('\u{a0}', " ")
 }
 
 fn pdf_text_of(project: &Path) -> String {

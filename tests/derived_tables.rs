@@ -47,7 +47,7 @@ fn a_long_panel_is_joined_pivoted_and_weighted_inside_the_project() {
     let weighted = asia.iter().map(|r| r.2 * r.3.unwrap()).sum::<f64>() / asia.iter().map(|r| r.2).sum::<f64>();
     let page = page_text(project.path(), "index.html");
     assert!(
-        page.contains(&format!("life expectancy reached {weighted:.1} years in 2007")),
+        page.contains(&format!("life expectancy reached {weighted:.1}\u{a0}years in 2007")),
         "the weighted mean per continent follows the CSV and the workbook: {page}"
     );
     // The pivot: the largest gain between 1952 and 2007.
@@ -57,11 +57,11 @@ fn a_long_panel_is_joined_pivoted_and_weighted_inside_the_project() {
         at(2007).zip(at(1952)).map(|(late, early)| late - early)
     };
     assert!(
-        page.contains(&format!("largest gain since 1952 was in China, at {:.1} years", gain("cn").unwrap())),
+        page.contains(&format!("largest gain since 1952 was in China, at {:.1}\u{a0}years", gain("cn").unwrap())),
         "{page}"
     );
     assert!(
-        page.contains("1 country has no figure for 1952"),
+        page.contains("1\u{a0}country has no figure for 1952"),
         "a missing cell is NULL in SQL and missing after: {page}"
     );
     assert!(page.contains("four have no aid figure"), "a JSON null and a LEFT JOIN's gaps are missing: {page}");
@@ -276,7 +276,10 @@ fn an_ods_sheet_is_a_table_with_its_types() {
     let output = build(project.path(), &[]);
     assert_success(&output);
     let page = page_text(project.path(), "index.html");
-    assert!(page.contains("Health spends 181.4 bn; 1 department has no staff figure; 1,500,000 staff."), "{page}");
+    assert!(
+        page.contains("Health spends 181.4\u{a0}bn; 1\u{a0}department has no staff figure; 1,500,000\u{a0}staff."),
+        "{page}"
+    );
 }
 
 #[test]

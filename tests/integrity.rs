@@ -37,10 +37,10 @@ fn the_second_briefing_reads_its_labels_and_says_what_is_missing() {
     assert!(warnings.is_empty(), "{warnings:?}");
     let index = html_of(&rendered, "index.html");
     assert!(
-        index.contains("<title>Living longer, unevenly: Life expectancy in 7 countries, 2000 to 2020</title>"),
+        index.contains("<title>Living longer, unevenly: Life expectancy in 7\u{a0}countries, 2000 to 2020</title>"),
         "the subtitle is data-bound"
     );
-    assert!(index.contains("The longest-lived population was in Japan, at 84.6 years"), "{index}");
+    assert!(index.contains("The longest-lived population was in Japan, at 84.6\u{a0}years"), "{index}");
     assert!(index.contains("(one country has no figure for 2020)"), "{index}");
     assert!(
         index.contains("<th scope=\"col\" class=\"num\">Life expectancy, 2020</th>"),
@@ -266,8 +266,11 @@ fn a_schema_without_its_table_is_an_error() {
 #[test]
 fn times_never_rounds_a_ratio_into_a_word_it_contradicts() {
     let project = demography_copy();
-    let ratios =
-        [("1.5", "1.5 times", "rose by 50 per cent"), ("2.6", "2.6 times", "grew 2.6-fold"), ("0.5", "half", "halved")];
+    let ratios = [
+        ("1.5", "1.5\u{a0}times", "rose by 50\u{a0}per\u{a0}cent"),
+        ("2.6", "2.6\u{a0}times", "grew 2.6-fold"),
+        ("0.5", "half", "halved"),
+    ];
     for (ratio, plain, verb) in ratios {
         fs::write(
             project.path().join(OVERVIEW),

@@ -38,8 +38,8 @@ fn the_bundled_briefing_has_a_page_and_a_pdf_for_every_province() {
     for expected in [
         "Qinghai (青海省) is a province in China’s West region",
         "around 4.5%, lowered from around 5% in 2024",
-        "Figure 1 Qinghai’s growth target for 2025 beside 2024’s and the nation’s",
-        "Figure 2 Qinghai among China’s 31 provincial-level divisions",
+        "Figure\u{a0}1 Qinghai’s growth target for 2025\u{a0}beside 2024’s and the nation’s",
+        "Figure\u{a0}2 Qinghai among China’s 31\u{a0}provincial-level divisions",
         "First Green development Green development",
         "New quality productive forces 0 7",
         "the lowest growth target of any province",

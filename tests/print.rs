@@ -183,7 +183,7 @@ fn the_bundled_pdf_leaves_no_page_a_third_empty() {
     // Each figure is set after its own section's heading, and in order; past the next
     // section's heading only at the top of a later page. The sections and their charts
     // are read from the Markdown, the places from the PDF's pages.
-    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let pages = pdf_pages(&pdf);
     let mut files: Vec<_> = fs::read_dir(project.path().join("content")).unwrap().flatten().map(|e| e.path()).collect();
     files.sort();
     let sections: Vec<(String, usize)> = files
@@ -228,6 +228,13 @@ fn only_figures_above(pages: &[String], (page, at): (usize, usize)) -> bool {
         above = figure[source..].split_once('\n').map_or("", |(_, rest)| rest).trim_start();
     }
     above.is_empty()
+}
+
+/// The text of each page of `pdf`, a non-breaking space read as a space (as the
+/// Markdown the places are looked up by writes it).
+fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    let pages = pdf_extract::extract_text_from_mem_by_pages(pdf).unwrap();
+    pages.into_iter().map(|page| page.replace('\u{a0}', " ")).collect()
 }
 
 /// Where the heading `title` is set: the first line of the body that is the title alone
@@ -299,7 +306,7 @@ fn figures_come_after_their_own_heading_in_order_however_tall() {
     let project = stress_project();
     assert_success(&build(project.path(), &[]));
     let pdf = fs::read(project.path().join("output/test.pdf")).unwrap();
-    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let pages = pdf_pages(&pdf);
     let at = |text: &str| first_set(&pages, text);
     let mut last = (0, 0);
     for s in 0..6 {
@@ -380,7 +387,7 @@ fn a_short_sections_small_figure_stays_by_its_text() {
     let project = demography_copy();
     assert_success(&build(project.path(), &[]));
     let pdf = fs::read(project.path().join("output/living-longer.pdf")).unwrap();
-    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    let pages = pdf_pages(&pdf);
     let (overview, figure, next) =
         (first_set(&pages, "Overview"), first_set(&pages, "FIGURE 1"), first_set(&pages, "Where people live longest"));
     assert!(overview < figure && figure < next, "figure 1 sits in its own section: {overview:?} {figure:?} {next:?}");

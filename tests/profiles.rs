@@ -46,11 +46,17 @@ fn each_row_gets_its_own_document_with_charts_on_the_web_and_in_print() {
 
     let page = page_text(project.path(), "countries/bo/index.html");
     assert!(page.contains("Bolivia (Plurinational State of) is in South America"), "{page}");
-    assert!(page.contains("Its 1952 life expectancy is not known."), "a missing value takes the other branch: {page}");
-    assert!(page.contains("Figure 1 Life expectancy in Bolivia (Plurinational State of), 1952 to 2007"), "{page}");
-    assert!(page.contains("aid figure for 2007 is 476 million dollars"), "the row's notes use `page` too: {page}");
+    assert!(
+        page.contains("Its 1952\u{a0}life expectancy is not known."),
+        "a missing value takes the other branch: {page}"
+    );
+    assert!(page.contains("Figure\u{a0}1 Life expectancy in Bolivia (Plurinational State of), 1952 to 2007"), "{page}");
+    assert!(page.contains("aid figure for 2007 is 476\u{a0}million dollars"), "the row's notes use `page` too: {page}");
     let china = page_text(project.path(), "countries/cn/index.html");
-    assert!(china.contains("Its people lived 29.0 years longer in 2007 than in 1952 ( Figure 1 )"), "{china}");
+    assert!(
+        china.contains("Its people lived 29.0\u{a0}years longer in 2007 than in 1952 ( Figure\u{a0}1 )"),
+        "{china}"
+    );
 
     // Each profile's charts are drawn from the data the row selects, with the row highlighted.
     let csv = String::from_utf8(read(project.path(), "countries/bo/figures/neighbours.csv")).unwrap();

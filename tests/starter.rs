@@ -35,7 +35,7 @@ fn the_starter_builds_and_checks_without_a_warning() {
     assert!(html.contains("Cycling in six cities"));
     assert!(html.contains(">Overview</h2>"), "the first heading stands alone: {html}");
     // The data-bound prose, the claim and the footnote, as a reader sees them.
-    assert!(html.contains("147.5 million trips"), "{html}");
+    assert!(html.contains("147.5\u{a0}million trips"), "{html}");
     assert!(html.contains("almost a third"));
     assert!(html.contains("Five out of six") || html.contains("five out of six"), "{html}");
     assert!(html.contains("id=\"note-1\""), "the footnote is an endnote");

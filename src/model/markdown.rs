@@ -11,7 +11,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 use crate::diagnostic::{Diagnostic, Error, Location, Warning};
 use crate::model::figure::Figure;
-use crate::model::{Block, Note, PageLink, Piece, Section};
+use crate::model::{Block, Note, PageLink, Piece, Section, typography};
 use crate::project::{ContentFile, DataSet};
 
 /// The Markdown dialect: CommonMark plus tables, footnotes, strikethrough,
@@ -75,6 +75,8 @@ struct Walker {
     open: usize,
     /// The level of the last heading (the briefing's title counts as the first).
     heading_level: usize,
+    /// Inside a code block, whose text is kept as written (no [`typography::tie`]).
+    in_code: bool,
 }
 
 /// The parser's events with their byte ranges, as the walker consumes them.
@@ -297,6 +299,17 @@ impl Walker {
     /// Appends `event` to `out`, turning footnote references and `@fig-id` into pieces.
     /// `at` is only called where a location is kept: finding one costs a pass over the file.
     fn push_inline(&mut self, out: &mut Vec<Piece>, event: Event<'_>, at: &dyn Fn() -> Location) {
+        let event = match event {
+            Event::Start(Tag::CodeBlock(_)) | Event::End(TagEnd::CodeBlock) => {
+                self.in_code = matches!(event, Event::Start(_));
+                event
+            }
+            Event::Text(text) if !self.in_code => match typography::tie(&text) {
+                std::borrow::Cow::Owned(tied) => Event::Text(tied.into()),
+                std::borrow::Cow::Borrowed(_) => Event::Text(text),
+            },
+            other => other,
+        };
         match event {
             Event::FootnoteReference(label) => {
                 let label = label.to_string();

@@ -147,7 +147,7 @@ fn to_html(pieces: &[Piece], briefing: &Briefing, root: &str, marked_notes: &mut
         Piece::FigureRef(i) => {
             let figure = &briefing.figures[*i];
             Event::InlineHtml(CowStr::from(format!(
-                "<a class=\"figure-ref\" href=\"#fig-{}\">Figure {}</a>",
+                "<a class=\"figure-ref\" href=\"#fig-{}\">Figure&nbsp;{}</a>",
                 figure.id, figure.number
             )))
         }

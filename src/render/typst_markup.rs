@@ -154,7 +154,7 @@ impl Writer<'_, '_> {
             Piece::FigureRef(index) => {
                 if let Some(figure) = self.links.briefing.figures.get(*index) {
                     let label = self.links.label(&format!("fig-{}", figure.id));
-                    self.out.push_str(&format!("#link(<{label}>)[Figure {}];", figure.number));
+                    self.out.push_str(&format!("#link(<{label}>)[Figure~{}];", figure.number));
                 }
             }
             Piece::PageRef(index) => {

@@ -99,7 +99,8 @@ fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
 /// The text of `output/<file>`, its markup folded away so phrases split
 /// across tags and lines still match.
 pub fn page_text(project: &Path, file: &str) -> String {
-    let html = fs::read_to_string(project.join("output").join(file)).unwrap();
+    // A non-breaking space is what the reader sees: a space the line does not break at.
+    let html = fs::read_to_string(project.join("output").join(file)).unwrap().replace("&nbsp;", "\u{a0}");
     let mut text = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -113,7 +114,8 @@ pub fn page_text(project: &Path, file: &str) -> String {
             _ => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Runs of ASCII white space fold to one space; a non-breaking one is kept.
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The text a PDF reader extracts, with whitespace runs folded to one space.

@@ -20,6 +20,8 @@ fn char_width(c: char) -> f64 {
     }
     match c {
         ' '..='~' => ASCII_EMS[c as usize - 0x20] as f64,
+        // A non-breaking space is as wide as a space.
+        '\u{a0}' => ASCII_EMS[0] as f64,
         '–' => 0.5,
         '—' => 1.0,
         '…' => 0.79,
