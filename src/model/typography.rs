@@ -37,7 +37,11 @@ const LINKING_WORDS: &[&str] = &[
 /// a hyphen that joins two numbers as a range (not one of several, as in a
 /// date or a telephone number).
 pub fn tie(text: &str) -> Cow<'_, str> {
-    let chars: Vec<char> = text.chars().collect();
+    // Every rule but “per cent” needs a digit; most text events have neither.
+    if !text.contains(|c: char| c.is_ascii_digit()) && !text.contains("per cent") {
+        return Cow::Borrowed(text);
+    }
+    let mut chars: Vec<char> = text.chars().collect();
     let tied = |i: usize| -> Option<char> {
         let (before, after) = (i.checked_sub(1).map(|b| chars[b])?, *chars.get(i + 1)?);
         match chars[i] {
@@ -57,11 +61,10 @@ pub fn tie(text: &str) -> Cow<'_, str> {
     if changes.is_empty() {
         return Cow::Borrowed(text);
     }
-    let mut out: Vec<char> = chars.clone();
     for (i, c) in changes {
-        out[i] = c;
+        chars[i] = c;
     }
-    Cow::Owned(out.into_iter().collect())
+    Cow::Owned(chars.into_iter().collect())
 }
 
 /// Whether the hyphen at `at`, between two digits, joins just two numbers: the
