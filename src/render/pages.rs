@@ -144,9 +144,11 @@ fn web_page(
             files.push((format!("{folder}/{}", fig::path(figure, "csv")), bundle.csv.into()));
         }
     }
-    let html = web
+    let mut html = web
         .render(&set.config.template, &context)
         .map_err(|e| e.context(format!("while rendering the page of `{}` in `{}`", entry.slug, set.config.path)))?;
+    // Every page of the set is held until the build ends (see `OutputSet::add`).
+    html.shrink_to_fit();
     files.push((format!("{folder}/index.html"), html.into_bytes()));
     if let Some((bytes, _)) = pdf {
         files.push((format!("{folder}/{}.pdf", entry.slug), bytes));
@@ -237,10 +239,12 @@ fn print_sources(job: &SetPrint<'_>, template: &str) -> Result<(Vec<String>, Vec
     Ok((sources, worlds))
 }
 
-/// In a set of more than [`EVICT_ABOVE`] profiles, how many profile jobs (counted
-/// over every thread) may pass without using a memoised result of Typst's
-/// before it is let go. Smaller sets keep the memo, which lets the preview
-/// typeset an edited document again from what it already laid out.
+/// In a set of more than [`EVICT_ABOVE`] profiles, Typst's memo is swept once
+/// every this many profile jobs (counted over every thread), letting go of what
+/// the jobs since the sweep before did not use. Smaller sets keep the memo,
+/// which lets the preview typeset an edited document again from what it
+/// already laid out. (A sweep walks the whole memo: once a job, it cost 5 % of
+/// a thousand profiles' build.)
 const EVICT_AFTER: usize = 8;
 const EVICT_ABOVE: usize = 256;
 
@@ -252,7 +256,7 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
     let SetPrint { briefing, set, print, run, .. } = *job;
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
     let (mut sources, worlds) = print_sources(job, template)?;
-    let fonts = &pdf::fonts_for(run.fonts, &sources.concat(), warnings);
+    let fonts = &pdf::fonts_for(run.fonts, &distinct_characters(&sources), warnings);
     for source in &mut sources {
         pdf::mask_uncovered(fonts, source);
     }
@@ -268,18 +272,22 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
         })
         .collect();
     let evict = set.entries.len() > EVICT_ABOVE;
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results = on_every_core(jobs, |(name, figures, source, world)| {
         let mut local = Vec::new();
         let (at, template_source) = ((name.as_str(), figures), Some(print.source(template)));
         let job = pdf::Typesetting::new(m, at, source, world, run.source_date_epoch, template_source);
+        // Only the bytes and the page count are kept: with thousands of rows, every
+        // source held to the end would add a tenth to the build's peak memory.
         let pdf = typeset_with(run.cache, job, fonts, &mut local)
             .unwrap_or_else(|crash| Err(engine_crashed(&crash)))
+            .map(|pdf| (pdf.bytes, pdf.pages))
             .map_err(|e| e.context(format!("while typesetting the PDF profile `{name}`")));
         run.progress.step();
         // Typst memoises every document's layout; kept for thousands of profiles, that
         // memory grows with the rows. What the last jobs did not reuse is let go.
-        if evict {
-            comemo::evict(EVICT_AFTER);
+        if evict && (done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1).is_multiple_of(EVICT_AFTER) {
+            comemo::evict(1);
         }
         (pdf, local)
     });
@@ -289,10 +297,16 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
     let mut out = Vec::with_capacity(results.len());
     for (pdf, local) in results {
         warnings.extend(local);
-        let pdf = pdf?;
-        out.push(Some((pdf.bytes, pdf.pages)));
+        out.push(Some(pdf?));
     }
     Ok(out)
+}
+
+/// Each character of `sources` once, in the order they first appear: all that
+/// [`pdf::fonts_for`] reads of them, without a copy of every source.
+fn distinct_characters(sources: &[String]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    sources.iter().flat_map(|source| source.chars()).filter(|&c| seen.insert(c)).collect()
 }
 
 /// Runs `work` on each job on one plain thread per core (as many as rayon

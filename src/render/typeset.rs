@@ -151,6 +151,9 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
         other => other,
     }
     .map_err(|errors| typst_error(&world, &errors, template))?;
+    // A page set's PDFs are kept until the build ends (see `OutputSet::add`).
+    let mut bytes = bytes;
+    bytes.shrink_to_fit();
     Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
 }
 
