@@ -11,7 +11,9 @@
 //! the peak memory (largest resident set) of its runs.
 //!
 //! `cargo bench --bench bundled`. The projects are copied into a temporary folder
-//! (put TMPDIR on a RAM disk to leave the disk's noise out).
+//! (put TMPDIR on a RAM disk to leave the disk's noise out). With
+//! `BRIEFING_BASELINE=path/to/an/earlier/briefing`, that binary is measured too,
+//! its runs alternating with this build's, and each line gives both and the ratio.
 
 mod common;
 
@@ -24,20 +26,26 @@ const RUNS: usize = 7;
 /// A measurement: its name, the arguments, and what to do before each run.
 type Case<'a> = (&'a str, Vec<String>, &'a dyn Fn(usize));
 
-/// The median wall time of `RUNS` runs of `briefing args…`, each after `before(run)`,
-/// and the largest resident set of those runs in kB.
-fn measure(args: &[&str], before: &dyn Fn(usize)) -> (Duration, i64) {
-    let mut peak = 0;
-    let mut times: Vec<Duration> = (0..RUNS)
-        .map(|run| {
+/// For each of [`common::binaries`], the median wall time of `RUNS` runs of
+/// `briefing args…`, each after `before(run)`, and the largest resident set of
+/// those runs in kB. The binaries take turns, so both meet the same machine.
+fn measure(args: &[&str], before: &dyn Fn(usize)) -> Vec<(Duration, i64)> {
+    let binaries = common::binaries();
+    let mut runs = vec![(Vec::new(), 0); binaries.len()];
+    for run in 0..RUNS {
+        for (binary, (times, peak)) in binaries.iter().zip(&mut runs) {
             before(run);
-            let (time, rss) = common::run(args);
-            peak = peak.max(rss);
-            time
+            let (time, rss) = common::run_with(binary, args);
+            times.push(time);
+            *peak = rss.max(*peak);
+        }
+    }
+    runs.into_iter()
+        .map(|(mut times, peak)| {
+            times.sort();
+            (times[RUNS / 2], peak)
         })
-        .collect();
-    times.sort();
-    (times[RUNS / 2], peak)
+        .collect()
 }
 
 fn copy(from: &Path, to: &Path) {
@@ -119,7 +127,17 @@ fn main() {
         if args.len() > 1 && !args.contains(&"--no-cache") {
             common::run(&args);
         }
-        let (time, peak) = measure(&args, *before);
-        println!("{name:<42} {:>8.1} ms   peak {:>6.1} MB", time.as_secs_f64() * 1000.0, peak as f64 / 1024.0);
+        let measured = measure(&args, *before);
+        let (time, peak) = measured[0];
+        let ms = |time: Duration| time.as_secs_f64() * 1000.0;
+        let mut line = format!("{name:<42} {:>8.1} ms   peak {:>6.1} MB", ms(time), peak as f64 / 1024.0);
+        if let Some(&(baseline, baseline_peak)) = measured.get(1) {
+            line.push_str(&format!(
+                "   ({}, peak {:.1} MB)",
+                common::against(ms(time), ms(baseline), "ms"),
+                baseline_peak as f64 / 1024.0
+            ));
+        }
+        println!("{line}");
     }
 }

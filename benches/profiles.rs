@@ -12,7 +12,8 @@
 //! projects live in memory, which takes the disk's noise out of both.
 //!
 //! `cargo bench --bench profiles` (release binary; the data is fixed, so every
-//! run builds the same project).
+//! run builds the same project). `BRIEFING_BASELINE=path/to/an/earlier/briefing`
+//! measures that binary too, side by side (not against Hugo).
 
 mod common;
 
@@ -61,14 +62,19 @@ fn main() {
         for rows in [250, 500, 1000, 2000] {
             let dir = tempfile::tempdir().unwrap();
             write_project(dir.path(), rows, pdf);
-            let median = common::median_build(dir.path(), RUNS);
-            println!(
+            let medians = common::median_builds(dir.path(), RUNS);
+            let median = medians[0];
+            let mut line = format!(
                 "{:>5} rows, {:<10} median {:>7.2} s, {:>6.2} ms per row",
                 rows,
                 if pdf { "web + PDF" } else { "web only" },
                 median.as_secs_f64(),
                 median.as_secs_f64() * 1000.0 / rows as f64
             );
+            if let Some(baseline) = medians.get(1) {
+                line.push_str(&format!("   ({})", common::against(median.as_secs_f64(), baseline.as_secs_f64(), "s")));
+            }
+            println!("{line}");
         }
     }
     peak_memory_at_scale();
@@ -81,12 +87,16 @@ fn peak_memory_at_scale() {
     for rows in [1000, 10_000] {
         let dir = tempfile::tempdir().unwrap();
         write_project(dir.path(), rows, true);
-        let (time, peak) = common::run(&["build", "--quiet", "--no-cache", "--project", dir.path().to_str().unwrap()]);
-        println!(
-            "{rows:>6} rows, web + PDF, one run: {:.2} s, peak memory {:.0} MB",
-            time.as_secs_f64(),
-            peak as f64 / 1024.0
-        );
+        for (n, binary) in common::binaries().iter().enumerate() {
+            let args = ["build", "--quiet", "--no-cache", "--project", dir.path().to_str().unwrap()];
+            let (time, peak) = common::run_with(binary, &args);
+            println!(
+                "{rows:>6} rows, web + PDF, one run{}: {:.2} s, peak memory {:.0} MB",
+                if n == 0 { "" } else { " of the baseline" },
+                time.as_secs_f64(),
+                peak as f64 / 1024.0
+            );
+        }
     }
 }
 
