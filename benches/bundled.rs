@@ -58,12 +58,7 @@ fn measure(args: &[&str], before: &dyn Fn(usize)) -> Vec<(Duration, i64)> {
             *peak = rss.max(*peak);
         }
     }
-    runs.into_iter()
-        .map(|(mut times, peak)| {
-            times.sort();
-            (times[RUNS / 2], peak)
-        })
-        .collect()
+    runs.into_iter().map(|(times, peak)| (common::median(times), peak)).collect()
 }
 
 fn copy(from: &Path, to: &Path) {

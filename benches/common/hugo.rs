@@ -80,7 +80,7 @@ pub fn available() -> bool {
 
 /// The median wall time of `runs` Hugo builds of the site at `dir`.
 pub fn median_build(dir: &Path, runs: usize) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
+    let times: Vec<Duration> = (0..runs)
         .map(|_| {
             let started = Instant::now();
             let output = Command::new("hugo").arg("-s").arg(dir).arg("--quiet").output().unwrap();
@@ -88,6 +88,5 @@ pub fn median_build(dir: &Path, runs: usize) -> Duration {
             started.elapsed()
         })
         .collect();
-    times.sort();
-    times[runs / 2]
+    super::median(times)
 }

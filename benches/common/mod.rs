@@ -35,13 +35,13 @@ pub fn median_builds(dir: &Path, runs: usize) -> Vec<Duration> {
             times.push(run_with(binary, &["build", "--quiet", "--no-cache", "--project", dir]).0);
         }
     }
-    times
-        .into_iter()
-        .map(|mut t| {
-            t.sort();
-            t[runs / 2]
-        })
-        .collect()
+    times.into_iter().map(median).collect()
+}
+
+/// The middle of `times`.
+pub fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
 }
 
 /// How a baseline's figure compares: its median and this build's time as a share of it.
@@ -50,15 +50,9 @@ pub fn against(ours: f64, baseline: f64, unit: &str) -> String {
     format!("baseline {baseline:.2} {unit}, {:.2}× its time", ours / baseline)
 }
 
-/// One run of `briefing args…`, which must succeed: its wall time, and its
+/// One run of `binary args…`, which must succeed: its wall time, and its
 /// largest resident set in kB (as Linux reports it), read from `wait4` for that
 /// process alone.
-#[allow(dead_code)] // Not every benchmark runs this build alone.
-pub fn run(args: &[&str]) -> (Duration, i64) {
-    run_with(Path::new(env!("CARGO_BIN_EXE_briefing")), args)
-}
-
-/// [`run`] of the binary at `binary`.
 // The child is reaped by `wait4`, which std's `wait` cannot replace: it alone gives its rusage.
 #[allow(clippy::zombie_processes)]
 pub fn run_with(binary: &Path, args: &[&str]) -> (Duration, i64) {

@@ -256,9 +256,13 @@ fn typeset_all(job: &SetPrint<'_>, template: &str, warnings: &mut Vec<Warning>) 
     let SetPrint { briefing, set, print, run, .. } = *job;
     // Render the Typst sources first (Tera is cheap); typesetting is the slow part.
     let (mut sources, worlds) = print_sources(job, template)?;
-    let fonts = &pdf::fonts_for(run.fonts, &distinct_characters(&sources), warnings);
-    for source in &mut sources {
-        pdf::mask_uncovered(fonts, source);
+    let characters = distinct_characters(&sources);
+    let fonts = &pdf::fonts_for(run.fonts, &characters, warnings);
+    // Each source is looked through again only when some of the set's characters have no font.
+    if !fonts.uncovered(&characters).is_empty() {
+        for source in &mut sources {
+            pdf::mask_uncovered(fonts, source);
+        }
     }
     let m = &briefing.meta;
     let jobs: Vec<(String, &[crate::model::Figure], String, World)> = set

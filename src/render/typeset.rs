@@ -143,7 +143,7 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
             pretty: false,
         })
     };
-    let bytes = match typst_pdf::pdf(&document, &options(job.standards)?) {
+    let mut bytes = match typst_pdf::pdf(&document, &options(job.standards)?) {
         // PDF/UA claimed unasked, and only PDF/UA refused: write PDF/A-2b alone.
         Err(errors) if job.ua_unasked && errors.iter().all(|e| e.message.contains("PDF/UA")) => {
             typst_pdf::pdf(&document, &options(&[PdfStandard::A_2b])?)
@@ -152,7 +152,6 @@ fn typeset_unguarded(job: Typesetting, fonts: &FontSet, warnings: &mut Vec<Warni
     }
     .map_err(|errors| typst_error(&world, &errors, template))?;
     // A page set's PDFs are kept until the build ends (see `OutputSet::add`).
-    let mut bytes = bytes;
     bytes.shrink_to_fit();
     Ok(Pdf { bytes, pages: document.pages().len(), source: job.source, fonts: fonts.clone() })
 }
