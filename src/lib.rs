@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod line_map;
 pub mod lint;
 pub mod machine_readable;
+pub mod memory;
 pub mod model;
 pub mod progress;
 pub mod project;
@@ -155,7 +156,9 @@ fn build_unguarded(options: &BuildOptions, session: Session<'_>) -> Result<Build
     write::guard::check_output(&options.project, &out_dir)?;
     let project = phase(session.progress, "load", 0, || load(options))?;
     let mut warnings = Vec::new();
-    let mut rendered = render_project_in(&project, options, session, &mut warnings)?;
+    // Made before rendering, so the page sets' PDFs and PNGs go to disk as they are finished.
+    let staging = write::Staging::begin(&out_dir)?;
+    let mut rendered = render_with(&project, options, session, Some(&staging), &mut warnings)?;
     let previous = changes::previous_record(&out_dir);
     let changes = changes::compare(previous.as_ref(), &rendered.record);
     // Written before the output is swapped, so a failure here leaves the old output as it was.
@@ -165,14 +168,13 @@ fn build_unguarded(options: &BuildOptions, session: Session<'_>) -> Result<Build
                 .with_help("give --changes a file in a folder that exists and you can write to")
         })?;
     }
-    let written: Vec<&str> = rendered.files.files.keys().map(String::as_str).collect();
-    let marker = write::guard::marker(&options.project, &out_dir, &written);
+    let marker = write::guard::marker(&options.project, &out_dir, &rendered.files.paths());
     rendered.files.add(write::guard::MARKER, marker);
-    phase(session.progress, "write", 0, || write::write_atomically(&out_dir, &rendered.files))?;
+    phase(session.progress, "write", 0, || staging.finish(&rendered.files))?;
     Ok(BuildReport {
         changes,
         out_dir,
-        files: rendered.files.files.keys().cloned().collect(),
+        files: rendered.files.paths().into_iter().map(String::from).collect(),
         pdf_pages: rendered.pdf_pages,
         figures: rendered.figures,
         warnings,
@@ -214,6 +216,17 @@ pub fn render_project_in(
     session: Session<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Rendered, Error> {
+    render_with(project, options, session, None, warnings)
+}
+
+/// [`render_project_in`], putting files finished early in `spill` when there is one.
+fn render_with(
+    project: &Project,
+    options: &BuildOptions,
+    session: Session<'_>,
+    spill: Option<&dyn render::output::Spill>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Rendered, Error> {
     let progress = session.progress;
     check_house_font(project)?;
     let briefing = phase(progress, "model", 0, || Briefing::build(project, options.draft, warnings))?;
@@ -240,6 +253,7 @@ pub fn render_project_in(
         options: RenderOptions { source_date_epoch: options.source_date_epoch, keep_typst: options.keep_typst },
         cache: session.cache,
         progress,
+        spill,
     };
     let (facts, files) = render::output::render_all(&cx, warnings)?;
     place_glyph_warnings(project, warnings);

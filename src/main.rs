@@ -263,7 +263,7 @@ fn check_command(options: BuildOptions, verbosity: Verbosity, format: Format) ->
                 eprintln!(
                     "checked {}: it builds ({} files, {} figures, {}-page PDF), {} {noun}, in {:.2} s",
                     options.project.display(),
-                    rendered.files.files.len(),
+                    rendered.files.len(),
                     rendered.figures,
                     rendered.pdf_pages,
                     warnings.len(),

@@ -168,6 +168,42 @@ fn malformed_yaml_names_file_line_and_column_and_leaves_output_untouched() {
     assert_eq!(snapshot(&project.path().join("output")), before, "the previous output is untouched");
 }
 
+/// The profiles' PDFs, PNGs and tables go to disk as they are made, before the
+/// checks run. A build that fails after that (here on a broken link, under
+/// `--deny warnings`) still leaves the previous output as it was, every
+/// profile's old PDF included, and nothing of its own beside it.
+#[test]
+fn a_build_failing_after_its_profiles_are_written_leaves_the_previous_output() {
+    let project = bundled_copy();
+    assert_success(&build(project.path(), &["--no-cache"]));
+    let out = project.path().join("output");
+    let before = snapshot(&out);
+    edit(project.path(), "content/provinces/_profile.md", "{{ page.title }} (", "Edited: {{ page.title }} (");
+    edit(
+        project.path(),
+        "content/08-methodology.md",
+        "# Methodology\n",
+        "# Methodology\n\nSee [the annex](nowhere.html).\n",
+    );
+
+    let failed = build(project.path(), &["--no-cache", "--deny", "warnings"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert!(stderr(&failed).contains("nowhere.html"), "{}", stderr(&failed));
+    assert_eq!(snapshot(&out), before, "the previous output is untouched");
+    let beside: Vec<String> = fs::read_dir(project.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".output."))
+        .collect();
+    assert!(beside.is_empty(), "the staging folder is removed: {beside:?}");
+
+    // Fixed, the build writes the edited profiles.
+    edit(project.path(), "content/08-methodology.md", "See [the annex](nowhere.html).", "See the annex.");
+    assert_success(&build(project.path(), &["--no-cache", "--deny", "warnings"]));
+    let fujian = fs::read(out.join("provinces/fujian/fujian.pdf")).unwrap();
+    assert!(pdf_text(&fujian).contains("Edited: Fujian"), "the new PDF is in place");
+}
+
 #[test]
 fn a_chart_naming_a_missing_field_lists_the_fields_that_exist() {
     let chart = "# Section\n\n```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: valeu\nsource: S\nalt: A\n```\n";

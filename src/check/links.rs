@@ -99,11 +99,11 @@ impl Site {
         let (path, fragment) = address.split_once('#').map_or((address, None), |(p, f)| (p, Some(f)));
         let path = path.split_once('?').map_or(path, |(p, _)| p);
         let target = if path.is_empty() { page.to_owned() } else { resolve(page, &decode(path))? };
-        let target = if files.files.contains_key(&target) {
+        let target = if files.contains(&target) {
             target
         } else {
             let index = format!("{}index.html", if target.is_empty() { String::new() } else { format!("{target}/") });
-            if !files.files.contains_key(&index) {
+            if !files.contains(&index) {
                 return Some(format!("leads to `{target}`, which the build does not make"));
             }
             index

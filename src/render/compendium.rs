@@ -11,8 +11,9 @@ use serde_json::json;
 
 use crate::diagnostic::{Error, Warning};
 use crate::render::chart::Svg;
-use crate::render::pages::{SetPrint, page_context, to_tera};
+use crate::render::pages::{page_context, to_tera};
 use crate::render::pdf::{self, Pdf, Typesetting};
+use crate::render::profile_pdfs::SetPrint;
 use crate::render::typeset::{engine_crashed, typeset_with};
 use crate::render::typst_markup::{self, Links};
 

@@ -10,6 +10,7 @@ pub mod output;
 pub mod page_index;
 pub mod pages;
 pub mod pdf;
+pub mod profile_pdfs;
 pub mod record;
 pub mod refit;
 pub mod sitemap;

@@ -21,10 +21,53 @@ use crate::render::figures::FigureFiles;
 use crate::render::pdf::Resources;
 use crate::render::templating::Engine;
 
+/// A rendered file: path under the output folder, and its bytes.
+pub type OutputFile = (String, Vec<u8>);
+
+/// Where a build may put a file as soon as it is finished — one no later
+/// output reads or changes — rather than hold it to the end: a page set of ten
+/// thousand rows makes half a gigabyte of PDFs and PNGs. `briefing build`
+/// lends the folder it stages the new output in; a build that writes nothing
+/// (`check`, the preview) lends none, and every file stays in memory.
+pub trait Spill: Sync {
+    /// Puts `bytes` at `path` (relative to the output folder).
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Error>;
+}
+
+/// A file made on a worker thread, which no later output reads or changes.
+#[derive(Debug)]
+pub enum Finished {
+    /// Held in memory, as there is no spill.
+    Held(OutputFile),
+    /// Already in the spill: its path and size.
+    Spilled(String, usize),
+}
+
+impl Finished {
+    /// `file`, put in `spill` when there is one.
+    pub fn put(file: OutputFile, spill: Option<&dyn Spill>) -> Result<Self, Error> {
+        match spill {
+            Some(spill) => spill.put(&file.0, &file.1).map(|()| Finished::Spilled(file.0, file.1.len())),
+            None => Ok(Finished::Held(file)),
+        }
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> usize {
+        match self {
+            Finished::Held((_, bytes)) => bytes.len(),
+            Finished::Spilled(_, size) => *size,
+        }
+    }
+}
+
 /// The files of one build, by path relative to the output folder.
 #[derive(Debug, Default, Clone)]
 pub struct OutputSet {
+    /// The files held in memory.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The files already put in the spill, with their sizes.
+    spilled: BTreeMap<String, usize>,
 }
 
 impl OutputSet {
@@ -36,8 +79,49 @@ impl OutputSet {
         self.files.insert(path.into(), bytes);
     }
 
+    /// Adds files finished earlier: held, or already in the spill.
+    pub fn add_finished(&mut self, files: impl IntoIterator<Item = Finished>) {
+        for file in files {
+            match file {
+                Finished::Held((path, bytes)) => self.add(path, bytes),
+                Finished::Spilled(path, size) => {
+                    self.files.remove(&path);
+                    self.spilled.insert(path, size);
+                }
+            }
+        }
+    }
+
+    /// The bytes of a file held in memory.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Whether the build makes `path`, held or spilled.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path) || self.spilled.contains_key(path)
+    }
+
+    /// Every path the build makes, held or spilled, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self.files.keys().chain(self.spilled.keys()).map(String::as_str).collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    /// How many files the build makes.
+    pub fn len(&self) -> usize {
+        self.files.len() + self.spilled.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Takes in `other`'s files.
+    pub fn extend(&mut self, other: OutputSet) {
+        self.files.extend(other.files);
+        self.spilled.extend(other.spilled);
     }
 }
 
@@ -68,6 +152,8 @@ pub struct RenderContext<'a> {
     pub cache: Option<&'a BuildCache>,
     /// Told of long work (the PDF profiles), for a progress bar.
     pub progress: &'a dyn Progress,
+    /// Where finished files may go before the build ends (see [`Spill`]).
+    pub spill: Option<&'a dyn Spill>,
 }
 
 /// What earlier outputs found out, for later ones.
@@ -151,7 +237,7 @@ pub fn render_all(cx: &RenderContext<'_>, warnings: &mut Vec<Warning>) -> Result
     warnings.extend(main_warnings);
     warnings.extend(beside_warnings);
     main_result.and(beside_result)?;
-    files.files.extend(beside_files.files);
+    files.extend(beside_files);
     let (facts, files, last_warnings, last_result) = run(cx, &plan.last, facts, files);
     warnings.extend(last_warnings);
     last_result.map(|()| (facts, files))

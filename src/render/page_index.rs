@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostic::Error;
 use crate::model::pages::{PageEntry, PageSet};
-use crate::render::pages::OutputFile;
+use crate::render::output::OutputFile;
 use crate::render::templating::Engine;
 
 /// The most rows a set may have for its index to be written sorted by each

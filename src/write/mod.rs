@@ -1,16 +1,18 @@
 //! Writing the output folder atomically.
 //!
-//! Everything is rendered in memory first. The files are then written to a
-//! temporary folder beside the output and swapped in by renaming, so a failed
+//! The files are written to a staging folder beside the output — those a
+//! renderer finishes early (a page set's PDFs and PNGs) as they are made, the
+//! rest once everything is rendered — and swapped in by renaming, so a failed
 //! build — or one interrupted while writing — leaves the previous `output/`
 //! exactly as it was. A file the previous output holds unchanged is given to
 //! the new folder as a hard link rather than written again, which on ext4
 //! costs a twentieth of a new file. [`guard`] decides which folders may be
 //! replaced at all.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -18,65 +20,102 @@ use crate::diagnostic::Error;
 
 pub mod guard;
 
-pub use crate::render::output::OutputSet;
+pub use crate::render::output::{OutputSet, Spill};
 
 /// Replaces `out_dir` with exactly the files in `set`.
 pub fn write_atomically(out_dir: &Path, set: &OutputSet) -> Result<(), Error> {
-    if out_dir.exists() && !out_dir.is_dir() {
-        return Err(Error::usage(format!("{} exists and is not a folder", out_dir.display()))
-            .with_help("pass --out with a folder path"));
-    }
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create", &e))?;
-    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.previous-{}", std::process::id()));
-
-    let result = stage(&staging, set, out_dir).and_then(|()| swap(out_dir, &staging, &retired));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    Staging::begin(out_dir)?.finish(set)
 }
 
-fn stage(staging: &Path, set: &OutputSet, previous: &Path) -> Result<(), Error> {
-    if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| Error::io(staging, "remove", &e))?;
-    }
-    // Folders first, each once (a page set writes thousands of files into hundreds of folders).
-    let folders: BTreeSet<&Path> = set.files.keys().filter_map(|relative| Path::new(relative).parent()).collect();
-    let made: Vec<Result<Option<&Path>, Error>> = folders
-        .into_par_iter()
-        .map(|folder| {
-            let dir = staging.join(folder);
-            fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
-            Ok(plain_folder(previous, folder).then_some(folder))
+/// The folder a new output is written into beside `out_dir`, before it takes
+/// the output's place. A build lends it to the renderers as their [`Spill`],
+/// so files they finish early go to disk at once; dropped unfinished (the
+/// build failed), it is removed and the previous output stays as it was.
+pub struct Staging {
+    out_dir: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    /// The folders made so far, each with whether its previous twin may lend files (see [`relink`]).
+    folders: Mutex<HashMap<PathBuf, bool>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Makes the staging folder for `out_dir`.
+    pub fn begin(out_dir: &Path) -> Result<Self, Error> {
+        if out_dir.exists() && !out_dir.is_dir() {
+            return Err(Error::usage(format!("{} exists and is not a folder", out_dir.display()))
+                .with_help("pass --out with a folder path"));
+        }
+        let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create", &e))?;
+        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "remove", &e))?;
+        }
+        // An empty build still produces the folder.
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
+        Ok(Staging {
+            out_dir: out_dir.to_path_buf(),
+            retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
+            dir,
+            folders: Mutex::new(HashMap::new()),
+            finished: false,
         })
-        .collect();
-    let mut reusable = BTreeSet::new();
-    for folder in made {
-        reusable.extend(folder?);
     }
-    // Files on every core (creating a file is the slow part, and file systems take
-    // creations in different folders side by side); the first failure in path order is reported.
-    let written: Vec<Result<(), Error>> = set
-        .files
-        .par_iter()
-        .map(|(relative, bytes)| {
-            let path = staging.join(relative);
-            let folder = Path::new(relative).parent().unwrap_or(Path::new(""));
-            if reusable.contains(folder) && relink(&previous.join(relative), &path, bytes) {
-                return Ok(());
-            }
-            fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", &e))
-        })
-        .collect();
-    written.into_iter().collect::<Result<(), Error>>()?;
-    // An empty build still produces the folder.
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, "create", &e))
+
+    /// Writes the files `set` holds in memory (those it spilled are here
+    /// already) and puts the staging folder in the output's place.
+    pub fn finish(mut self, set: &OutputSet) -> Result<(), Error> {
+        // Folders first, each once (a page set writes thousands of files into hundreds of folders).
+        let folders: BTreeSet<&Path> = set.files.keys().filter_map(|relative| Path::new(relative).parent()).collect();
+        let made: Vec<Result<bool, Error>> = folders.into_par_iter().map(|folder| self.folder(folder)).collect();
+        made.into_iter().collect::<Result<Vec<bool>, Error>>()?;
+        // Files on every core (creating a file is the slow part, and file systems take
+        // creations in different folders side by side); the first failure in path order is reported.
+        let written: Vec<Result<(), Error>> =
+            set.files.par_iter().map(|(relative, bytes)| self.put(relative, bytes)).collect();
+        written.into_iter().collect::<Result<(), Error>>()?;
+        swap(&self.out_dir, &self.dir, &self.retired)?;
+        self.finished = true;
+        Ok(())
+    }
+
+    /// Makes `folder` (relative) in the staging folder, once; true when its
+    /// previous twin is a plain folder, from which unchanged files may be linked.
+    fn folder(&self, folder: &Path) -> Result<bool, Error> {
+        if let Some(&plain) = self.folders.lock().unwrap_or_else(PoisonError::into_inner).get(folder) {
+            return Ok(plain);
+        }
+        let dir = self.dir.join(folder);
+        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
+        let plain = plain_folder(&self.out_dir, folder);
+        self.folders.lock().unwrap_or_else(PoisonError::into_inner).insert(folder.to_path_buf(), plain);
+        Ok(plain)
+    }
+}
+
+impl Spill for Staging {
+    fn put(&self, relative: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(relative);
+        let folder = Path::new(relative).parent().unwrap_or(Path::new(""));
+        if self.folder(folder)? && relink(&self.out_dir.join(relative), &path, bytes) {
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", &e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Whether `folder` of the previous output, and every folder on the way to it,

@@ -9,6 +9,8 @@
 mod subset;
 mod svg;
 
+pub use svg::ChartFonts;
+
 use std::collections::BTreeSet;
 
 use rayon::prelude::*;
@@ -321,7 +323,9 @@ impl Renderer for WebFontsOutput {
         }
         out.add("fonts/fonts.css", stylesheet(family, &shipped, &extra, &faces));
         out.add("fonts/LICENSE.txt", licence(&licensed));
-        svg::embed_in_charts(out, family, &faces, fonts, store);
+        if let Some(charts) = svg::ChartFonts::new(family, &faces, fonts, store) {
+            svg::embed_in_charts(out, &charts);
+        }
         Ok(())
     }
 }

@@ -19,70 +19,90 @@ use super::{Face, css_string, fallback_faces, unicode_range};
 use crate::render::output::OutputSet;
 use crate::render::store::Store;
 
-/// Whether `path` is a chart's SVG: `figures/<id>.svg` under the site or a page of a set.
+/// Whether `path` is a chart's SVG still without its fonts: `figures/<id>.svg`
+/// under the site or a page of a set. A page set gives its charts theirs as it
+/// makes them (see [`ChartFonts`]); held in memory, they are then left alone.
 fn is_chart(path: &str, bytes: &[u8]) -> bool {
     let mut parts = path.rsplit('/');
     let (file, folder) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     // The accessible wrapper marks a chart; an author's own SVG image is left alone.
-    file.ends_with(".svg") && folder == "figures" && bytes.windows(14).any(|w| w == b"<desc id=\"fig-")
+    file.ends_with(".svg")
+        && folder == "figures"
+        && bytes.windows(14).any(|w| w == b"<desc id=\"fig-")
+        && !bytes.windows(FONTS_MARK.len()).any(|w| w == FONTS_MARK.as_bytes())
 }
 
-/// Gives every chart SVG in `out` its subset of `faces`, and of the faces among
-/// `fonts` that draw what they cannot, as the page falls back.
-pub fn embed_in_charts(out: &mut OutputSet, family: &str, faces: &[Face], fonts: &[Font], store: Option<&Store>) {
-    let regular = faces.iter().find(|f| !f.italic && f.weight < 600);
-    let bold = faces.iter().find(|f| !f.italic && f.weight >= 600);
-    let Some(regular) = regular else { return };
+/// What the `<style>` a chart is given begins with.
+const FONTS_MARK: &str = "<defs><style>@font-face{";
+
+/// Gives every chart SVG in `out` its fonts (see [`ChartFonts`]).
+pub fn embed_in_charts(out: &mut OutputSet, fonts: &ChartFonts<'_>) {
     // In place, one chart per core at a time: a page set of ten thousand rows has twenty
     // thousand charts, and a copy of them all beside the output was the build's peak.
     out.files.par_iter_mut().filter(|(path, bytes)| is_chart(path, bytes)).for_each(|(_, bytes)| {
-        let mut svg = with_font(&String::from_utf8_lossy(bytes), family, (regular, bold), fonts, store);
+        let mut svg = fonts.embed(&String::from_utf8_lossy(bytes));
         svg.shrink_to_fit();
         *bytes = svg.into_bytes();
     });
 }
 
-/// `svg` with a `<style>` after its `<desc>` holding the subsets its labels need.
-fn with_font(
-    svg: &str,
-    family: &str,
-    (regular, bold): (&Face, Option<&Face>),
-    fonts: &[Font],
-    store: Option<&Store>,
-) -> String {
-    let (mut plain, heavy) = label_characters(svg);
-    let all: BTreeSet<char> = plain.union(&heavy).copied().collect();
-    // Without a bold face the browser thickens the regular one, which then needs the bold labels' glyphs.
-    if bold.is_none() {
-        plain.extend(heavy.iter().copied());
+/// The house font's faces a chart carries, and the fonts that draw what they cannot.
+pub struct ChartFonts<'a> {
+    family: &'a str,
+    regular: Face,
+    bold: Option<Face>,
+    fonts: &'a [Font],
+    store: Option<&'a Store>,
+}
+
+impl<'a> ChartFonts<'a> {
+    /// The regular and bold of `faces` (the house font's), falling back to the
+    /// faces among `fonts` as the page does; none without a regular face.
+    pub fn new(family: &'a str, faces: &[Face], fonts: &'a [Font], store: Option<&'a Store>) -> Option<Self> {
+        let regular = faces.iter().find(|f| !f.italic && f.weight < 600)?.clone();
+        let bold = faces.iter().find(|f| !f.italic && f.weight >= 600).cloned();
+        Some(ChartFonts { family, regular, bold, fonts, store })
     }
-    let name = xml_text(&css_string(family));
-    let mut rules = String::new();
-    for (face, chars) in [(Some(regular), plain), (bold, heavy)] {
-        let Some(face) = face else { continue };
-        // Characters the face lacks fall back to the system's fonts; a face that draws none is not carried.
-        let chars: BTreeSet<char> =
-            chars.into_iter().filter(|&c| face.font.info().coverage.contains(c as u32)).collect();
-        if chars.is_empty() {
-            continue;
+
+    /// `svg` with a `<style>` after its `<desc>` holding the subsets its labels need.
+    pub fn embed(&self, svg: &str) -> String {
+        let (regular, bold) = (&self.regular, self.bold.as_ref());
+        let (mut plain, heavy) = label_characters(svg);
+        let all: BTreeSet<char> = plain.union(&heavy).copied().collect();
+        // Without a bold face the browser thickens the regular one, which then needs the bold labels' glyphs.
+        if bold.is_none() {
+            plain.extend(heavy.iter().copied());
         }
-        let Some(url) = data_url(face, &chars, store) else { continue };
-        rules.push_str(&format!(
-            "@font-face{{font-family:{name};src:{url};font-weight:{};font-style:normal}}",
-            face.weight
-        ));
+        let name = xml_text(&css_string(self.family));
+        let mut rules = String::new();
+        for (face, chars) in [(Some(regular), plain), (bold, heavy)] {
+            let Some(face) = face else { continue };
+            // Characters the face lacks fall back to the system's fonts; a face that draws none is not carried.
+            let chars: BTreeSet<char> =
+                chars.into_iter().filter(|&c| face.font.info().coverage.contains(c as u32)).collect();
+            if chars.is_empty() {
+                continue;
+            }
+            let Some(url) = data_url(face, &chars, self.store) else { continue };
+            rules.push_str(&format!(
+                "@font-face{{font-family:{name};src:{url};font-weight:{};font-style:normal}}",
+                face.weight
+            ));
+        }
+        // Later rules win for their characters; a weight range serves bold labels as well.
+        for (face, chars) in fallback_faces(self.fonts, std::slice::from_ref(regular), &all) {
+            let Some(url) = data_url(&face, &chars, self.store) else { continue };
+            let range = unicode_range(&chars);
+            rules.push_str(&format!(
+                "@font-face{{font-family:{name};src:{url};font-weight:100 900;unicode-range:{range}}}"
+            ));
+        }
+        let Some(at) = svg.find("</desc>").map(|i| i + "</desc>".len()).filter(|_| !rules.is_empty()) else {
+            return svg.to_string();
+        };
+        // Begins with FONTS_MARK, as every rule is an `@font-face`.
+        format!("{}\n<defs><style>{rules}</style></defs>{}", &svg[..at], &svg[at..])
     }
-    // Later rules win for their characters; a weight range serves bold labels as well.
-    for (face, chars) in fallback_faces(fonts, std::slice::from_ref(regular), &all) {
-        let Some(url) = data_url(&face, &chars, store) else { continue };
-        let range = unicode_range(&chars);
-        rules
-            .push_str(&format!("@font-face{{font-family:{name};src:{url};font-weight:100 900;unicode-range:{range}}}"));
-    }
-    let Some(at) = svg.find("</desc>").map(|i| i + "</desc>".len()).filter(|_| !rules.is_empty()) else {
-        return svg.to_string();
-    };
-    format!("{}\n<defs><style>{rules}</style></defs>{}", &svg[..at], &svg[at..])
 }
 
 /// `face` cut to `chars`, as a CSS `url(data:…) format("woff2")`.
