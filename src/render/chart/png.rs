@@ -102,14 +102,23 @@ impl Rasteriser {
 /// smaller, and a page set of a thousand charts built 9 % faster.
 fn encode(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     let (width, height) = (pixmap.width(), pixmap.height());
+    // Read off the premultiplied pixels, with only the palette's own colours
+    // demultiplied after: demultiplying is one-to-one, so this is the palette of
+    // the demultiplied image, colour for colour, without a pass over every pixel.
+    let paletted = palette(pixmap.data(), width as usize * 4).and_then(demultiplied);
+    let opaque = match &paletted {
+        Some(paletted) => paletted.alpha.iter().all(|&a| a == 255),
+        None => pixmap.data().as_chunks::<4>().0.iter().all(|pixel| pixel[3] == 255),
+    };
     // An opaque pixel's premultiplied colour is its colour (a chart draws its own
     // background): no division needed, and no copy.
-    let (pixels, _) = pixmap.data().as_chunks::<4>();
-    let opaque = pixels.iter().fold(255, |least, pixel| least.min(pixel[3])) == 255;
-    let pixels = if opaque { pixmap.take() } else { pixmap.take_demultiplied() };
+    let pixels = match (&paletted, opaque) {
+        (Some(_), _) => Vec::new(),
+        (None, true) => pixmap.take(),
+        (None, false) => pixmap.take_demultiplied(),
+    };
     let mut data = Vec::new();
     let mut encoder = png::Encoder::new(&mut data, width, height);
-    let paletted = palette(&pixels, width as usize * 4);
     match &paletted {
         Some(Paletted { palette, alpha, .. }) => {
             encoder.set_color(png::ColorType::Indexed);
@@ -131,6 +140,17 @@ fn encode(pixmap: tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
     Ok(data)
 }
 
+/// `paletted` with its colours demultiplied; `None` if one is not a premultiplied colour.
+fn demultiplied(mut paletted: Paletted) -> Option<Paletted> {
+    for (rgb, &alpha) in paletted.palette.chunks_mut(3).zip(&paletted.alpha) {
+        if alpha < 255 {
+            let colour = tiny_skia::PremultipliedColorU8::from_rgba(rgb[0], rgb[1], rgb[2], alpha)?.demultiply();
+            rgb.copy_from_slice(&[colour.red(), colour.green(), colour.blue()]);
+        }
+    }
+    Some(paletted)
+}
+
 /// An image as palette indices: each colour's RGB and alpha, in the order the
 /// colours first appear (so the same pixels give the same file), and a byte per pixel.
 struct Paletted {
@@ -146,7 +166,6 @@ fn palette(rgba: &[u8], stride: usize) -> Option<Paletted> {
     // Keyed by the colour as one number, hashed cheaply: the default hasher cost more
     // than compressing the image.
     let mut index: rustc_hash::FxHashMap<u32, u8> = rustc_hash::FxHashMap::default();
-    let mut last: Option<(u32, u8)> = None;
     let mut above: &[u8] = &[];
     for row in rgba.chunks(stride) {
         // Most rows of a chart repeat the one above (background, bars, gridlines).
@@ -156,27 +175,24 @@ fn palette(rgba: &[u8], stride: usize) -> Option<Paletted> {
             continue;
         }
         above = row;
-        for pixel in row.as_chunks::<4>().0 {
+        let mut rest = row.as_chunks::<4>().0;
+        // And most pixels of a row repeat the one before: each run of one colour is
+        // looked up once and written at once.
+        while let Some(pixel) = rest.first() {
+            let run = rest.iter().position(|p| p != pixel).unwrap_or(rest.len());
             let colour = u32::from_le_bytes(*pixel);
-            // And most pixels of a row repeat the one before.
-            let at = match last {
-                Some((before, at)) if before == colour => at,
-                _ => {
-                    let at = match index.get(&colour) {
-                        Some(&at) => at,
-                        None => {
-                            let at = u8::try_from(index.len()).ok()?;
-                            index.insert(colour, at);
-                            out.palette.extend_from_slice(&pixel[..3]);
-                            out.alpha.push(pixel[3]);
-                            at
-                        }
-                    };
-                    last = Some((colour, at));
+            let at = match index.get(&colour) {
+                Some(&at) => at,
+                None => {
+                    let at = u8::try_from(index.len()).ok()?;
+                    index.insert(colour, at);
+                    out.palette.extend_from_slice(&pixel[..3]);
+                    out.alpha.push(pixel[3]);
                     at
                 }
             };
-            out.indices.push(at);
+            out.indices.resize(out.indices.len() + run, at);
+            rest = &rest[run..];
         }
     }
     Some(out)
