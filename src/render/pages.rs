@@ -1,8 +1,12 @@
 //! Renders page sets: for every row, `output/<set>/<slug>/index.html` through
 //! the set's web template and, when the set has a print template, a PDF
-//! profile `output/<set>/<slug>/<slug>.pdf`; plus `output/<set>/index.html`
-//! linking them all. Charts, pages and PDFs are made on every core; each is
-//! collected in entry order, so the output does not depend on which finishes first.
+//! profile `output/<set>/<slug>/<slug>.pdf` (typeset by [`profile_pdfs`]); plus
+//! `output/<set>/index.html` linking them all. Charts, pages and PDFs are made
+//! on every core; each is collected in entry order, so the output does not
+//! depend on which finishes first. Files no later step reads go to the build's
+//! spill as they are made: a set of ten thousand rows is half a gigabyte of them.
+//!
+//! [`profile_pdfs`]: crate::render::profile_pdfs
 
 use rayon::prelude::*;
 use serde_json::{Value, json};

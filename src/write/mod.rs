@@ -22,11 +22,6 @@ pub mod guard;
 
 pub use crate::render::output::{OutputSet, Spill};
 
-/// Replaces `out_dir` with exactly the files in `set`.
-pub fn write_atomically(out_dir: &Path, set: &OutputSet) -> Result<(), Error> {
-    Staging::begin(out_dir)?.finish(set)
-}
-
 /// The folder a new output is written into beside `out_dir`, before it takes
 /// the output's place. A build lends it to the renderers as their [`Spill`],
 /// so files they finish early go to disk at once; dropped unfinished (the
@@ -69,7 +64,8 @@ impl Staging {
     }
 
     /// Writes the files `set` holds in memory (those it spilled are here
-    /// already) and puts the staging folder in the output's place.
+    /// already) and puts the staging folder in the output's place: `out_dir`
+    /// then holds exactly the files of `set`.
     pub fn finish(mut self, set: &OutputSet) -> Result<(), Error> {
         // Folders first, each once (a page set writes thousands of files into hundreds of folders).
         let folders: BTreeSet<&Path> = set.files.keys().filter_map(|relative| Path::new(relative).parent()).collect();
