@@ -204,6 +204,38 @@ fn a_build_failing_after_its_profiles_are_written_leaves_the_previous_output() {
     assert!(pdf_text(&fujian).contains("Edited: Fujian"), "the new PDF is in place");
 }
 
+/// A build stopped by Ctrl-C or killed leaves its staging folder beside the
+/// output. The next build removes it once that process has ended, and only
+/// when briefing's marker is in it: a folder of the same name without one is
+/// somebody else's.
+#[test]
+#[cfg(target_os = "linux")]
+fn a_staging_folder_left_by_a_stopped_build_is_removed_by_the_next() {
+    let project = project(&[("01.md", "# Title\n\nSome text.\n")], &[]);
+    assert_success(&build(project.path(), &[]));
+    let marker = fs::read_to_string(project.path().join("output/.briefing-build")).unwrap();
+    let heading = marker.lines().next().unwrap();
+    // Processes that have ended, so their numbers name no running build.
+    let ended = || {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        child.wait().unwrap();
+        child.id()
+    };
+    let left = project.path().join(format!(".output.building-{}", ended()));
+    fs::create_dir_all(left.join("figures")).unwrap();
+    fs::write(left.join(".briefing-build"), format!("{heading}\nstaging: stopped\n")).unwrap();
+    fs::write(left.join("figures/a.png"), b"half a build").unwrap();
+    let foreign = project.path().join(format!(".output.building-{}", ended()));
+    fs::create_dir_all(&foreign).unwrap();
+    fs::write(foreign.join("notes.txt"), b"not briefing's").unwrap();
+
+    assert_success(&build(project.path(), &[]));
+    assert!(!left.exists(), "the stopped build's folder is removed");
+    assert_eq!(fs::read(foreign.join("notes.txt")).unwrap(), b"not briefing's", "a folder without the marker stays");
+    let marker = fs::read_to_string(project.path().join("output/.briefing-build")).unwrap();
+    assert!(marker.contains("file: index.html") && !marker.contains("staging"), "the build's own marker:\n{marker}");
+}
+
 #[test]
 fn a_chart_naming_a_missing_field_lists_the_fields_that_exist() {
     let chart = "# Section\n\n```chart\nid: c\ntitle: T\ndata: things\nx: name\ny: valeu\nsource: S\nalt: A\n```\n";

@@ -33,6 +33,29 @@ pub fn marker(project: &Path, out_dir: &Path, files: &[&str]) -> String {
     text
 }
 
+/// What a staging folder holds as its marker while its build runs; the
+/// build's own marker replaces it when the folder becomes the output.
+pub fn staging_marker() -> String {
+    format!("{MARKER_HEADING}\nstaging: the build that made this folder had not finished\n")
+}
+
+/// Whether `dir`, a folder beside the output named for process `pid`, was
+/// left behind by a build of briefing stopped before its end (Ctrl-C, a kill):
+/// a plain folder holding a marker, named for a process that no longer runs.
+/// Where whether a process runs cannot be told, nothing is left behind.
+pub fn left_behind(dir: &Path, pid: u32) -> bool {
+    let plain = std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    let marker = dir.join(MARKER);
+    let marked = std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file() && m.len() < 64 * 1024 * 1024)
+        && std::fs::read_to_string(&marker).is_ok_and(|t| t.starts_with(MARKER_HEADING));
+    plain && marked && !running(pid)
+}
+
+/// Whether process `pid` runs (on Linux; elsewhere it is taken to).
+fn running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid.to_string()).exists() } else { true }
+}
+
 /// The project as seen from the output folder: the relative path between them.
 fn identity(project: &Path, out_dir: &Path) -> String {
     let (project, out_dir) = (resolved(project), resolved(out_dir));

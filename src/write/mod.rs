@@ -54,6 +54,10 @@ impl Staging {
         }
         // An empty build still produces the folder.
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
+        // Marked as briefing's from the start, so a later build may remove it if this one is stopped.
+        let marker = dir.join(guard::MARKER);
+        fs::write(&marker, guard::staging_marker()).map_err(|e| Error::io(&marker, "write", &e))?;
+        remove_left_behind(&parent, &name);
         Ok(Staging {
             out_dir: out_dir.to_path_buf(),
             retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
@@ -76,6 +80,10 @@ impl Staging {
         let written: Vec<Result<(), Error>> =
             set.files.par_iter().map(|(relative, bytes)| self.put(relative, bytes)).collect();
         written.into_iter().collect::<Result<(), Error>>()?;
+        if !set.contains(guard::MARKER) {
+            let marker = self.dir.join(guard::MARKER);
+            fs::remove_file(&marker).map_err(|e| Error::io(&marker, "remove", &e))?;
+        }
         swap(&self.out_dir, &self.dir, &self.retired)?;
         self.finished = true;
         Ok(())
@@ -110,6 +118,24 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes the folders beside the output that builds of it stopped before
+/// their end left behind (see [`guard::left_behind`]): their staging folders
+/// and outputs set aside. What cannot be removed is left.
+fn remove_left_behind(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".building-", ".previous-"]
+            .iter()
+            .find_map(|kind| file_name.strip_prefix(&format!(".{name}{kind}")).and_then(|pid| pid.parse::<u32>().ok()));
+        match pid {
+            Some(pid) if pid != own && guard::left_behind(&entry.path(), pid) => remove_all(&entry.path()),
+            _ => {}
         }
     }
 }
