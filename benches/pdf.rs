@@ -57,6 +57,9 @@ fn main() {
     std::fs::create_dir_all(dir.join("figures")).unwrap();
     std::fs::create_dir_all(dir.join("fonts")).unwrap();
     std::fs::write(dir.join("briefing.typ"), &source).unwrap();
+    // The CLI typesets once: the layout pass's first run, which asks nothing.
+    let layout = briefing::render::typst_world::LAYOUT_FILE.trim_start_matches('/');
+    std::fs::write(dir.join(layout), briefing::render::typst_world::EMPTY_LAYOUT).unwrap();
     for (path, svg) in paths.iter().zip(&figures) {
         std::fs::write(dir.join(path), &svg.text).unwrap();
     }

@@ -16,9 +16,14 @@
 //! cooperates through marks and inputs: it marks each figure's start and end
 //! with `<briefing-figure-mark>` metadata, each section's heading with
 //! `<briefing-section-mark>` and each section break with
-//! `<briefing-flush-mark>` (its key), and reads what a run asks from
-//! `sys.inputs` ([`SCALE_INPUT`], [`PLACE_INPUT`], [`FLOW_INPUT`]). A template
+//! `<briefing-flush-mark>` (its key), and reads what a run asks from the
+//! world's layout file ([`LAYOUT_FILE`](super::typst_world::LAYOUT_FILE): [`Asks::layout_file`]). A template
 //! without the marks is typeset once, as before.
+//!
+//! The asks come in a file rather than in `sys.inputs` so that each run
+//! differs from the first by one file: Typst's memo then keeps every layout
+//! the file does not reach, where new inputs (a new standard library) would
+//! invalidate all of them, making each try cost as much as the first run.
 
 use std::collections::BTreeMap;
 
@@ -28,12 +33,7 @@ use typst::layout::{Frame, FrameItem, Point};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
-/// The `sys.inputs` keys under which the template finds, by figure number, the
-/// scale to draw a figure at and the placement asked for, and, by section key,
-/// the section breaks figures may flow past.
-pub const SCALE_INPUT: &str = "briefing-figure-scale";
-pub const PLACE_INPUT: &str = "briefing-figure-place";
-pub const FLOW_INPUT: &str = "briefing-section-flow";
+use super::typst_world::EMPTY_LAYOUT;
 /// The most a figure's chart is drawn smaller to share a page.
 const MOST: f64 = 0.15;
 /// The room a float leaves around itself (the template's `figure-gap`, 1.6em of 10.5pt), in pt.
@@ -49,13 +49,16 @@ pub struct Asks {
 }
 
 impl Asks {
-    /// The asks as `sys.inputs`.
-    pub fn inputs(&self) -> Dict {
-        let mut inputs = Dict::new();
-        inputs.insert(SCALE_INPUT.into(), Value::Dict(self.scales.clone()));
-        inputs.insert(PLACE_INPUT.into(), Value::Dict(self.places.clone()));
-        inputs.insert(FLOW_INPUT.into(), Value::Dict(self.flows.clone()));
-        inputs
+    /// The asks as the template reads them from the world's layout file: by figure
+    /// number, the `scale` to draw a figure at and the `place` asked for, and,
+    /// by section key, the section breaks figures may `flow` past.
+    pub fn layout_file(&self) -> Vec<u8> {
+        let mut asks = Dict::new();
+        asks.insert("scale".into(), Value::Dict(self.scales.clone()));
+        asks.insert("place".into(), Value::Dict(self.places.clone()));
+        asks.insert("flow".into(), Value::Dict(self.flows.clone()));
+        // Strings, numbers and booleans in maps always serialise.
+        serde_json::to_vec(&asks).unwrap_or_else(|_| EMPTY_LAYOUT.to_vec())
     }
 
     /// Whether these asks let figures flow past a section break that `other` does not.

@@ -214,7 +214,7 @@ fn try_all(
             .into_iter()
             .map(|asks| {
                 scope.spawn(move || {
-                    let again = typst::compile::<PagedDocument>(&world.with_inputs(asks.inputs())).output.ok()?;
+                    let again = typst::compile::<PagedDocument>(&world.with_layout(asks.layout_file())).output.ok()?;
                     let layout = refit::Layout::read(&again);
                     Some((layout.score(), asks, layout, again))
                 })

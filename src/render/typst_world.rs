@@ -1,6 +1,6 @@
 //! The Typst `World` the PDF is compiled in: one in-memory main source, the
-//! chart SVGs and other files handed in by the renderer, the project's fonts,
-//! and a fixed "today". Nothing is read from disk or the network, so the same
+//! chart SVGs and other files handed in by the renderer, the layout file of
+//! the print figures' layout pass, the project's fonts, and a fixed "today". Nothing is read from disk or the network, so the same
 //! model always gives the same PDF.
 
 use std::collections::BTreeMap;
@@ -12,6 +12,13 @@ use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
+
+/// The file through which the layout pass asks a run for figures' scales,
+/// placements and section breaks to flow past (see `refit`); every world
+/// serves it, holding [`EMPTY_LAYOUT`] until a pass asks for more.
+pub const LAYOUT_FILE: &str = "/briefing-layout.json";
+/// The layout file of a first run: nothing asked.
+pub const EMPTY_LAYOUT: &[u8] = b"{}";
 
 pub struct BriefingWorld {
     library: Arc<LazyHash<Library>>,
@@ -31,19 +38,25 @@ impl BriefingWorld {
             book: book_of(fonts),
             fonts: fonts.to_vec(),
             main: Source::new(main_id, main_text),
-            files: files.into_iter().map(|(path, bytes)| (path, Bytes::new(bytes))).collect(),
+            files: files
+                .into_iter()
+                .map(|(path, bytes)| (path, Bytes::new(bytes)))
+                .chain([(LAYOUT_FILE.to_string(), Bytes::new(EMPTY_LAYOUT))])
+                .collect(),
             today,
         }
     }
 
-    /// The same world with `inputs` as the document's `sys.inputs`.
-    pub fn with_inputs(&self, inputs: typst::foundations::Dict) -> Self {
+    /// The same world with `layout` as its [`LAYOUT_FILE`].
+    pub fn with_layout(&self, layout: Vec<u8>) -> Self {
+        let mut files = self.files.clone();
+        files.insert(LAYOUT_FILE.to_string(), Bytes::new(layout));
         Self {
-            library: Arc::new(LazyHash::new(Library::builder().with_inputs(inputs).build())),
+            library: self.library.clone(),
             book: self.book.clone(),
             fonts: self.fonts.clone(),
             main: self.main.clone(),
-            files: self.files.clone(),
+            files,
             today: self.today,
         }
     }
