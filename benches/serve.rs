@@ -4,7 +4,9 @@
 //! that follow are typeset and the page is told.
 //!
 //! `cargo bench --bench serve` starts the release binary on a copy of the
-//! bundled project and prints the medians of 15 edits of each kind.
+//! bundled project and prints the median time to answer a request for a page
+//! (which must not grow with the size of the site), then the medians of 15
+//! edits of each kind.
 
 #[path = "../tests/common/preview.rs"]
 mod preview;
@@ -15,6 +17,7 @@ use std::time::{Duration, Instant};
 use preview::Preview;
 
 const EDITS: usize = 15;
+const REQUESTS: usize = 50;
 const WAIT: Duration = Duration::from_secs(120);
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -60,9 +63,19 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&root.join("content"), &dir.path().join("content"));
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let started = Instant::now();
     let preview = Preview::start(Path::new(env!("CARGO_BIN_EXE_briefing")), dir.path());
     println!("first build and start: {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+
+    let requests: Vec<Duration> = (0..REQUESTS)
+        .map(|_| {
+            let started = Instant::now();
+            assert_eq!(preview.get("provinces/qinghai/").status, 200);
+            started.elapsed()
+        })
+        .collect();
+    println!("a page request: median {:.2} ms ({REQUESTS} requests)", ms(median(requests)));
 
     let prose = dir.path().join("content/02-targets.md");
     let data = dir.path().join("content/data/provinces.yaml");
@@ -84,7 +97,6 @@ fn main() {
         data_html.push(html);
         data_pdf.push(pdf);
     }
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "prose edit → reloaded HTML: median {:.0} ms; PDFs fresh: median {:.0} ms ({EDITS} edits)",
         ms(median(prose_html)),

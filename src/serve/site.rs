@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tungstenite::{Message, WebSocket};
 
@@ -21,8 +21,9 @@ impl<T: Read + Write + Send> ReadWriteSend for T {}
 /// What a page shows besides the built files.
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    /// The last good build's files, by path under the site root.
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// The last good build's files, by path under the site root. Shared, so
+    /// that each request's copy of the state costs the same whatever the site's size.
+    pub files: Arc<BTreeMap<String, Vec<u8>>>,
     /// Whether any build has succeeded yet.
     pub built: bool,
     /// Why the latest build failed, as the report prints it.
@@ -78,7 +79,7 @@ impl Site {
             let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
             let pages = pages || warnings != state.warnings;
             let generation = state.generation + u64::from(pages);
-            *state = State { files, built: true, problem: None, warnings, pdf_fresh, generation };
+            *state = State { files: Arc::new(files), built: true, problem: None, warnings, pdf_fresh, generation };
             (pages, pdfs)
         };
         if pdfs_done {
