@@ -17,8 +17,9 @@
 //! with `<briefing-figure-mark>` metadata, each section's heading with
 //! `<briefing-section-mark>` and each section break with
 //! `<briefing-flush-mark>` (its key), and reads what a run asks from the
-//! world's layout file ([`LAYOUT_FILE`](super::typst_world::LAYOUT_FILE): [`Asks::layout_file`]). A template
-//! without the marks is typeset once, as before.
+//! world's layout file ([`LAYOUT_FILE`](super::typst_world::LAYOUT_FILE),
+//! written by [`Asks::layout_file`]). A template without the marks is
+//! typeset once, as before.
 //!
 //! The asks come in a file rather than in `sys.inputs` so that each run
 //! differs from the first by one file: Typst's memo then keeps every layout
@@ -34,6 +35,7 @@ use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use super::typst_world::EMPTY_LAYOUT;
+
 /// The most a figure's chart is drawn smaller to share a page.
 const MOST: f64 = 0.15;
 /// The room a float leaves around itself (the template's `figure-gap`, 1.6em of 10.5pt), in pt.

@@ -1,7 +1,8 @@
 //! The Typst `World` the PDF is compiled in: one in-memory main source, the
 //! chart SVGs and other files handed in by the renderer, the layout file of
-//! the print figures' layout pass, the project's fonts, and a fixed "today". Nothing is read from disk or the network, so the same
-//! model always gives the same PDF.
+//! the print figures' layout pass, the project's fonts, and a fixed "today".
+//! Nothing is read from disk or the network, so the same model always gives
+//! the same PDF.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
