@@ -233,8 +233,8 @@ fn render_with(
     let rasteriser = render::chart::png::Rasteriser::new(&project.fonts, &briefing.meta.style.font)
         .with_store(session.cache.and_then(BuildCache::store).cloned());
     let figures = phase(progress, "charts", briefing.figures.len(), || {
-        render::figures::render(&briefing.figures, &briefing.meta.style, &rasteriser, session)
-    })?;
+        render::figures::render(&briefing.figures, &briefing.meta.style, session)
+    });
     let spell_below = project.config.numbers.spell_out_below;
     let print = Engine::new(&project.templates, Flavour::Print, spell_below)?;
     let web = Engine::new(&project.templates, Flavour::Web, spell_below)?;

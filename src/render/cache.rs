@@ -83,19 +83,36 @@ impl BuildCache {
     }
 
     /// The figure files stored under the key `key` works out, or those `draw`
-    /// makes, stored. A single build's cache keeps no figures (their costly
-    /// part, the PNG, is stored by the rasteriser), so it works out no key.
-    pub fn figure(
-        &self,
-        key: impl FnOnce() -> u64,
-        draw: impl FnOnce() -> Result<FigureFiles, Error>,
-    ) -> Result<FigureFiles, Error> {
+    /// makes, stored. A single build's cache keeps no figures (they take less
+    /// to draw than to store), so it works out no key.
+    pub fn figure(&self, key: impl FnOnce() -> u64, draw: impl FnOnce() -> FigureFiles) -> FigureFiles {
         if self.disk_only {
             return draw();
         }
         let key = key();
         lock(&self.used).0.insert(key);
-        memo(&self.figures, key, draw)
+        if let Some(hit) = lock(&self.figures).get(&key) {
+            return hit.clone();
+        }
+        let drawn = draw();
+        lock(&self.figures).insert(key, drawn.clone());
+        drawn
+    }
+
+    /// The chart PNG under the key `key` works out, or the one `draw` makes,
+    /// kept in memory. A single build's cache keeps none, as the rasteriser
+    /// stores its PNGs itself, so it works out no key.
+    pub fn chart_png(
+        &self,
+        key: impl FnOnce() -> u64,
+        draw: impl FnOnce() -> Result<Vec<u8>, Error>,
+    ) -> Result<Vec<u8>, Error> {
+        if self.disk_only {
+            return draw();
+        }
+        let key = key();
+        lock(&self.used).0.insert(key);
+        memo(&self.images, key, draw)
     }
 
     /// The image stored under `key`, or the one `draw` makes, stored.

@@ -3,6 +3,9 @@
 //! CSV of exactly the rows the chart draws (after filter, group, sort and
 //! limit), written as `figures/<id>.*` and `figures/<id>-narrow.svg`: named by the
 //! chart's id, so inserting a chart renames no other chart's files.
+//!
+//! The vectors are drawn first, for every output to share; the PNGs, which only
+//! the figure files need, are made by [`FigureFilesOutput`] while the PDF is typeset.
 
 use rayon::prelude::*;
 
@@ -16,14 +19,13 @@ use crate::render::chart::png::Rasteriser;
 use crate::render::chart::{self, Svg};
 use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
 
-/// One figure's files.
+/// One figure's drawn files: its vectors and its table.
 #[derive(Clone)]
 pub struct FigureFiles {
     /// The chart at [`chart::WIDTH`], for the PDF, desktops and the PNG.
     pub svg: Svg,
     /// The chart laid out at [`chart::NARROW_WIDTH`], for small screens.
     pub narrow: Svg,
-    pub png: Vec<u8>,
     pub csv: String,
 }
 
@@ -51,15 +53,10 @@ pub fn narrow_path(figure: &Figure) -> String {
     format!("figures/{}-narrow.svg", figure.id)
 }
 
-/// Renders every figure's SVGs, PNG and CSV, taking unchanged figures from
-/// the session's cache when it has one.
-pub fn render(
-    figures: &[Figure],
-    style: &Style,
-    rasteriser: &Rasteriser,
-    session: Session<'_>,
-) -> Result<Vec<FigureFiles>, Error> {
-    // Drawn on every core, collected in figure order, so the first error is the first figure's.
+/// Draws every figure's SVGs and CSV, taking unchanged figures from the
+/// session's cache when it has one.
+pub fn render(figures: &[Figure], style: &Style, session: Session<'_>) -> Vec<FigureFiles> {
+    // Drawn on every core, collected in figure order.
     figures
         .par_iter()
         .map(|figure| {
@@ -68,28 +65,31 @@ pub fn render(
                 Some(cache) => {
                     let key = || {
                         let drawn = serde_json::to_vec(figure).unwrap_or_default();
-                        cache::key(&[&drawn, format!("{style:?}").as_bytes(), rasteriser.fingerprint()])
+                        cache::key(&[&drawn, format!("{style:?}").as_bytes()])
                     };
-                    cache.figure(key, || draw(figure, style, rasteriser))
+                    cache.figure(key, || draw(figure, style))
                 }
-                None => draw(figure, style, rasteriser),
+                None => draw(figure, style),
             };
             session.progress.step();
             files
         })
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect()
 }
 
-pub fn draw(figure: &Figure, style: &Style, rasteriser: &Rasteriser) -> Result<FigureFiles, Error> {
+/// `figure`'s SVGs, at full and narrow width, and its table.
+pub fn draw(figure: &Figure, style: &Style) -> FigureFiles {
     let svg = chart::svg(figure, style);
-    let png = rasteriser.png(&svg.text).map_err(|e| {
+    let narrow = chart::svg_with_width(figure, style, chart::NARROW_WIDTH);
+    FigureFiles { csv: csv(figure), svg, narrow }
+}
+
+/// The PNG of `figure`'s full-width SVG (`files.svg`), an error naming the figure if it fails.
+pub fn png(figure: &Figure, files: &FigureFiles, rasteriser: &Rasteriser) -> Result<Vec<u8>, Error> {
+    rasteriser.png(&files.svg.text).map_err(|e| {
         Error { message: format!("figure {} (`{}`): {}", figure.number, figure.id, e.message), ..e }
             .at(figure.location.clone())
-    })?;
-    let narrow = chart::svg_with_width(figure, style, chart::NARROW_WIDTH);
-    Ok(FigureFiles { png, csv: csv(figure), svg, narrow })
+    })
 }
 
 /// The drawn data as CSV: a header of the fields' declared labels (else their
@@ -192,11 +192,26 @@ impl Renderer for FigureFilesOutput {
         out: &mut OutputSet,
         warnings: &mut Vec<Warning>,
     ) -> Result<(), Error> {
-        for (figure, bundle) in cx.briefing.figures.iter().zip(cx.figures) {
+        let figures: Vec<_> = cx.briefing.figures.iter().zip(cx.figures).collect();
+        // Rasterised on every core (beside the PDF, see `output::renderers`), added in figure order.
+        let pngs: Vec<Result<Vec<u8>, Error>> = figures
+            .par_iter()
+            .map(|&(figure, bundle)| {
+                let draw = || png(figure, bundle, cx.rasteriser);
+                match cx.cache {
+                    Some(cache) => {
+                        let key = || cache::key(&[bundle.svg.text.as_bytes(), cx.rasteriser.fingerprint()]);
+                        cache.chart_png(key, draw)
+                    }
+                    None => draw(),
+                }
+            })
+            .collect();
+        for ((figure, bundle), png) in figures.into_iter().zip(pngs) {
             warnings.extend(layout_warnings(figure, bundle));
             out.add(path(figure, "svg"), bundle.svg.text.clone());
             out.add(narrow_path(figure), bundle.narrow.text.clone());
-            out.add(path(figure, "png"), bundle.png.clone());
+            out.add(path(figure, "png"), png?);
             out.add(path(figure, "csv"), bundle.csv.clone());
         }
         Ok(())

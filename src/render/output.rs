@@ -4,10 +4,10 @@
 //! one [`OutputSet`]. Adding an output (EPUB, a slide deck) is one module with
 //! a `Renderer` and one line in [`renderers`].
 //!
-//! Outputs run in order within their run, and the runs of [`Plan`] on two
-//! threads; what an earlier one learned that a later one shows (the PDF's size
-//! and pages on the web page, the fonts it settled on for the web fonts)
-//! travels in [`Facts`], never through ad hoc arguments.
+//! Outputs run in order within their run, and the first runs of [`Plan`] side
+//! by side, each on its own thread; what an earlier one learned that a later
+//! one shows (the PDF's size and pages on the web page, the fonts it settled on
+//! for the web fonts) travels in [`Facts`], never through ad hoc arguments.
 
 use std::collections::BTreeMap;
 
@@ -166,6 +166,13 @@ pub struct Facts {
     pub fonts: Option<FontSet>,
 }
 
+impl Facts {
+    /// These facts, each one missing taken from `later`.
+    fn or(self, later: Facts) -> Facts {
+        Facts { pdf: self.pdf.or(later.pdf), fonts: self.fonts.or(later.fonts) }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct PdfFacts {
     pub href: String,
@@ -188,28 +195,33 @@ pub trait Renderer: Sync {
     ) -> Result<(), Error>;
 }
 
-/// Every output, in three runs: the briefing's own outputs in order (the PDF
-/// first, since the web page shows its size); beside them, on other cores, the
-/// outputs that need nothing of theirs (the pages from data, whose PDFs and
-/// compendium would otherwise wait for the briefing's PDF); then those that
-/// read every page made (the web fonts, subset to what the pages hold).
+/// Every output, in runs: the first ones side by side, each on its own thread,
+/// then the last run, which reads what they all made.
 pub struct Plan {
-    pub main: Vec<Box<dyn Renderer>>,
-    pub beside: Vec<Box<dyn Renderer>>,
+    /// Runs that need nothing of each other, in the order their files,
+    /// warnings and errors are merged.
+    pub side_by_side: Vec<Vec<Box<dyn Renderer>>>,
+    /// Outputs that read every page made (the web fonts, subset to what the pages hold).
     pub last: Vec<Box<dyn Renderer>>,
 }
 
-/// Every output, in the runs they take.
+/// Every output, in the runs they take: the briefing's PDF and then its web
+/// page, which shows the PDF's size; beside them, on other cores, the figure
+/// files (their PNGs the longest part), sharing card and sitemap, which need
+/// nothing of the PDF; and the pages from data, whose PDFs and compendium would
+/// otherwise wait for the briefing's, then the web fonts cut ahead of time from
+/// every page's characters. Last, the web fonts themselves and what follows them.
 pub fn renderers() -> Plan {
     Plan {
-        main: vec![
-            Box::new(super::figures::FigureFilesOutput),
-            Box::new(super::pdf::PdfOutput),
-            Box::new(super::html::HtmlOutput),
-            Box::new(super::social::SocialCardOutput),
-            Box::new(super::sitemap::SitemapOutput),
+        side_by_side: vec![
+            vec![Box::new(super::pdf::PdfOutput), Box::new(super::html::HtmlOutput)],
+            vec![
+                Box::new(super::figures::FigureFilesOutput),
+                Box::new(super::social::SocialCardOutput),
+                Box::new(super::sitemap::SitemapOutput),
+            ],
+            vec![Box::new(super::pages::PageSetsOutput), Box::new(super::web_fonts::WebFontsAhead)],
         ],
-        beside: vec![Box::new(super::pages::PageSetsOutput)],
         last: vec![
             Box::new(super::web_fonts::WebFontsOutput),
             Box::new(AssetsOutput),
@@ -221,30 +233,39 @@ pub fn renderers() -> Plan {
 /// What a run of outputs made: the facts it learned, its files and warnings, and its first error.
 type Run = (Facts, OutputSet, Vec<Warning>, Result<(), Error>);
 
-/// Runs every output of [`renderers`], the main and beside runs at once, and
-/// merges what they made in a fixed order — the main run's files, warnings and
+/// Runs every output of [`renderers`], the runs side by side at once, and merges
+/// what they made in a fixed order — the first run's facts, files, warnings and
 /// error first — so the result does not depend on which finished first.
 pub fn render_all(cx: &RenderContext<'_>, warnings: &mut Vec<Warning>) -> Result<(Facts, OutputSet), Error> {
     let plan = renderers();
-    let (main, beside) = std::thread::scope(|scope| {
-        let beside = scope.spawn(|| run(cx, &plan.beside, Facts::default(), OutputSet::default()));
-        let main = run(cx, &plan.main, Facts::default(), OutputSet::default());
-        // A panic on the other thread is raised here, where the build's guard catches it.
-        (main, beside.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let (first, others) = plan.side_by_side.split_first().map_or((&[][..], &[][..]), |(f, o)| (f.as_slice(), o));
+        let others: Vec<_> = others.iter().map(|run| scope.spawn(|| run_in_order(cx, run, Facts::default()))).collect();
+        let first = run_in_order(cx, first, Facts::default());
+        // A panic on another thread is raised here, where the build's guard catches it.
+        let others = others.into_iter().map(|run| run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        std::iter::once(first).chain(others).collect()
     });
-    let (facts, mut files, main_warnings, main_result) = main;
-    let (_, beside_files, beside_warnings, beside_result) = beside;
-    warnings.extend(main_warnings);
-    warnings.extend(beside_warnings);
-    main_result.and(beside_result)?;
-    files.extend(beside_files);
-    let (facts, files, last_warnings, last_result) = run(cx, &plan.last, facts, files);
+    let (mut facts, mut files, mut result) = (Facts::default(), OutputSet::default(), Ok(()));
+    for (run_facts, run_files, run_warnings, run_result) in runs {
+        facts = facts.or(run_facts);
+        files.extend(run_files);
+        warnings.extend(run_warnings);
+        result = result.and(run_result);
+    }
+    result?;
+    let (facts, files, last_warnings, last_result) = run_after(cx, &plan.last, facts, files);
     warnings.extend(last_warnings);
     last_result.map(|()| (facts, files))
 }
 
-/// Runs `renderers` in order, stopping at the first that fails.
-fn run(cx: &RenderContext<'_>, renderers: &[Box<dyn Renderer>], mut facts: Facts, mut out: OutputSet) -> Run {
+/// Runs `renderers` in order from `facts`, into files of their own.
+fn run_in_order(cx: &RenderContext<'_>, renderers: &[Box<dyn Renderer>], facts: Facts) -> Run {
+    run_after(cx, renderers, facts, OutputSet::default())
+}
+
+/// Runs `renderers` in order, adding to `out`, stopping at the first that fails.
+fn run_after(cx: &RenderContext<'_>, renderers: &[Box<dyn Renderer>], mut facts: Facts, mut out: OutputSet) -> Run {
     let mut warnings = Vec::new();
     let result = renderers.iter().try_for_each(|renderer| {
         phase(cx.progress, renderer.name(), 0, || renderer.render(cx, &mut facts, &mut out, &mut warnings))

@@ -22,6 +22,7 @@ use crate::render::chart::png::Rasteriser;
 use crate::render::figures::{self as fig, FigureFiles};
 use crate::render::html::{self, human_size};
 use crate::render::output::{Facts, Finished, OutputSet, RenderContext, Renderer, Spill};
+use crate::render::pdf::Pdf;
 use crate::render::profile_pdfs::{PdfRun, SetPrint, Typeset, typeset_all};
 use crate::render::templating::Engine;
 use crate::render::web_fonts::{self, ChartFonts};
@@ -46,26 +47,12 @@ pub fn render(
             let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
             warnings.extend(figures.iter().zip(bundles).flat_map(|(f, b)| fig::layout_warnings(f, b)));
         }
-        let pdfs = match set.config.print() {
-            Some(template) => phase(run.progress, "PDF profiles", set.entries.len(), || {
-                typeset_all(&SetPrint { briefing, set, drawn: &drawn, print, run }, template, warnings)
-            })?,
-            None => set.entries.iter().map(|_| None).collect(),
-        };
-        if large(set) {
-            memory::give_back();
-        }
+        let (pdfs, compendium) = typeset_print(&SetPrint { briefing, set, drawn: &drawn, print, run }, warnings)?;
         let listing: Vec<Value> = set
             .entries
             .iter()
             .map(|e| json!({"slug": e.slug, "title": e.title, "href": format!("{}/", e.slug), "row": e.row}))
             .collect();
-        let compendium = if set.config.compendium {
-            let job = SetPrint { briefing, set, drawn: &drawn, print, run };
-            Some(phase(run.progress, "compendium", 1, || compendium::typeset(&job, warnings))?)
-        } else {
-            None
-        };
         let compendium_link = compendium.as_ref().map(|pdf| {
             json!({"href": format!("{}.pdf", set.config.path), "size": human_size(pdf.bytes.len()), "pages": pdf.pages})
         });
@@ -108,6 +95,41 @@ pub fn render(
         files.extend(page_index::render(set, &base, web, &extra)?.into_iter().map(Finished::Held));
     }
     Ok(files)
+}
+
+/// A set's PDF profiles (when it has them) and its compendium (when it asks for
+/// one). In a set of up to [`TRIM_ABOVE`] rows the compendium is typeset beside
+/// the profiles, on a thread of its own: it is one long run of the engine, which
+/// after them would leave the other cores idle. A larger set's follows them, so
+/// the memory of both is never held at once.
+fn typeset_print(job: &SetPrint<'_>, warnings: &mut Vec<Warning>) -> Result<(Vec<Typeset>, Option<Pdf>), Error> {
+    let (set, progress) = (job.set, job.run.progress);
+    let profiles = |warnings: &mut Vec<Warning>| match set.config.print() {
+        Some(template) => phase(progress, "PDF profiles", set.entries.len(), || typeset_all(job, template, warnings)),
+        None => Ok(set.entries.iter().map(|_| None).collect()),
+    };
+    // Counted (a bar that shows it is still at work) only on its own: beside the
+    // profiles, their bar is the one shown.
+    let compendium = |steps: usize, warnings: &mut Vec<Warning>| {
+        let typeset = || compendium::typeset(job, warnings);
+        set.config.compendium.then(|| phase(progress, "compendium", steps, typeset)).transpose()
+    };
+    if large(set) {
+        let pdfs = profiles(warnings)?;
+        memory::give_back();
+        return Ok((pdfs, compendium(1, warnings)?));
+    }
+    let mut beside = Vec::new();
+    let (pdfs, compendium) = std::thread::scope(|scope| {
+        let compendium = scope.spawn(|| compendium(0, &mut beside));
+        let pdfs = profiles(warnings);
+        // A panic on the compendium's thread is raised here, where the build's guard catches it.
+        (pdfs, compendium.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    // In the order they had one after the other: the profiles' warnings, then the compendium's.
+    let pdfs = pdfs?;
+    warnings.append(&mut beside);
+    Ok((pdfs, compendium?))
 }
 
 /// One row's web page, its charts' SVGs (with the house font, put in `spill`
@@ -175,18 +197,15 @@ fn draw_profiles(
         .map(|entry| {
             let doing = || format!("while drawing the charts of `{}` in `{}`", entry.slug, set.config.path);
             let figures = entry.profile.as_ref().map_or(&[][..], |p| p.figures.as_slice());
-            let mut bundles = figures
-                .iter()
-                .map(|f| fig::draw(f, style, rasteriser))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| e.context(doing()))?;
+            let mut bundles: Vec<FigureFiles> = figures.iter().map(|f| fig::draw(f, style)).collect();
             let mut finished = Vec::with_capacity(2 * bundles.len());
             for (figure, bundle) in figures.iter().zip(&mut bundles) {
                 // The SVGs are held until the page is made, beside every other row's.
                 bundle.svg.text.shrink_to_fit();
                 bundle.narrow.text.shrink_to_fit();
                 let folder = format!("{}/{}", set.config.path, entry.slug);
-                let png = (format!("{folder}/{}", fig::path(figure, "png")), std::mem::take(&mut bundle.png));
+                let png = fig::png(figure, bundle, rasteriser).map_err(|e| e.context(doing()))?;
+                let png = (format!("{folder}/{}", fig::path(figure, "png")), png);
                 let csv =
                     (format!("{folder}/{}", fig::path(figure, "csv")), std::mem::take(&mut bundle.csv).into_bytes());
                 finished.push(Finished::put(png, spill)?);

@@ -6,8 +6,11 @@
 //!
 //! Runs after every page is written, since the subset is what those pages hold.
 
+mod ahead;
 mod subset;
 mod svg;
+
+pub use ahead::WebFontsAhead;
 
 pub use svg::ChartFonts;
 
@@ -18,6 +21,7 @@ use typst::text::{Font, FontFlags, FontStyle};
 
 use crate::diagnostic::{Error, Warning};
 use crate::render::output::{Facts, OutputSet, RenderContext, Renderer};
+use crate::render::store::Store;
 use subset::Effort;
 
 /// The licences built-in fonts come under, shipped in full beside a font under one,
@@ -258,6 +262,45 @@ fn name_entry(font: &Font, id: u16) -> Option<String> {
     subset::name_entry(font.data().as_slice(), font.index(), id)
 }
 
+/// The web fonts of a site holding `chars`, packed as WOFF2.
+struct Packed {
+    /// Each of the house faces, in order: its subset, else the whole face, else nothing.
+    house: Vec<Option<Vec<u8>>>,
+    /// Whether a house face is shipped whole, as it would not subset.
+    whole: bool,
+    /// The faces among `fonts` drawing what the house font cannot, each with its
+    /// place among them (counting any that would not subset), its characters and its subset.
+    fallbacks: Vec<(usize, Face, BTreeSet<char>, Vec<u8>)>,
+}
+
+/// Packs `faces` (the house font's) and the fallbacks among `fonts` for `chars`.
+/// Every subset is remembered, so a second call with the same arguments
+/// ([`WebFontsAhead`]'s, then this output's) costs nothing.
+fn pack(faces: &[Face], fonts: &[Font], chars: &BTreeSet<char>, store: Option<&Store>) -> Packed {
+    // Each face is packed on its own core; the files come out in face order whatever finished first.
+    let packed: Vec<(Option<Vec<u8>>, bool)> = faces
+        .par_iter()
+        .map(|face| {
+            let (data, index) = (face.font.data().as_slice(), face.font.index());
+            match subset::woff2_subset(data, index, face.key, chars, Effort::Smallest, store) {
+                Some(bytes) => (Some(bytes.to_vec()), false),
+                None => (subset::woff2_whole(data, index), true),
+            }
+        })
+        .collect();
+    let whole = packed.iter().any(|(_, whole)| *whole);
+    let fallbacks = fallback_faces(fonts, faces, chars)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, (face, set))| {
+            let (data, index) = (face.font.data().as_slice(), face.font.index());
+            let bytes = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest, store)?;
+            Some((n, face, set, bytes.to_vec()))
+        })
+        .collect();
+    Packed { house: packed.into_iter().map(|(bytes, _)| bytes).collect(), whole, fallbacks }
+}
+
 /// The house font on the web: `fonts/*.woff2`, `fonts/fonts.css`, `fonts/LICENSE.txt`,
 /// and the font inside every chart SVG. Runs after the pages, before the assets.
 pub struct WebFontsOutput;
@@ -278,30 +321,18 @@ impl Renderer for WebFontsOutput {
         // The fonts the PDF settled on, a CJK face found on the machine included, so both editions fall back alike.
         let fonts = &facts.fonts.as_ref().unwrap_or(cx.resources.fonts).fonts;
         let faces = house_faces(&cx.resources.fonts.fonts, family);
-        let chars = site_characters(out);
-        let stem = file_stem(family);
         let store = cx.cache.and_then(|cache| cache.store());
-        // Each face is packed on its own core; the files come out in face order whatever finished first.
-        let packed: Vec<(Option<Vec<u8>>, bool)> = faces
-            .par_iter()
-            .map(|face| {
-                let (data, index) = (face.font.data().as_slice(), face.font.index());
-                match subset::woff2_subset(data, index, face.key, &chars, Effort::Smallest, store) {
-                    Some(bytes) => (Some(bytes.to_vec()), false),
-                    None => (subset::woff2_whole(data, index), true),
-                }
-            })
-            .collect();
-        let whole = packed.iter().any(|(_, whole)| *whole);
+        let packed = pack(&faces, fonts, &site_characters(out), store);
+        let stem = file_stem(family);
         let mut shipped = Vec::new();
-        for (face, (woff2, _)) in faces.iter().zip(packed) {
+        for (face, woff2) in faces.iter().zip(packed.house) {
             if let Some(bytes) = woff2 {
                 let file = format!("{stem}-{}.woff2", face.slot());
                 out.add(format!("fonts/{file}"), bytes);
                 shipped.push((face, file));
             }
         }
-        if whole {
+        if packed.whole {
             warnings.push(
                 Warning::warning(format!("the house font `{family}` could not be subset for the web: the site ships it whole, and the charts name it without carrying it"))
                     .with_help("the font file may be damaged, or hold its faces in a collection (.ttc, .otc); a single .ttf or .otf file of each face can be cut to the characters the site uses")
@@ -310,14 +341,10 @@ impl Renderer for WebFontsOutput {
         }
         let mut extra = Vec::new();
         let mut licensed = faces.clone();
-        for (n, (face, set)) in fallback_faces(fonts, &faces, &chars).into_iter().enumerate() {
-            let (data, index) = (face.font.data().as_slice(), face.font.index());
-            let Some(bytes) = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest, store) else {
-                continue;
-            };
+        for (n, face, set, bytes) in packed.fallbacks {
             // Numbered, so two families whose names give the same stem (non-Latin names) never share a file.
             let file = format!("fallback-{}-{}-{}.woff2", n + 1, file_stem(&face.font.info().family), face.slot());
-            out.add(format!("fonts/{file}"), bytes.to_vec());
+            out.add(format!("fonts/{file}"), bytes);
             extra.push((file, unicode_range(&set)));
             licensed.push(face);
         }
