@@ -15,6 +15,7 @@
 //! plain `briefing build` uses, holding nothing extra in memory.
 
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,12 +92,8 @@ impl BuildCache {
         }
         let key = key();
         lock(&self.used).0.insert(key);
-        if let Some(hit) = lock(&self.figures).get(&key) {
-            return hit.clone();
-        }
-        let drawn = draw();
-        lock(&self.figures).insert(key, drawn.clone());
-        drawn
+        let Ok(files) = memo(&self.figures, key, || Ok::<_, Infallible>(draw()));
+        files
     }
 
     /// The chart PNG under the key `key` works out, or the one `draw` makes,
@@ -265,7 +262,7 @@ impl BuildCache {
     }
 }
 
-fn memo<T: Clone>(map: &Mutex<HashMap<u64, T>>, key: u64, make: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+fn memo<T: Clone, E>(map: &Mutex<HashMap<u64, T>>, key: u64, make: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
     if let Some(hit) = lock(map).get(&key) {
         return Ok(hit.clone());
     }

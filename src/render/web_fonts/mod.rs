@@ -11,10 +11,10 @@ mod subset;
 mod svg;
 
 pub use ahead::WebFontsAhead;
-
 pub use svg::ChartFonts;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use typst::text::{Font, FontFlags, FontStyle};
@@ -262,15 +262,18 @@ fn name_entry(font: &Font, id: u16) -> Option<String> {
     subset::name_entry(font.data().as_slice(), font.index(), id)
 }
 
+/// A subset as WOFF2, shared with the memo of subsets.
+type Woff2 = Arc<Vec<u8>>;
+
 /// The web fonts of a site holding `chars`, packed as WOFF2.
 struct Packed {
     /// Each of the house faces, in order: its subset, else the whole face, else nothing.
-    house: Vec<Option<Vec<u8>>>,
+    house: Vec<Option<Woff2>>,
     /// Whether a house face is shipped whole, as it would not subset.
     whole: bool,
     /// The faces among `fonts` drawing what the house font cannot, each with its
     /// place among them (counting any that would not subset), its characters and its subset.
-    fallbacks: Vec<(usize, Face, BTreeSet<char>, Vec<u8>)>,
+    fallbacks: Vec<(usize, Face, BTreeSet<char>, Woff2)>,
 }
 
 /// Packs `faces` (the house font's) and the fallbacks among `fonts` for `chars`.
@@ -278,13 +281,13 @@ struct Packed {
 /// ([`WebFontsAhead`]'s, then this output's) costs nothing.
 fn pack(faces: &[Face], fonts: &[Font], chars: &BTreeSet<char>, store: Option<&Store>) -> Packed {
     // Each face is packed on its own core; the files come out in face order whatever finished first.
-    let packed: Vec<(Option<Vec<u8>>, bool)> = faces
+    let packed: Vec<(Option<Woff2>, bool)> = faces
         .par_iter()
         .map(|face| {
             let (data, index) = (face.font.data().as_slice(), face.font.index());
             match subset::woff2_subset(data, index, face.key, chars, Effort::Smallest, store) {
-                Some(bytes) => (Some(bytes.to_vec()), false),
-                None => (subset::woff2_whole(data, index), true),
+                Some(bytes) => (Some(bytes), false),
+                None => (subset::woff2_whole(data, index).map(Arc::new), true),
             }
         })
         .collect();
@@ -295,7 +298,7 @@ fn pack(faces: &[Face], fonts: &[Font], chars: &BTreeSet<char>, store: Option<&S
         .filter_map(|(n, (face, set))| {
             let (data, index) = (face.font.data().as_slice(), face.font.index());
             let bytes = subset::woff2_subset(data, index, face.key, &set, Effort::Smallest, store)?;
-            Some((n, face, set, bytes.to_vec()))
+            Some((n, face, set, bytes))
         })
         .collect();
     Packed { house: packed.into_iter().map(|(bytes, _)| bytes).collect(), whole, fallbacks }
@@ -328,7 +331,7 @@ impl Renderer for WebFontsOutput {
         for (face, woff2) in faces.iter().zip(packed.house) {
             if let Some(bytes) = woff2 {
                 let file = format!("{stem}-{}.woff2", face.slot());
-                out.add(format!("fonts/{file}"), bytes);
+                out.add(format!("fonts/{file}"), bytes.to_vec());
                 shipped.push((face, file));
             }
         }
@@ -344,7 +347,7 @@ impl Renderer for WebFontsOutput {
         for (n, face, set, bytes) in packed.fallbacks {
             // Numbered, so two families whose names give the same stem (non-Latin names) never share a file.
             let file = format!("fallback-{}-{}-{}.woff2", n + 1, file_stem(&face.font.info().family), face.slot());
-            out.add(format!("fonts/{file}"), bytes);
+            out.add(format!("fonts/{file}"), bytes.to_vec());
             extra.push((file, unicode_range(&set)));
             licensed.push(face);
         }
