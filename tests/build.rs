@@ -204,6 +204,33 @@ fn a_build_failing_after_its_profiles_are_written_leaves_the_previous_output() {
     assert!(pdf_text(&fujian).contains("Edited: Fujian"), "the new PDF is in place");
 }
 
+/// `--out` may name a folder whose parents do not exist yet; a build that
+/// fails leaves no trace of them, while one that succeeds keeps them.
+#[test]
+fn a_failed_build_into_new_folders_leaves_none_of_them() {
+    let project = project(&[("01.md", "# Title\n\nSee [the annex](nowhere.html).\n")], &[]);
+    let site = project.path().join("site");
+    let out = site.join("2025/briefing");
+    let out_arg = out.to_str().unwrap();
+
+    let failed = build(project.path(), &["--out", out_arg, "--deny", "warnings"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert!(stderr(&failed).contains("nowhere.html"), "{}", stderr(&failed));
+    assert!(!site.exists(), "the folders made for the output are removed again");
+
+    // A folder someone else fills meanwhile is not theirs to remove: only empty ones go.
+    fs::create_dir_all(site.join("2025")).unwrap();
+    fs::write(site.join("notes.txt"), b"mine").unwrap();
+    let failed = build(project.path(), &["--out", out_arg, "--deny", "warnings"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", stderr(&failed));
+    assert_eq!(fs::read(site.join("notes.txt")).unwrap(), b"mine");
+    assert!(site.join("2025").is_dir(), "a folder that was there before stays");
+
+    edit(project.path(), "content/01.md", "See [the annex](nowhere.html).", "See the annex.");
+    assert_success(&build(project.path(), &["--out", out_arg, "--deny", "warnings"]));
+    assert!(out.join("index.html").is_file());
+}
+
 /// A build stopped by Ctrl-C or killed leaves its staging folder beside the
 /// output. The next build removes it once that process has ended, and only
 /// when briefing's marker is in it: a folder of the same name without one is

@@ -30,6 +30,9 @@ pub struct Staging {
     out_dir: PathBuf,
     dir: PathBuf,
     retired: PathBuf,
+    /// The folders above the output that did not exist and were made for it,
+    /// deepest first: a failed build removes them again if they are still empty.
+    made_above: Vec<PathBuf>,
     /// The folders made so far, each with whether its previous twin may lend files (see [`relink`]).
     folders: Mutex<HashMap<PathBuf, bool>>,
     finished: bool,
@@ -47,6 +50,11 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        let made_above: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create", &e))?;
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
         if dir.exists() {
@@ -62,6 +70,7 @@ impl Staging {
             out_dir: out_dir.to_path_buf(),
             retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
             dir,
+            made_above,
             folders: Mutex::new(HashMap::new()),
             finished: false,
         })
@@ -118,6 +127,12 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
             let _ = fs::remove_dir_all(&self.dir);
+            // `remove_dir` only takes an empty folder, so nothing another program put there since is lost.
+            for folder in &self.made_above {
+                if fs::remove_dir(folder).is_err() {
+                    break;
+                }
+            }
         }
     }
 }
