@@ -59,6 +59,7 @@ fn write_project(dir: &Path, rows: usize, pdf: bool) {
 
 fn main() {
     for pdf in [false, true] {
+        let mut times = Vec::new();
         for rows in [250, 500, 1000, 2000] {
             let dir = tempfile::tempdir().unwrap();
             write_project(dir.path(), rows, pdf);
@@ -75,7 +76,11 @@ fn main() {
                 line.push_str(&format!("   ({})", common::against(median.as_secs_f64(), baseline.as_secs_f64(), "s")));
             }
             println!("{line}");
+            times.push(median.as_secs_f64());
         }
+        // Linear cost doubles the time as the rows double; per-page work growing with the table would quadruple it.
+        let doublings: Vec<String> = times.windows(2).map(|pair| format!("{:.2}×", pair[1] / pair[0])).collect();
+        println!("  each doubling of the rows multiplied the time by {} (linear: 2×)", doublings.join(", "));
     }
     peak_memory_at_scale();
     generic_pages_against_hugo();
