@@ -55,25 +55,30 @@ impl Staging {
             .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
             .map(Path::to_path_buf)
             .collect();
-        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create", &e))?;
-        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if let Err(e) = fs::create_dir_all(&parent) {
+            remove_empty(&made_above);
+            return Err(Error::io(&parent, "create", &e));
+        }
+        // Made before the folder itself, so that whatever fails from here on is undone by `drop`.
+        let staging = Staging {
+            out_dir: out_dir.to_path_buf(),
+            retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
+            dir: parent.join(format!(".{name}.building-{}", std::process::id())),
+            made_above,
+            folders: Mutex::new(HashMap::new()),
+            finished: false,
+        };
+        let dir = &staging.dir;
         if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "remove", &e))?;
+            fs::remove_dir_all(dir).map_err(|e| Error::io(dir, "remove", &e))?;
         }
         // An empty build still produces the folder.
-        fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", &e))?;
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create", &e))?;
         // Marked as briefing's from the start, so a later build may remove it if this one is stopped.
         let marker = dir.join(guard::MARKER);
         fs::write(&marker, guard::staging_marker()).map_err(|e| Error::io(&marker, "write", &e))?;
         remove_left_behind(&parent, &name);
-        Ok(Staging {
-            out_dir: out_dir.to_path_buf(),
-            retired: parent.join(format!(".{name}.previous-{}", std::process::id())),
-            dir,
-            made_above,
-            folders: Mutex::new(HashMap::new()),
-            finished: false,
-        })
+        Ok(staging)
     }
 
     /// Writes the files `set` holds in memory (those it spilled are here
@@ -127,12 +132,17 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.finished {
             let _ = fs::remove_dir_all(&self.dir);
-            // `remove_dir` only takes an empty folder, so nothing another program put there since is lost.
-            for folder in &self.made_above {
-                if fs::remove_dir(folder).is_err() {
-                    break;
-                }
-            }
+            remove_empty(&self.made_above);
+        }
+    }
+}
+
+/// Removes `folders` (deepest first) as far as they are empty: `remove_dir`
+/// takes no folder with anything in it, so nothing put there since is lost.
+fn remove_empty(folders: &[PathBuf]) {
+    for folder in folders {
+        if fs::remove_dir(folder).is_err() {
+            break;
         }
     }
 }
