@@ -377,3 +377,37 @@ fn an_annotation_with_no_clear_place_is_drawn_over_the_marks_and_named() {
     let svg = figure(project.path(), "power.svg");
     assert!(svg.contains("Sixty terawatt-hours, a long label"), "it is still drawn");
 }
+
+/// A line that stops early (no values after 2019) is labelled in the column of
+/// end labels with the year of its last value, and the leader from its last
+/// point to that label is grey: in the line's colour, running level to the
+/// right edge, it read as the line going on at the same value.
+#[test]
+fn a_line_ending_early_says_when_and_its_leader_is_not_drawn_as_the_line() {
+    let mut csv = String::from("utility,year,leakage\n");
+    for year in 2019..=2024 {
+        csv.push_str(&format!("Northern Valley Water Authority,{year},{:.1}\n", 30.0 - (year - 2019) as f64));
+        csv.push_str(&format!("Lakeside,{year},{:.1}\n", 12.0 + (year - 2019) as f64 * 0.5));
+        let riverbend = if year == 2019 { "22.0".to_string() } else { "NA".to_string() };
+        csv.push_str(&format!("Riverbend,{year},{riverbend}\n"));
+    }
+    let chart = "# Leakage\n\n```chart\nid: leakage\nkind: line\ntitle: Leakage\ndata: leakage\nx: year\n\
+                 y: leakage\nseries: utility\nunit: \"%\"\nsource: Illustrative.\nalt: Three lines.\n```\n";
+    let project = project(&[("01-leakage.md", chart)], &[("leakage.csv", &csv)]);
+    assert_success(&build(project.path(), &[]));
+    let svg = figure(project.path(), "leakage.svg");
+    let labels: Vec<String> = texts(&svg).into_iter().map(|l| l.text).collect();
+    assert!(labels.iter().any(|t| t == "Riverbend 22.0% in 2019"), "{labels:?}");
+    assert!(labels.iter().any(|t| t == "Lakeside 14.5%"), "a line reaching the end says no year: {labels:?}");
+    // The leader starts at Riverbend's one point, at the plot's left, and is grey (the theme's muted colour).
+    let first_x = polylines(&svg).iter().filter(|p| p.len() > 2).map(|p| p[0].0).fold(f64::INFINITY, f64::min);
+    let leader = svg
+        .split("<polyline")
+        .skip(1)
+        .filter(|p| p.contains("stroke-width=\"1\""))
+        .find(|p| {
+            polylines(&format!("<polyline{p}")).first().is_some_and(|line| (line[0].0 - first_x - 4.0).abs() < 1.0)
+        })
+        .expect("a leader from the early line's last point");
+    assert!(leader.contains("stroke=\"#A7ADB3\""), "the leader is grey: {leader}");
+}

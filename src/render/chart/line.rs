@@ -96,7 +96,7 @@ fn value_ticks(figure: &Figure) -> Ticks {
 }
 
 /// An end label per series: its last value, the row it is in (a series with a
-/// gap at the end ends earlier, and its label sits there), and the series name
+/// gap at the end ends earlier, and its label says where), and the series name
 /// (when there are several) on one line if it fits, else the name wrapped over
 /// two and the value under it. `None` for a series with no value.
 fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<EndLabel>> {
@@ -111,7 +111,12 @@ fn end_labels(figure: &Figure, theme: &Theme) -> Vec<Option<EndLabel>> {
             let below: f64 = if area { data.rows[last].values[..s].iter().flatten().sum() } else { 0.0 };
             data.rows[last].values[s].map(|v| {
                 let at = if area && data.series.len() > 1 { below + v / 2.0 } else { v };
-                let value = figure.format_value(v);
+                let mut value = figure.format_value(v);
+                // A line that stops before the last x says where: its label sits in the
+                // column of labels past the last x, and would read as the latest value.
+                if !area && last + 1 < data.rows.len() {
+                    value = format!("{value} in {}", data.rows[last].key);
+                }
                 let text = if single { value.clone() } else { format!("{} {value}", data.series[s].label) };
                 if single || text_width(&text, theme.size) <= max_end {
                     (at, last, vec![fit(&text, max_end, theme.size, true)])
@@ -381,7 +386,9 @@ fn draw_end_labels(
         let font = Font { size: theme.size, colour, bold: highlight };
         let text_x = column + 8.0 + if leaders { LEADER } else { 0.0 };
         if moved(place) {
-            canvas.line(&[(end_x + 4.0, place.line_y), (text_x - 3.0, place.y)], colour, 1);
+            // Grey past a line's early end, so the leader never reads as the line going on.
+            let leader = if place.early { theme.muted } else { colour };
+            canvas.line(&[(end_x + 4.0, place.line_y), (text_x - 3.0, place.y)], leader, 1);
         }
         let first = place.y - line * (place.lines.len() as f64 - 1.0) / 2.0;
         for (i, text) in place.lines.iter().enumerate() {
