@@ -60,6 +60,11 @@ pub const CHECKS: &[(&str, Level, &str)] = &[
     ),
     ("claim", Level::Error, "a claim the data no longer supports (a warning under `--draft`)"),
     ("chart", Level::Warn, "a chart that draws, but not all it was asked to (a highlight, an annotation)"),
+    (
+        "zero-looking-value",
+        Level::Warn,
+        "a chart value, not zero, that its number format writes as zero (`$0.0bn` for 18 million)",
+    ),
     ("chart-labels", Level::Warn, "chart labels with no room, left out or drawn over the marks"),
     ("chart-colours", Level::Warn, "chart colours that readers with a colour-vision deficiency cannot tell apart"),
     ("print-text-size", Level::Warn, "a chart so tall that its labels print under 9 pt"),

@@ -372,3 +372,37 @@ fn external_links_are_asked_for_only_when_asked_and_remembered() {
     assert_eq!(external.len(), 1, "{external:?}");
     assert!(external[0].contains("/gone fails"), "{external:?}");
 }
+
+/// A value that is not zero but that the chart's format rounds to nothing
+/// (`$0.0bn` for 18.5 million) would be published as zero: the check names it,
+/// and a format that shows it (`magnitude: auto`) quiets it.
+#[test]
+fn a_chart_value_its_format_writes_as_zero_is_pointed_out() {
+    let csv = "utility,revenue\nGreater Metropolitan Water Supply Authority,8944500000\nLakeside,18500000\nRiverbend,96000000\n";
+    let chart = |magnitude: &str| {
+        format!(
+            "# Revenue\n\n```chart\nid: revenue\nkind: bar\ntitle: Revenue\ndata: revenue\nx: utility\ny: revenue\n\
+             prefix: \"$\"\nmagnitude: {magnitude}\ndecimals: 1\nsource: Illustrative.\nalt: Revenue by utility.\n```\n"
+        )
+    };
+    let fixed = project(&[("01.md", &chart("billion"))], &[("revenue.csv", csv)]);
+    let (status, messages) = common::check(fixed.path());
+    assert_eq!(status, 0, "a warning, not an error: {messages}");
+    assert!(
+        messages.contains(
+            "content/01.md:3:1: warning: chart `revenue` writes 18,500,000 (Lakeside) as `$0.0bn`, which reads as zero"
+        ),
+        "{messages}"
+    );
+    assert!(messages.contains("magnitude: auto"), "the help says what to do: {messages}");
+    assert!(!messages.contains("96,000,000"), "$0.1bn is not zero: {messages}");
+
+    let denied = briefing("check", fixed.path(), &["--deny", "warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", stderr(&denied));
+    assert!(stderr(&denied).contains("error: chart `revenue` writes 18,500,000"), "{}", stderr(&denied));
+
+    let auto = project(&[("01.md", &chart("auto"))], &[("revenue.csv", csv)]);
+    let (status, messages) = common::check(auto.path());
+    assert_eq!(status, 0, "{messages}");
+    assert!(!messages.contains("reads as zero"), "{messages}");
+}

@@ -307,6 +307,7 @@ pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, 
             );
         }
     }
+    zero_looking_values(cx, spec, drawn, warnings);
     if spec.alt.is_none() {
         warnings.push(
             Diagnostic::warning(format!("chart `{id}` has no `alt`"))
@@ -323,4 +324,35 @@ pub(super) fn warn_about(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, 
                 .named("missing-source"),
         );
     }
+}
+
+/// A value that is not zero but that the chart's number format writes as zero
+/// (`$0.0bn` for 18 million) would be published as zero, in the chart and its table.
+fn zero_looking_values(cx: &Context<'_>, spec: &ChartSpec, drawn: &ChartData, warnings: &mut Vec<Warning>) {
+    let format = &spec.format;
+    let zeros: Vec<(&str, f64)> = drawn
+        .rows
+        .iter()
+        .flat_map(|row| row.values.iter().flatten().map(move |v| (row.label.as_deref().unwrap_or(&row.key), *v)))
+        .filter(|(_, v)| format.reads_as_zero(*v))
+        .collect();
+    let Some((key, value)) = zeros.first() else { return };
+    let others = match zeros.len() {
+        1 => String::new(),
+        2 => " and 1 other value".into(),
+        n => format!(" and {} other values", n - 1),
+    };
+    let exact = crate::model::numbers::unsigned(*value, 6, true);
+    let sign = if exact.0 { crate::model::numbers::MINUS.to_string() } else { String::new() };
+    warnings.push(
+        Diagnostic::warning(format!(
+            "chart `{}` writes {sign}{} ({key}){others} as `{}`, which reads as zero",
+            cx.id,
+            exact.1.trim_end_matches('0').trim_end_matches('.'),
+            format.value(*value)
+        ))
+        .at(cx.block())
+        .with_help("use `magnitude: auto` (each value in its own magnitude), more `decimals`, or a smaller `magnitude`")
+        .named("zero-looking-value"),
+    );
 }

@@ -86,13 +86,27 @@ impl NumberFormat {
     /// A drawn value as readers see it: `−¥1,234.5%` (a true minus sign, thousands grouped).
     /// In its own magnitude (`each_value`) it keeps two or three figures: `1.3bn`, `190m`.
     pub fn value(&self, value: f64) -> String {
+        let (magnitude, decimals) = self.value_form(value);
+        self.written(value, magnitude, decimals)
+    }
+
+    /// Whether [`Self::value`] writes `value`, which is not zero, with no figure
+    /// but zeros: `$0.0bn` for 18 million, `0%` for 0.3 per cent.
+    pub fn reads_as_zero(&self, value: f64) -> bool {
+        let (magnitude, decimals) = self.value_form(value);
+        let (_, digits) = numbers::unsigned(value / magnitude.map_or(1.0, Magnitude::divisor), decimals, false);
+        value != 0.0 && value.is_finite() && !digits.chars().any(|c| matches!(c, '1'..='9'))
+    }
+
+    /// The magnitude and decimals a drawn value is written in.
+    fn value_form(&self, value: f64) -> (Option<Magnitude>, usize) {
         if !self.each_value {
-            return self.written(value, self.magnitude, self.decimals);
+            return (self.magnitude, self.decimals);
         }
         let magnitude = own_magnitude(value);
         let scaled = value / magnitude.map_or(1.0, Magnitude::divisor);
         let decimals = if scaled.abs() < 10.0 && scaled.fract() != 0.0 { self.decimals.max(1) } else { 0 };
-        self.written(value, magnitude, decimals)
+        (magnitude, decimals)
     }
 
     /// An axis tick: only as many decimals as the tick step needs, so a
