@@ -47,14 +47,31 @@ pub struct FigureChange {
     /// Rows drawn now that were not drawn before, and the other way round.
     pub added: usize,
     pub removed: usize,
-    /// The rows drawn now.
+    /// The rows drawn now, and before.
     pub total: usize,
+    pub before: usize,
 }
 
 impl FigureChange {
     /// How many rows differ: a changed row is both added and removed, so count it once.
     pub fn changed(&self) -> usize {
         self.added.max(self.removed)
+    }
+
+    /// What changed in its rows: `3 of 31 rows changed` when as many rows are
+    /// drawn as before, else how many there were and are. A row whose values
+    /// changed counts as one gone and one new, so these are bounds, not a split.
+    pub fn described(&self) -> String {
+        if self.before == self.total && self.added == self.removed {
+            return format!("{} of {} changed", self.changed(), rows(self.total, "row"));
+        }
+        format!(
+            "{} before, {} now ({} gone or changed, {} new or changed)",
+            rows(self.before, "row"),
+            self.total,
+            self.removed,
+            self.added
+        )
     }
 }
 
@@ -135,7 +152,7 @@ fn figure_change(previous: &Record, now: &FigureRecord) -> Option<FigureChange> 
     let added = now.rows.iter().filter(|r| !then.rows.contains(r)).count();
     let removed = then.rows.iter().filter(|r| !now.rows.contains(r)).count();
     let (number, id, title, total) = (now.number, now.id.clone(), now.title.clone(), now.rows.len());
-    Some(FigureChange { number, id, title, added, removed, total })
+    Some(FigureChange { number, id, title, added, removed, total, before: then.rows.len() })
 }
 
 impl Changes {
@@ -147,16 +164,9 @@ impl Changes {
     fn lines(&self) -> Vec<String> {
         let mut lines: Vec<String> =
             self.values.iter().map(|v| format!("{}  \"{}\" → \"{}\"", v.place(), v.before, v.after)).collect();
-        lines.extend(self.figures.iter().map(|f| {
-            format!(
-                "figure {} (`{}`): {} of {} changed — {}",
-                f.number,
-                f.id,
-                f.changed(),
-                rows(f.total, "row"),
-                f.title
-            )
-        }));
+        lines.extend(
+            self.figures.iter().map(|f| format!("figure {} (`{}`): {} — {}", f.number, f.id, f.described(), f.title)),
+        );
         lines.extend(self.near_bounds.iter().map(|c| format!("claim \"{}\" is {}", c.says, bounds(c))));
         lines
     }
@@ -194,15 +204,7 @@ impl Changes {
         if !self.figures.is_empty() {
             out.push_str("\n### Figures\n\n");
             for f in &self.figures {
-                let _ = writeln!(
-                    out,
-                    "- Figure {} (`{}`), {}: {} of {} changed",
-                    f.number,
-                    f.id,
-                    cell(&f.title),
-                    f.changed(),
-                    rows(f.total, "row")
-                );
+                let _ = writeln!(out, "- Figure {} (`{}`), {}: {}", f.number, f.id, cell(&f.title), f.described());
             }
         }
         if !self.near_bounds.is_empty() {

@@ -70,3 +70,28 @@ fn a_claim_close_to_its_bound_is_pointed_out() {
     assert!(markdown.contains("first build here"), "{markdown}");
     assert!(markdown.contains("### Claims near their bounds"), "{markdown}");
 }
+
+/// A figure drawing fewer rows than before says how many it drew then and now,
+/// never "4 of 2 rows changed".
+#[test]
+fn a_figure_that_draws_fewer_rows_says_how_many_before_and_now() {
+    let chart = |filter: &str| {
+        format!(
+            "# Ports\n\n```chart\nid: tonnes\nkind: bar\ntitle: Tonnes\ndata: ports\nx: port\ny: tonnes\n{filter}\
+             source: Illustrative.\nalt: Tonnes by port.\n```\n"
+        )
+    };
+    let csv = "port,region,tonnes\nA,North,10\nB,North,20\nC,South,30\nD,South,40\nE,South,50\nF,South,60\n";
+    let project = project(&[("01.md", &chart(""))], &[("ports.csv", csv)]);
+    assert_success(&build(project.path(), &[]));
+    fs::write(project.path().join("content/01.md"), chart("filter: \"region == 'North'\"\n")).unwrap();
+    let report = project.path().join("changes.md");
+    let output = build(project.path(), &["--changes", report.to_str().unwrap()]);
+    assert_success(&output);
+    let message = stderr(&output);
+    assert!(
+        message.contains("figure 1 (`tonnes`): 6 rows before, 2 now (4 gone or changed, 0 new or changed) — Tonnes"),
+        "{message}"
+    );
+    assert!(fs::read_to_string(&report).unwrap().contains("6 rows before, 2 now"));
+}
