@@ -411,3 +411,23 @@ fn a_line_ending_early_says_when_and_its_leader_is_not_drawn_as_the_line() {
         .expect("a leader from the early line's last point");
     assert!(leader.contains("stroke=\"#A7ADB3\""), "the leader is grey: {leader}");
 }
+
+/// A grouped bar chart says "no data" in the slot of a missing value, as a
+/// single bar does, rather than leaving a gap a reader could take for zero.
+#[test]
+fn a_grouped_bar_with_a_missing_value_says_no_data_in_its_slot() {
+    let csv = "utility,capex_2023,capex_2024\nNorthern Valley,1400,1600\nEastern Coastal Regional Partnership,610,\n";
+    let chart = "# Capex\n\n```chart\nid: capex\nkind: grouped-bar\ntitle: Capital spending\ndata: capex\nx: utility\n\
+                 y: [capex_2023, capex_2024]\nsource: Illustrative.\nalt: Two bars per utility.\n```\n";
+    let project = project(&[("01-capex.md", chart)], &[("capex.csv", csv)]);
+    assert_success(&build(project.path(), &[]));
+    for name in ["capex.svg", "capex-narrow.svg"] {
+        let svg = figure(project.path(), name);
+        let labels = texts(&svg);
+        let missing: Vec<&Label> = labels.iter().filter(|l| l.text == "no data").collect();
+        assert_eq!(missing.len(), 1, "{name}: {labels:?}");
+        // In the second slot of the second group: below the group's first bar's value.
+        let first_value = labels.iter().find(|l| l.text == "610").expect("the 2023 value");
+        assert!(missing[0].rect.1 > first_value.rect.1, "{name}: {labels:?}");
+    }
+}

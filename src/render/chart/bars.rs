@@ -227,8 +227,13 @@ impl Bars<'_> {
             Flavour::Grouped => {
                 let first = centre - band / 2.0;
                 for (i, value) in values.iter().enumerate() {
-                    let Some(v) = value else { continue };
                     let top = first + i as f64 * (thickness + gap);
+                    let Some(v) = value else {
+                        // As for a single bar: a missing value is said, in its own slot of the group.
+                        let centre = top + thickness / 2.0;
+                        canvas.text(NO_DATA, self.zero + 5.0, centre, Anchor(START, VPos::Center), canvas.small());
+                        continue;
+                    };
                     let (end, fill) = (scale.at(*v), theme.series_fill(figure, i));
                     canvas.rect(self.zero, top, end, top + thickness, fill);
                     if self.label_each {
