@@ -8,10 +8,11 @@
 //! The counting allocator serves this test binary alone, which holds this one test.
 
 mod common;
+// The benchmark's generated project, so the test measures what the benchmark times.
+#[path = "../benches/common/regions.rs"]
+mod regions;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::fmt::Write as _;
-use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 struct Counting;
@@ -38,44 +39,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-/// A project of `rows` regions, each with a profile page whose chart is filtered
-/// from a related table of five years per region (as `benches/profiles.rs`).
-fn write_project(dir: &Path, rows: usize) {
-    let data = dir.join("content/data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::create_dir_all(dir.join("content/regions")).unwrap();
-    std::fs::write(
-        dir.join("content/briefing.yaml"),
-        "title: Regions\ndate: 2026-12-01\norganisation: Scaling test\npages:\n  - path: regions\n    \
-         data: regions\n    slug: code\n    title: name\n    index_title: Regional profiles\n    related:\n      years: code\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("content/01.md"), "# Regions\n\n{{ count(table=\"regions\") }} regions.\n").unwrap();
-    let mut regions = String::from("code,name,population,income\n");
-    let mut years = String::from("code,year,output\n");
-    for row in 0..rows {
-        let income = if row % 7 == 0 { String::new() } else { format!("{}", 1000 + row * 37 % 90_000) };
-        writeln!(regions, "r{row},Administrative region {row} of the federation,{},{income}", 1_000_000 + row * 7919)
-            .unwrap();
-        for year in 2020..2025 {
-            writeln!(years, "r{row},{year},{}", (row * 31 + year * 17) % 1000).unwrap();
-        }
-    }
-    std::fs::write(data.join("regions.csv"), regions).unwrap();
-    std::fs::write(data.join("years.csv"), years).unwrap();
-    std::fs::write(
-        dir.join("content/regions/_profile.md"),
-        "{{ page.title }} has {{ page.row.population | number }} people.\n\n# Output\n\n\
-         ```chart\nid: output\nkind: column\ntitle: \"Output of {{ page.title }}\"\ndata: years\n\
-         filter: \"code == '{{ page.slug }}'\"\nx: year\ny: output\nsource: Generated data\nalt: Columns by year.\n```\n",
-    )
-    .unwrap();
-}
-
 /// The bytes allocated while every output of a project of `rows` rows is rendered in memory.
 fn allocated_for(rows: usize) -> u64 {
     let dir = tempfile::tempdir().unwrap();
-    write_project(dir.path(), rows);
+    regions::write_project(dir.path(), rows, false);
     let before = ALLOCATED.load(Ordering::Relaxed);
     let (status, messages) = common::check(dir.path());
     let after = ALLOCATED.load(Ordering::Relaxed);

@@ -3,6 +3,8 @@
 
 #[allow(dead_code)] // Only the benchmarks of pages use it.
 pub mod hugo;
+#[allow(dead_code)] // Only the benchmark of pages uses it.
+pub mod regions;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
